@@ -1,0 +1,4 @@
+export * from './data';
+export * from './generator';
+export * from './stepdata';
+export * from './trace';
