@@ -8,7 +8,14 @@ export const PassageSchema = z.object({
 });
 export type Passage = z.infer<typeof PassageSchema>;
 
-export const DATASET_NAMES = ['synthetic', 'hotpotqa', '2wikimultihopqa', 'musique', 'ircot', 'subqa'] as const;
+export const DATASET_NAMES = [
+  'synthetic',
+  'hotpotqa',
+  '2wikimultihopqa',
+  'musique',
+  'ircot',
+  'subqa',
+] as const;
 export const DatasetNameSchema = z.enum(DATASET_NAMES);
 export type DatasetName = z.infer<typeof DatasetNameSchema>;
 
