@@ -2,3 +2,4 @@ export * from './data';
 export * from './generator';
 export * from './stepdata';
 export * from './trace';
+export * from './events';
