@@ -1,1 +1,3 @@
-export {};
+export type { LoopDeps } from './context';
+export { LoopStepError } from './errors';
+export { runLoop } from './run-loop';

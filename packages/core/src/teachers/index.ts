@@ -1,1 +1,5 @@
-export {};
+export {
+  EVIDENCE_TEACHER_LABEL,
+  EvidenceTeacher,
+  type EvidenceTeacherOptions,
+} from './evidence-teacher';

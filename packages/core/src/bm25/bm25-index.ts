@@ -1,0 +1,187 @@
+import {
+  type Analyzer,
+  type AnalyzerOptions,
+  type AnalyzerOptionsInput,
+  createAnalyzer,
+  resolveAnalyzerOptions,
+} from '../text/analyzer';
+import type { Passage } from '../types/data';
+import { buildIndexData } from './build';
+import type { Bm25Data } from './index-data';
+import { passageAt } from './passage-store';
+import { QueryEngine } from './query';
+import { type Bm25Params, LUCENE_PARAMS } from './scoring';
+import { decodeIndex, encodeIndex } from './serialize';
+
+export interface Bm25BuildOptions {
+  /** Term-frequency saturation; Lucene's 1.2 by default. */
+  k1?: number;
+  /** Length normalisation; Lucene's 0.75 by default. */
+  b?: number;
+  /** Stop words and stemming; recorded in the index and used for its queries. */
+  analyzer?: AnalyzerOptionsInput;
+  /** Keep each passage's title and text for Bm25Retriever (default true); false keeps ids only. */
+  storeText?: boolean;
+}
+
+export interface Bm25Hit {
+  id: string;
+  /** Document number: the passage's position in the corpus the index was built from. */
+  doc: number;
+  score: number;
+}
+
+/**
+ * Lucene BM25 over title + text, scored at index time (as bm25s): a query sums a few
+ * precomputed columns into a reused Float32 accumulator and keeps the k best, skipping most of
+ * the long columns of common terms by MaxScore pruning (see QueryEngine).
+ *
+ * Only documents sharing at least one term with the query are returned, so a search may give
+ * fewer than k hits; a query with no known term gives none. Query terms count with their
+ * multiplicity ("paris paris" weighs "paris" twice), as Lucene's query parser and bm25s do.
+ */
+export class Bm25Index {
+  readonly params: Readonly<Bm25Params>;
+  readonly analyzerOptions: Readonly<AnalyzerOptions>;
+  /** Average analysed length (tokens) of title + text. */
+  readonly avgDocLength: number;
+  private readonly analyzer: Analyzer;
+  private readonly vocab: Map<string, number>;
+  private readonly indptr: Uint32Array;
+  private readonly docs: Uint32Array;
+  private readonly scores: Float32Array;
+  private readonly store: Bm25Data['store'];
+  private readonly maxScores: Float32Array;
+  private idToDoc: Map<string, number> | undefined;
+  private readonly engine: QueryEngine;
+
+  private constructor(data: Bm25Data) {
+    this.params = Object.freeze({ ...data.params });
+    this.analyzerOptions = Object.freeze(data.analyzer);
+    this.avgDocLength = data.avgDocLength;
+    this.analyzer = createAnalyzer(data.analyzer);
+    this.vocab = data.vocab;
+    this.indptr = data.indptr;
+    this.docs = data.docs;
+    this.scores = data.scores;
+    this.maxScores = data.maxScores;
+    this.engine = new QueryEngine(data, data.docCount);
+    this.store = data.store;
+    this.idToDoc = data.idToDoc;
+  }
+
+  /** Indexes the passages in one pass over `passages` (a generator is fine). Throws on an empty corpus. */
+  static build(passages: Iterable<Passage>, options: Bm25BuildOptions = {}): Bm25Index {
+    const params = { k1: options.k1 ?? LUCENE_PARAMS.k1, b: options.b ?? LUCENE_PARAMS.b };
+    if (!(params.k1 >= 0) || !(params.b >= 0 && params.b <= 1)) {
+      throw new Error(`Bm25Index.build: need k1 ≥ 0 and 0 ≤ b ≤ 1, got k1 = ${params.k1}, b = ${params.b}`);
+    }
+    const analyzer = resolveAnalyzerOptions(options.analyzer);
+    return new Bm25Index(buildIndexData(passages, params, analyzer, options.storeText ?? true));
+  }
+
+  /** Loads what `toBytes` wrote; the typed arrays are views on `bytes` where alignment allows. */
+  static fromBytes(bytes: Uint8Array): Bm25Index {
+    return new Bm25Index(decodeIndex(bytes));
+  }
+
+  toBytes(): Uint8Array {
+    return encodeIndex(this.data());
+  }
+
+  /** Number of passages. */
+  get size(): number {
+    return this.store.size;
+  }
+
+  get vocabularySize(): number {
+    return this.vocab.size;
+  }
+
+  get postingCount(): number {
+    return this.docs.length;
+  }
+
+  /** Bytes held in postings and pointers (excluding the vocabulary map and the passage store). */
+  get postingBytes(): number {
+    return this.indptr.byteLength + this.docs.byteLength + this.scores.byteLength + this.maxScores.byteLength;
+  }
+
+  get hasText(): boolean {
+    return this.store.hasText;
+  }
+
+  /** The terms a text becomes under this index's analyser. */
+  analyze(text: string): string[] {
+    return this.analyzer(text);
+  }
+
+  id(doc: number): string {
+    this.checkDoc(doc);
+    return this.store.id(doc);
+  }
+
+  passage(doc: number): Passage {
+    this.checkDoc(doc);
+    return passageAt(this.store, doc);
+  }
+
+  docOf(id: string): number | undefined {
+    if (this.idToDoc === undefined) {
+      const map = new Map<string, number>();
+      for (let d = 0; d < this.store.size; d++) map.set(this.store.id(d), d);
+      this.idToDoc = map;
+    }
+    return this.idToDoc.get(id);
+  }
+
+  /** Top-k passages for `query`, best first, ties to the lower document number. */
+  search(query: string, k: number, exclude?: ReadonlySet<string>): Bm25Hit[] {
+    if (!Number.isInteger(k) || k < 0) {
+      throw new RangeError(`Bm25Index.search: k must be a non-negative integer, got ${k}`);
+    }
+    const termIds = this.termIds(query);
+
+    const skip =
+      exclude !== undefined && exclude.size > 0 ? (d: number) => exclude.has(this.store.id(d)) : undefined;
+    return this.engine
+      .topK(termIds, k, skip)
+      .map(({ doc, score }) => ({ id: this.store.id(doc), doc, score }));
+  }
+
+  /** Every passage's score for `query` (dense, by doc number), computed without pruning. */
+  scoreAll(query: string): Float32Array {
+    return this.engine.scoreAll(this.termIds(query));
+  }
+
+  private data(): Bm25Data {
+    return {
+      params: this.params,
+      analyzer: this.analyzerOptions,
+      docCount: this.store.size,
+      avgDocLength: this.avgDocLength,
+      vocab: this.vocab,
+      indptr: this.indptr,
+      docs: this.docs,
+      scores: this.scores,
+      maxScores: this.maxScores,
+      store: this.store,
+    };
+  }
+
+  /** Known query terms as term ids, repeats kept. */
+  private termIds(query: string): number[] {
+    const ids: number[] = [];
+    for (const term of this.analyzer(query)) {
+      const t = this.vocab.get(term);
+      if (t !== undefined) ids.push(t);
+    }
+    return ids;
+  }
+
+  private checkDoc(doc: number): void {
+    if (!Number.isInteger(doc) || doc < 0 || doc >= this.store.size) {
+      throw new RangeError(`Bm25Index: doc ${doc} is out of range 0…${this.store.size - 1}`);
+    }
+  }
+}

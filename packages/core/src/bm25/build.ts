@@ -1,0 +1,167 @@
+import { type AnalyzerOptions, createAnalyzer } from '../text/analyzer';
+import type { Passage } from '../types/data';
+import type { Bm25Data } from './index-data';
+import { ArrayPassageStore } from './passage-store';
+import { type Bm25Params, lengthNorm, luceneIdf, termScore } from './scoring';
+
+/** The text BM25 indexes for a passage: title, then text. */
+export function passageDocument(p: Passage): string {
+  return `${p.title}\n${p.text}`;
+}
+
+/**
+ * Builds the index in two passes over flat typed arrays, never one JS object per posting:
+ * 1. one pass over the passages analyses each and appends its distinct (term id, tf) pairs
+ *    document by document (a CSR matrix), counting document frequencies as it goes;
+ * 2. with N, avgdl and every df known, each pair is scored once and scattered into its term's
+ *    column (CSC). Documents are visited in order, so every column comes out sorted by doc.
+ * The CSR arrays are dropped on return; only the CSC columns and the passage store remain.
+ */
+export function buildIndexData(
+  passages: Iterable<Passage>,
+  params: Bm25Params,
+  analyzerOptions: AnalyzerOptions,
+  storeText: boolean,
+): Bm25Data {
+  const analyze = createAnalyzer(analyzerOptions);
+  const vocab = new Map<string, number>();
+  const ids: string[] = [];
+  const titles: string[] | null = storeText ? [] : null;
+  const texts: string[] | null = storeText ? [] : null;
+  const seen = new Map<string, number>();
+
+  // CSR: entries entryStart[d] … entryStart[d + 1] − 1 of entryTerm / entryTf belong to doc d.
+  let entryTerm = new Uint32Array(1 << 16);
+  let entryTf = new Uint16Array(1 << 16);
+  const tfOverflow = new Map<number, number>(); // tf ≥ 65535: never in prose, kept exact anyway
+  let entryStart = new Uint32Array(1 << 12);
+  let docLength = new Uint32Array(1 << 12);
+  let docFreq = new Uint32Array(1 << 12);
+  let count = new Uint32Array(1 << 12); // per term id, zero between documents
+  let distinct = new Uint32Array(256);
+  let nEntries = 0;
+  let totalLength = 0;
+  let doc = 0;
+
+  for (const p of passages) {
+    checkPassage(p, doc, seen);
+    ids.push(p.id);
+    titles?.push(p.title);
+    texts?.push(p.text);
+    const tokens = analyze(passageDocument(p));
+
+    let nDistinct = 0;
+    if (tokens.length > distinct.length) distinct = grow(distinct, tokens.length);
+    for (const token of tokens) {
+      let t = vocab.get(token);
+      if (t === undefined) {
+        t = vocab.size;
+        vocab.set(token, t);
+        if (t >= count.length) {
+          count = grow(count, t + 1);
+          docFreq = grow(docFreq, t + 1);
+        }
+      }
+      if (count[t] === 0) distinct[nDistinct++] = t;
+      count[t]!++;
+    }
+
+    if (nEntries + nDistinct > entryTerm.length) {
+      entryTerm = grow(entryTerm, nEntries + nDistinct);
+      entryTf = grow(entryTf, nEntries + nDistinct);
+    }
+    for (let i = 0; i < nDistinct; i++) {
+      const t = distinct[i]!;
+      const tf = count[t]!;
+      count[t] = 0;
+      docFreq[t]!++;
+      entryTerm[nEntries] = t;
+      if (tf >= 0xffff) tfOverflow.set(nEntries, tf);
+      entryTf[nEntries++] = Math.min(tf, 0xffff);
+    }
+
+    if (doc + 2 > entryStart.length) {
+      entryStart = grow(entryStart, doc + 2);
+      docLength = grow(docLength, doc + 2);
+    }
+    docLength[doc] = tokens.length;
+    entryStart[doc + 1] = nEntries;
+    totalLength += tokens.length;
+    doc++;
+  }
+
+  if (doc === 0) {
+    throw new Error(
+      'Bm25Index.build: the corpus is empty (0 passages); an index needs at least one passage — ' +
+        'check that the corpus file was read and not filtered to nothing',
+    );
+  }
+
+  const docCount = doc;
+  const avgDocLength = totalLength / docCount;
+  const nTerms = vocab.size;
+  const indptr = new Uint32Array(nTerms + 1);
+  for (let t = 0; t < nTerms; t++) indptr[t + 1] = indptr[t]! + docFreq[t]!;
+  const idf = new Float64Array(nTerms);
+  for (let t = 0; t < nTerms; t++) idf[t] = luceneIdf(docCount, docFreq[t]!);
+
+  const docs = new Uint32Array(nEntries);
+  const scores = new Float32Array(nEntries);
+  const maxScores = new Float32Array(nTerms);
+  const cursor = indptr.slice(0, nTerms);
+  for (let d = 0; d < docCount; d++) {
+    const norm = lengthNorm(docLength[d]!, avgDocLength, params);
+    const end = entryStart[d + 1]!;
+    for (let e = entryStart[d]!; e < end; e++) {
+      const t = entryTerm[e]!;
+      const tf = entryTf[e] === 0xffff ? tfOverflow.get(e)! : entryTf[e]!;
+      const at = cursor[t]!++;
+      docs[at] = d;
+      scores[at] = termScore(tf, idf[t]!, norm, params);
+      if (scores[at]! > maxScores[t]!) maxScores[t] = scores[at]!;
+    }
+  }
+
+  return {
+    params,
+    analyzer: analyzerOptions,
+    docCount,
+    avgDocLength,
+    vocab,
+    indptr,
+    docs,
+    scores,
+    maxScores,
+    store: new ArrayPassageStore(ids, titles, texts),
+    idToDoc: seen,
+  };
+}
+
+function checkPassage(p: Passage, i: number, seen: Map<string, number>): void {
+  if (p === null || typeof p !== 'object') {
+    throw new Error(`Bm25Index.build: passage #${i} is not an object; expected { id, title, text }`);
+  }
+  if (typeof p.id !== 'string' || p.id.length === 0) {
+    throw new Error(`Bm25Index.build: passage #${i}: "id" must be a non-empty string`);
+  }
+  for (const field of ['title', 'text'] as const) {
+    if (typeof p[field] !== 'string') {
+      throw new Error(`Bm25Index.build: passage #${i} (id "${p.id}"): "${field}" must be a string`);
+    }
+  }
+  const first = seen.get(p.id);
+  if (first !== undefined) {
+    throw new Error(
+      `Bm25Index.build: duplicate passage id "${p.id}" at #${i} (first at #${first}); ` +
+        'passage ids must be unique — deduplicate the corpus first',
+    );
+  }
+  seen.set(p.id, i);
+}
+
+/** A copy at least `min` long, doubling so n appends cost O(n) overall. */
+function grow<T extends Uint16Array | Uint32Array>(a: T, min: number): T {
+  const next = new (a.constructor as new (n: number) => T)(Math.max(min, a.length * 2));
+  next.set(a);
+  return next;
+}

@@ -1,0 +1,28 @@
+/** BM25 free parameters. Lucene's defaults: k1 = 1.2, b = 0.75. */
+export interface Bm25Params {
+  k1: number;
+  b: number;
+}
+
+export const LUCENE_PARAMS: Readonly<Bm25Params> = Object.freeze({ k1: 1.2, b: 0.75 });
+
+/** Lucene's idf: ln(1 + (N − n + 0.5)/(n + 0.5)); always > 0, unlike Robertson's original. */
+export function luceneIdf(docCount: number, docFreq: number): number {
+  return Math.log(1 + (docCount - docFreq + 0.5) / (docFreq + 0.5));
+}
+
+/**
+ * Length normalisation of one document, k1·(1 − b + b·dl/avgdl): computed once per document
+ * at build time, so each of its terms costs one division.
+ */
+export function lengthNorm(docLength: number, avgDocLength: number, p: Bm25Params): number {
+  return p.k1 * (1 - p.b + (p.b * docLength) / avgDocLength);
+}
+
+/**
+ * One (term, document) score: idf · tf·(k1 + 1)/(tf + norm). Lucene ≥ 8 and bm25s's "lucene"
+ * method leave out the constant (k1 + 1); that scales every score alike and changes no ranking.
+ */
+export function termScore(tf: number, idf: number, norm: number, p: Bm25Params): number {
+  return (idf * tf * (p.k1 + 1)) / (tf + norm);
+}

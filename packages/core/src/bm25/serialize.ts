@@ -1,0 +1,222 @@
+import { z } from 'zod';
+import { ANALYZER_VERSION, AnalyzerOptionsSchema } from '../text/analyzer';
+import type { Bm25Data } from './index-data';
+import { encodeColumn, type Utf8Column, Utf8PassageStore } from './passage-store';
+
+/**
+ * File layout (all little-endian):
+ *   bytes 0–7   magic "STEPBM25"
+ *   bytes 8–11  n = byte length of the JSON header (uint32)
+ *   bytes 12…   the JSON header (UTF-8), then zero padding to a multiple of 8
+ *   sections    raw typed arrays, each starting on a multiple of 8; the header lists each one's
+ *               byte offset, element type and element count.
+ * Sections are read as views on the caller's bytes (no copy) whenever they are aligned, which
+ * holds for a buffer read whole from a file or fetched into an ArrayBuffer.
+ */
+const MAGIC = 'STEPBM25';
+const FORMAT = 'steper-bm25';
+const VERSION = 1;
+
+const SectionSchema = z.object({
+  type: z.enum(['u8', 'u32', 'f32']),
+  offset: z.number().int().nonnegative(),
+  length: z.number().int().nonnegative(),
+});
+type Section = z.infer<typeof SectionSchema>;
+
+const HeaderSchema = z.object({
+  format: z.literal(FORMAT),
+  version: z.literal(VERSION),
+  littleEndian: z.literal(true),
+  analyzerVersion: z.number().int(),
+  analyzer: AnalyzerOptionsSchema,
+  params: z.object({ k1: z.number().positive(), b: z.number().min(0).max(1) }),
+  docCount: z.number().int().positive(),
+  avgDocLength: z.number().nonnegative(),
+  vocabSize: z.number().int().nonnegative(),
+  postings: z.number().int().nonnegative(),
+  hasText: z.boolean(),
+  sections: z.record(z.string(), SectionSchema),
+});
+type Header = z.infer<typeof HeaderSchema>;
+
+const ELEMENT_BYTES = { u8: 1, u32: 4, f32: 4 } as const;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function encodeIndex(data: Bm25Data): Uint8Array {
+  const terms = [...data.vocab.keys()];
+  if (terms.some((t) => t.includes('\n'))) throw new Error('BM25 toBytes: a term contains a newline');
+  const store = data.store;
+  const columns =
+    store instanceof Utf8PassageStore
+      ? store.columns()
+      : {
+          ids: encodeColumn(store.size, (i) => store.id(i)),
+          titles: store.hasText ? encodeColumn(store.size, (i) => store.title(i)) : null,
+          texts: store.hasText ? encodeColumn(store.size, (i) => store.text(i)) : null,
+        };
+
+  const arrays: Record<string, Uint8Array | Uint32Array | Float32Array> = {
+    vocab: encoder.encode(terms.join('\n')),
+    indptr: data.indptr,
+    docs: data.docs,
+    scores: data.scores,
+    maxScores: data.maxScores,
+    ...columnArrays('ids', columns.ids),
+    ...(columns.titles ? columnArrays('titles', columns.titles) : {}),
+    ...(columns.texts ? columnArrays('texts', columns.texts) : {}),
+  };
+
+  // Header size depends on the offsets it lists: lay sections out after a generous guess of it.
+  const sections: Record<string, Section> = {};
+  const headerFor = (): Header => ({
+    format: FORMAT,
+    version: VERSION,
+    littleEndian: true,
+    analyzerVersion: ANALYZER_VERSION,
+    analyzer: data.analyzer,
+    params: { k1: data.params.k1, b: data.params.b },
+    docCount: data.docCount,
+    avgDocLength: data.avgDocLength,
+    vocabSize: data.vocab.size,
+    postings: data.docs.length,
+    hasText: store.hasText,
+    sections,
+  });
+  let headerBytes = encoder.encode(JSON.stringify(headerFor()));
+  let start = align8(12 + headerBytes.length + 1024);
+  for (;;) {
+    let at = start;
+    for (const [name, a] of Object.entries(arrays)) {
+      sections[name] = { type: typeOf(a), offset: at, length: a.length };
+      at = align8(at + a.byteLength);
+    }
+    headerBytes = encoder.encode(JSON.stringify(headerFor()));
+    if (12 + headerBytes.length <= start) break;
+    start = align8(12 + headerBytes.length + 1024);
+  }
+
+  const last = Object.values(sections).at(-1)!;
+  const out = new Uint8Array(last.offset + last.length * ELEMENT_BYTES[last.type]);
+  out.set(encoder.encode(MAGIC), 0);
+  new DataView(out.buffer).setUint32(8, headerBytes.length, true);
+  out.set(headerBytes, 12);
+  for (const [name, a] of Object.entries(arrays)) {
+    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), sections[name]!.offset);
+  }
+  return out;
+}
+
+export function decodeIndex(bytes: Uint8Array): Bm25Data {
+  if (bytes.length < 12 || decoder.decode(bytes.subarray(0, 8)) !== MAGIC) {
+    throw new Error('Bm25Index.fromBytes: not a StepER BM25 index (missing "STEPBM25" magic)');
+  }
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
+    throw new Error('Bm25Index.fromBytes: index files are little-endian; this platform is big-endian');
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = view.getUint32(8, true);
+  if (12 + headerLength > bytes.length) throw new Error('Bm25Index.fromBytes: file truncated in its header');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(decoder.decode(bytes.subarray(12, 12 + headerLength)));
+  } catch (e) {
+    throw new Error(`Bm25Index.fromBytes: header is not JSON (${(e as Error).message})`);
+  }
+  const parsed = HeaderSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(
+      `Bm25Index.fromBytes: header field "${issue.path.join('.')}": ${issue.message} ` +
+        `(written by another version? rebuild the index)`,
+    );
+  }
+  const h = parsed.data;
+  if (h.analyzerVersion !== ANALYZER_VERSION) {
+    throw new Error(
+      `Bm25Index.fromBytes: index was analysed with tokeniser v${h.analyzerVersion}, ` +
+        `this build has v${ANALYZER_VERSION}; rebuild the index so queries are analysed the same way`,
+    );
+  }
+
+  const section = <T extends 'u8' | 'u32' | 'f32'>(name: string, type: T, length?: number) => {
+    const s = h.sections[name];
+    if (!s) throw new Error(`Bm25Index.fromBytes: section "${name}" is missing`);
+    if (s.type !== type)
+      throw new Error(`Bm25Index.fromBytes: section "${name}" is ${s.type}, expected ${type}`);
+    if (length !== undefined && s.length !== length) {
+      throw new Error(`Bm25Index.fromBytes: section "${name}" has ${s.length} elements, expected ${length}`);
+    }
+    const end = s.offset + s.length * ELEMENT_BYTES[type];
+    if (end > bytes.length) throw new Error(`Bm25Index.fromBytes: file truncated in section "${name}"`);
+    return viewOf(bytes, s, type) as T extends 'u8'
+      ? Uint8Array
+      : T extends 'u32'
+        ? Uint32Array
+        : Float32Array;
+  };
+
+  const indptr = section('indptr', 'u32', h.vocabSize + 1);
+  if (indptr[h.vocabSize] !== h.postings) {
+    throw new Error('Bm25Index.fromBytes: postings pointer does not match the posting count');
+  }
+  const docs = section('docs', 'u32', h.postings);
+  const scores = section('scores', 'f32', h.postings);
+  const maxScores = section('maxScores', 'f32', h.vocabSize);
+  const terms = h.vocabSize === 0 ? [] : decoder.decode(section('vocab', 'u8')).split('\n');
+  if (terms.length !== h.vocabSize) {
+    throw new Error(`Bm25Index.fromBytes: vocabulary has ${terms.length} terms, header says ${h.vocabSize}`);
+  }
+  const vocab = new Map<string, number>();
+  for (let t = 0; t < terms.length; t++) vocab.set(terms[t]!, t);
+
+  const column = (name: string): Utf8Column => ({
+    bytes: section(`${name}.bytes`, 'u8'),
+    offsets: section(`${name}.offsets`, 'u32', h.docCount + 1),
+  });
+  const store = new Utf8PassageStore(
+    column('ids'),
+    h.hasText ? column('titles') : null,
+    h.hasText ? column('texts') : null,
+  );
+
+  return {
+    params: h.params,
+    analyzer: h.analyzer,
+    docCount: h.docCount,
+    avgDocLength: h.avgDocLength,
+    vocab,
+    indptr,
+    docs,
+    scores,
+    maxScores,
+    store,
+  };
+}
+
+function columnArrays(name: string, c: Utf8Column): Record<string, Uint8Array | Uint32Array> {
+  return { [`${name}.bytes`]: c.bytes, [`${name}.offsets`]: c.offsets };
+}
+
+function typeOf(a: Uint8Array | Uint32Array | Float32Array): Section['type'] {
+  return a instanceof Float32Array ? 'f32' : a instanceof Uint32Array ? 'u32' : 'u8';
+}
+
+function align8(n: number): number {
+  return Math.ceil(n / 8) * 8;
+}
+
+/** A view when the absolute offset is aligned to the element size, else a copy. */
+function viewOf(
+  bytes: Uint8Array,
+  s: Section,
+  type: Section['type'],
+): Uint8Array | Uint32Array | Float32Array {
+  const at = bytes.byteOffset + s.offset;
+  if (type === 'u8') return new Uint8Array(bytes.buffer, at, s.length);
+  const aligned = at % 4 === 0;
+  const buffer = aligned ? bytes.buffer : bytes.slice(s.offset, s.offset + s.length * 4).buffer;
+  const from = aligned ? at : 0;
+  return type === 'u32' ? new Uint32Array(buffer, from, s.length) : new Float32Array(buffer, from, s.length);
+}
