@@ -1,5 +1,6 @@
 export * from './bm25/index';
 export * from './datasets/index';
+export * from './evaluation/index';
 export * from './loops/index';
 export * from './metrics/index';
 export * from './prompts/index';

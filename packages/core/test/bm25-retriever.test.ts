@@ -26,7 +26,9 @@ describe('Bm25Retriever', () => {
 
   it('works over a loaded index', async () => {
     const loaded = new Bm25Retriever(Bm25Index.fromBytes(Bm25Index.build(passages).toBytes()));
-    expect(await loaded.search('capital of Peru', 1)).toEqual(await Bm25Retriever.fromPassages(passages).search('capital of Peru', 1));
+    expect(await loaded.search('capital of Peru', 1)).toEqual(
+      await Bm25Retriever.fromPassages(passages).search('capital of Peru', 1),
+    );
     expect(loaded.passage('p2')).toEqual(passages[1]);
   });
 

@@ -33,7 +33,10 @@ describe('Lucene BM25 scores equal the formula', () => {
   it('two terms sum, with length normalisation', () => {
     const hits = index.search('Lima, Peru', 10);
     expect(hits.map((h) => h.id)).toEqual(['lima', 'ada-reyes']);
-    expectClose(hits[0]?.score, (Math.log(1.6) * 2 * 2.2) / (2 + 0.84) + (Math.log(8 / 3) * 2.2) / (1 + 0.84));
+    expectClose(
+      hits[0]?.score,
+      (Math.log(1.6) * 2 * 2.2) / (2 + 0.84) + (Math.log(8 / 3) * 2.2) / (1 + 0.84),
+    );
     expectClose(hits[1]?.score, (Math.log(1.6) * 2.2) / (1 + 1.38));
   });
 

@@ -31,7 +31,12 @@ describe('Bm25Index.search', () => {
 
   it('returns only matching passages when k exceeds them', () => {
     expect(index.search('sand', 10).map((h) => h.id)).toEqual(['w']);
-    expect(index.search('mountain desert', 4).map((h) => h.id).sort()).toEqual(['w', 'x']);
+    expect(
+      index
+        .search('mountain desert', 4)
+        .map((h) => h.id)
+        .sort(),
+    ).toEqual(['w', 'x']);
   });
 
   it('returns nothing for an empty query, stop words only, or unknown words', () => {
@@ -100,7 +105,9 @@ describe('Bm25Index.build', () => {
       /duplicate passage id "a" at #1 \(first at #0\)/,
     );
     expect(() => Bm25Index.build([p('', 'A', 'x')])).toThrow(/passage #0: "id" must be a non-empty string/);
-    expect(() => Bm25Index.build([{ id: 'a', title: 'A' } as Passage])).toThrow(/passage #0 \(id "a"\): "text"/);
+    expect(() => Bm25Index.build([{ id: 'a', title: 'A' } as Passage])).toThrow(
+      /passage #0 \(id "a"\): "text"/,
+    );
   });
 
   it('with storeText: false keeps ids only', () => {

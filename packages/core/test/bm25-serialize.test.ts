@@ -3,12 +3,28 @@ import { Bm25Index } from '../src/bm25/index';
 import type { Passage } from '../src/types/data';
 import { Rng } from '../src/util/rng';
 
-const WORDS = ['harbor', 'film', 'river', 'Zoë', 'Москва', 'director', 'born', 'capital', 'novel', 'running', 'runs'];
+const WORDS = [
+  'harbor',
+  'film',
+  'river',
+  'Zoë',
+  'Москва',
+  'director',
+  'born',
+  'capital',
+  'novel',
+  'running',
+  'runs',
+];
 
 function corpus(n: number, seed: number): Passage[] {
   const rng = new Rng(seed);
   const sentence = (len: number) => Array.from({ length: len }, () => rng.pick(WORDS)).join(' ');
-  return Array.from({ length: n }, (_, i) => ({ id: `doc-${i}`, title: sentence(2), text: `${sentence(12)}.` }));
+  return Array.from({ length: n }, (_, i) => ({
+    id: `doc-${i}`,
+    title: sentence(2),
+    text: `${sentence(12)}.`,
+  }));
 }
 
 const QUERIES = ['harbor film', 'zoë москва', 'director born capital', 'running', 'the', 'novel novel river'];
@@ -24,7 +40,9 @@ describe('Bm25Index toBytes / fromBytes', () => {
     expect(loaded.vocabularySize).toBe(index.vocabularySize);
     expect(loaded.postingCount).toBe(index.postingCount);
     for (const q of QUERIES) expect(loaded.search(q, 7)).toEqual(index.search(q, 7));
-    expect(loaded.search('harbor', 3, new Set(['doc-0']))).toEqual(index.search('harbor', 3, new Set(['doc-0'])));
+    expect(loaded.search('harbor', 3, new Set(['doc-0']))).toEqual(
+      index.search('harbor', 3, new Set(['doc-0'])),
+    );
   });
 
   it('keeps the passages and finds them by id', () => {

@@ -44,7 +44,7 @@ export function buildIndexData(
   let doc = 0;
 
   for (const p of passages) {
-    checkPassage(p, doc, seen);
+    checkPassage(p, doc, seen, ids);
     ids.push(p.id);
     titles?.push(p.title);
     texts?.push(p.text);
@@ -137,7 +137,7 @@ export function buildIndexData(
   };
 }
 
-function checkPassage(p: Passage, i: number, seen: Map<string, number>): void {
+function checkPassage(p: Passage, i: number, seen: Map<string, number>, ids: string[]): void {
   if (p === null || typeof p !== 'object') {
     throw new Error(`Bm25Index.build: passage #${i} is not an object; expected { id, title, text }`);
   }
@@ -149,14 +149,15 @@ function checkPassage(p: Passage, i: number, seen: Map<string, number>): void {
       throw new Error(`Bm25Index.build: passage #${i} (id "${p.id}"): "${field}" must be a string`);
     }
   }
-  const first = seen.get(p.id);
-  if (first !== undefined) {
+  // One hash operation per passage: set, then see whether the map grew.
+  const size = seen.size;
+  seen.set(p.id, i);
+  if (seen.size === size) {
     throw new Error(
-      `Bm25Index.build: duplicate passage id "${p.id}" at #${i} (first at #${first}); ` +
+      `Bm25Index.build: duplicate passage id "${p.id}" at #${i} (first at #${ids.indexOf(p.id)}); ` +
         'passage ids must be unique — deduplicate the corpus first',
     );
   }
-  seen.set(p.id, i);
 }
 
 /** A copy at least `min` long, doubling so n appends cost O(n) overall. */

@@ -105,23 +105,45 @@ export function passageAt(store: PassageStore, doc: number): Passage {
 
 const encoder = new TextEncoder();
 
-/** Encodes n strings into one column; grows its buffer as it goes instead of sizing twice. */
+const CHUNK = 4096;
+
+/**
+ * Encodes n strings into one column. Strings go in chunks joined into one: joining copies the
+ * pieces of concatenated (rope) strings directly, where encoding each string would first flatten
+ * it. When a chunk's UTF-8 is as long as its UTF-16 it was plain ASCII and each string's byte
+ * length is its length; otherwise the chunk is encoded again string by string.
+ */
 export function encodeColumn(n: number, at: (i: number) => string): Utf8Column {
   const offsets = new Uint32Array(n + 1);
-  let bytes = new Uint8Array(1024);
+  let bytes = new Uint8Array(1 << 16);
   let pos = 0;
-  for (let i = 0; i < n; i++) {
-    const s = at(i);
+  const reserve = (chars: number) => {
     // UTF-16 → UTF-8 is at most 3 bytes per code unit.
-    const need = pos + s.length * 3;
+    const need = pos + chars * 3;
+    if (need > 0xffff_ffff) throw new Error('passage store: more than 4 GiB of text in one column');
     if (need > bytes.length) {
-      const grown = new Uint8Array(Math.max(need, bytes.length * 2));
+      const grown = new Uint8Array(Math.min(Math.max(need, bytes.length * 2), 0xffff_ffff));
       grown.set(bytes.subarray(0, pos));
       bytes = grown;
     }
-    pos += encoder.encodeInto(s, bytes.subarray(pos)).written;
-    if (pos > 0xffff_ffff) throw new Error('passage store: more than 4 GiB of text in one column');
-    offsets[i + 1] = pos;
+  };
+  for (let i0 = 0; i0 < n; i0 += CHUNK) {
+    const i1 = Math.min(n, i0 + CHUNK);
+    const parts: string[] = [];
+    for (let i = i0; i < i1; i++) parts.push(at(i));
+    const joined = parts.join('');
+    reserve(joined.length);
+    if (encoder.encodeInto(joined, bytes.subarray(pos)).written === joined.length) {
+      for (let i = i0; i < i1; i++) {
+        pos += parts[i - i0]!.length;
+        offsets[i + 1] = pos;
+      }
+    } else {
+      for (let i = i0; i < i1; i++) {
+        pos += encoder.encodeInto(parts[i - i0]!, bytes.subarray(pos)).written;
+        offsets[i + 1] = pos;
+      }
+    }
   }
   return { bytes: bytes.subarray(0, pos), offsets };
 }

@@ -123,9 +123,9 @@ export class QueryEngine {
    * offers every resulting (doc, partial score) to the top k. Returns the new length.
    */
   private mergeColumn(n: number, start: number, end: number): number {
-    const need = n + end - start;
+    const need = Math.min(n + end - start, this.docCount); // the union never exceeds N
     if (this.bDocs.length < need) {
-      const size = Math.min(Math.max(need, 2 * this.bDocs.length), Math.max(need, this.docCount));
+      const size = Math.min(Math.max(need, 2 * this.bDocs.length), this.docCount);
       this.bDocs = new Uint32Array(size);
       this.bScores = new Float32Array(size);
     }

@@ -22,6 +22,7 @@ export function tokenize(text: string): string[] {
     ? text.normalize('NFKC').toLowerCase().match(WORD)
     : text.toLowerCase().match(ASCII_WORD);
   if (words === null) return [];
+  if (!text.includes("'") && !text.includes('\u2019')) return words;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (w.includes("'") || w.includes('\u2019')) {
