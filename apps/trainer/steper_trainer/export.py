@@ -1,0 +1,214 @@
+"""Export a trained student for serving and for the browser.
+
+    <out>/config.json, generation_config.json,     the Hugging Face folder (format "hf"),
+         model.safetensors, tokenizer.json, …       servable by vLLM or `transformers serve`
+    <out>/onnx/model.onnx                           decoder with KV cache, fp32   (format "onnx")
+    <out>/onnx/model_fp16.onnx                      fp16 weights and compute
+    <out>/onnx/model_quantized.onnx                 int8 weights (onnxruntime dynamic quantisation)
+
+The ONNX layout and names are those of transformers.js / optimum decoder exports, so an
+onnxruntime-web runner loads them as it loads theirs: inputs input_ids, attention_mask,
+position_ids, past_key_values.{i}.key|value (batch, kv_heads, past_len, head_dim); outputs
+logits, present.{i}.key|value. All three variants keep float32 inputs and outputs (fp16 and int8
+only inside), so a runner feeds them the same tensors. A first step passes past tensors of length 0.
+
+The graph comes from torch.onnx.export (the dynamo exporter) of the transformers model itself,
+not from hand-built ops.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from .checkpoint import latest_checkpoint, read_json
+
+ONNX_FILES = {'fp32': 'model.onnx', 'fp16': 'model_fp16.onnx', 'int8': 'model_quantized.onnx'}
+TOKENIZER_FILES = ('tokenizer.json', 'tokenizer_config.json', 'chat_template.jinja', 'special_tokens_map.json', 'vocab.json', 'merges.txt')
+# onnx files over protobuf's 2 GB limit keep their weights beside them (transformers.js naming)
+EXTERNAL_DATA_BYTES = 1_800_000_000
+
+
+class ExportError(ValueError):
+    pass
+
+
+def find_model_folder(source: str | Path) -> Path:
+    """A run folder (its best, else latest checkpoint), a checkpoint folder (its model/), or a
+    HF model / LoRA adapter folder."""
+    source = Path(source)
+    if (source / 'checkpoints').is_dir():
+        ckpt = latest_checkpoint(source)
+        if ckpt is None:
+            raise ExportError(f'{source} has no complete checkpoint to export')
+        best = read_json(ckpt / 'trainer_state.json').get('best_checkpoint')
+        return Path(best if best and Path(best).is_dir() else ckpt) / 'model'
+    if (source / 'model').is_dir():
+        return source / 'model'
+    if (source / 'config.json').is_file() or (source / 'adapter_config.json').is_file():
+        return source
+    raise ExportError(f'{source} is neither a model folder, a checkpoint folder nor a run folder')
+
+
+def load_for_export(folder: Path) -> nn.Module:
+    from transformers import AutoModelForCausalLM
+
+    if (folder / 'adapter_config.json').is_file():
+        from peft import AutoPeftModelForCausalLM
+
+        # LoRA: fold the adapters into the base weights, so every consumer sees a plain model.
+        return AutoPeftModelForCausalLM.from_pretrained(folder, dtype=torch.float32).merge_and_unload().eval()
+    return AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval()
+
+
+class DecoderWithPast(nn.Module):
+    """The HF model with its KV cache as flat tensors: what an ONNX graph can take and give."""
+
+    def __init__(self, lm: nn.Module):
+        super().__init__()
+        self.lm = lm
+        self.layers = lm.config.num_hidden_layers
+
+    def forward(self, input_ids, attention_mask, position_ids, *past):
+        from transformers import DynamicCache
+
+        cache = DynamicCache(ddp_cache_data=[(past[2 * i], past[2 * i + 1]) for i in range(self.layers)], config=self.lm.config)
+        out = self.lm(input_ids=input_ids, attention_mask=attention_mask, position_ids=position_ids, past_key_values=cache, use_cache=True)
+        present = []
+        for layer in out.past_key_values.layers:
+            present += [layer.keys, layer.values]
+        return (out.logits, *present)
+
+
+def onnx_names(layers: int) -> tuple[list[str], list[str]]:
+    kv = [(i, part) for i in range(layers) for part in ('key', 'value')]
+    inputs = ['input_ids', 'attention_mask', 'position_ids'] + [f'past_key_values.{i}.{p}' for i, p in kv]
+    outputs = ['logits'] + [f'present.{i}.{p}' for i, p in kv]
+    return inputs, outputs
+
+
+def kv_shape(config) -> tuple[int, int]:
+    head_dim = getattr(config, 'head_dim', None) or config.hidden_size // config.num_attention_heads
+    return config.num_key_value_heads, head_dim
+
+
+def _name_dims(model, layers: int) -> None:
+    """Readable symbolic dimensions (the exporter writes s0, s1, …)."""
+    names = {'input_ids': ('batch_size', 'sequence_length'), 'attention_mask': ('batch_size', 'total_sequence_length'),
+             'position_ids': ('batch_size', 'sequence_length'), 'logits': ('batch_size', 'sequence_length', None)}
+    for i in range(layers):
+        for part in ('key', 'value'):
+            names[f'past_key_values.{i}.{part}'] = ('batch_size', None, 'past_sequence_length', None)
+            names[f'present.{i}.{part}'] = ('batch_size', None, 'total_sequence_length', None)
+    for value in list(model.graph.input) + list(model.graph.output):
+        for dim, name in zip(value.type.tensor_type.shape.dim, names.get(value.name, ())):
+            if name is not None and dim.HasField('dim_param'):
+                dim.dim_param = name
+
+
+def _save_onnx(model, path: Path, external: bool) -> None:
+    """Save a ModelProto; external weights go to <name>_data (transformers.js's naming)."""
+    import onnx
+
+    for stale in (path, path.with_name(path.name + '_data')):
+        stale.unlink(missing_ok=True)
+    if external:
+        onnx.save_model(model, str(path), save_as_external_data=True, all_tensors_to_one_file=True, location=path.name + '_data')
+    else:
+        onnx.save_model(model, str(path))
+
+
+def save_graph(model_ir, path: Path, external: bool) -> None:
+    """Write the exporter's graph, weights beside it when large, dimensions named."""
+    import onnx
+    import onnx_ir as ir
+
+    ir.save(model_ir, str(path), external_data=path.name + '_data' if external else None)
+    proto = onnx.load(str(path), load_external_data=False)  # the graph only: weights stay where they are
+    _name_dims(proto, sum(1 for value in proto.graph.input if value.name.startswith('past_key_values.')) // 2)
+    onnx.save_model(proto, str(path))
+
+
+def write_variants(fp32: Path, external: bool) -> list[Path]:
+    """fp16 (float32 at the boundary, as transformers.js's own fp16 conversion does) and int8."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.transformers.float16 import convert_float_to_float16
+
+    fp16 = fp32.with_name(ONNX_FILES['fp16'])
+    _save_onnx(convert_float_to_float16(onnx.load(str(fp32)), keep_io_types=True, disable_shape_infer=True), fp16, external)
+    int8 = fp32.with_name(ONNX_FILES['int8'])
+    quantize_dynamic(fp32, int8, weight_type=QuantType.QInt8, use_external_data_format=external)
+    if external:
+        # onnxruntime names its weight file differently; a quarter of fp32 may fit in one file anyway
+        quantized = onnx.load(str(int8))
+        leftovers = [p for p in int8.parent.iterdir() if p.name.startswith(int8.name) and p != int8]
+        _save_onnx(quantized, int8, quantized.ByteSize() > EXTERNAL_DATA_BYTES)
+        for p in leftovers:
+            p.unlink(missing_ok=True)
+    return [fp16, int8]
+
+
+def export_onnx(lm: nn.Module, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    config = lm.config
+    layers = config.num_hidden_layers
+    kv_heads, head_dim = kv_shape(config)
+    in_names, out_names = onnx_names(layers)
+    # Sample shapes above 1 so that no dimension gets specialised; past length 0 works at run time.
+    batch, seq, past_len = 2, 3, 4
+    sample = (
+        torch.ones(batch, seq, dtype=torch.long), torch.ones(batch, past_len + seq, dtype=torch.long),
+        torch.arange(past_len, past_len + seq).repeat(batch, 1),
+        *[torch.zeros(batch, kv_heads, past_len, head_dim) for _ in range(2 * layers)],
+    )
+    dyn = torch.export.Dim.DYNAMIC
+    pair = {0: dyn, 1: dyn}
+    dynamic_shapes = (pair, pair, pair, tuple({0: dyn, 2: dyn} for _ in range(2 * layers)))
+    program = torch.onnx.export(
+        DecoderWithPast(lm).eval(), sample, input_names=in_names, output_names=out_names,
+        dynamic_shapes=dynamic_shapes, dynamo=True, opset_version=18, verbose=False,
+    )
+    # the tied output projection may be written twice: count the weights with margin
+    external = 2 * sum(p.numel() * 4 for p in lm.parameters()) > EXTERNAL_DATA_BYTES
+    fp32 = out / ONNX_FILES['fp32']
+    save_graph(program.model, fp32, external)
+    return [fp32, *write_variants(fp32, external)]
+
+
+def _copy_tokenizer(folder: Path, out: Path) -> None:
+    for name in TOKENIZER_FILES:
+        if (folder / name).is_file():
+            shutil.copy2(folder / name, out / name)
+    # transformers.js reads the chat template from tokenizer_config.json
+    template = folder / 'chat_template.jinja'
+    config_path = out / 'tokenizer_config.json'
+    if template.is_file() and config_path.is_file():
+        config = json.loads(config_path.read_text())
+        config.setdefault('chat_template', template.read_text())
+        config_path.write_text(json.dumps(config, indent=2))
+
+
+def export(source: str | Path, out: str | Path, formats: list[str]) -> list[Path]:
+    unknown = sorted(set(formats) - {'onnx', 'hf'})
+    if unknown or not formats:
+        raise ExportError(f'unknown export format(s) {unknown or formats}: choose from onnx, hf')
+    folder = find_model_folder(source)
+    out = Path(out)
+    lm = load_for_export(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    if 'hf' in formats:
+        lm.save_pretrained(out)
+        written.append(out)
+    else:
+        lm.config.save_pretrained(out)
+        lm.generation_config.save_pretrained(out)
+    _copy_tokenizer(folder if (folder / 'tokenizer.json').is_file() else folder.parent, out)
+    if 'onnx' in formats:
+        written += export_onnx(lm, out / 'onnx')
+    return written
