@@ -28,6 +28,7 @@ if [ -f apps/trainer/pyproject.toml ]; then
   if ! command -v uv >/dev/null 2>&1 && ! python3 -m uv --version >/dev/null 2>&1; then
     say "installing uv (PyPI)"
     python3 -m pip install --quiet --disable-pip-version-check uv
+    command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
   fi
   uv_cmd=(uv)
   command -v uv >/dev/null 2>&1 || uv_cmd=(python3 -m uv)

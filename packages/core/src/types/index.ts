@@ -1,5 +1,5 @@
 export * from './data';
+export * from './events';
 export * from './generator';
 export * from './stepdata';
 export * from './trace';
-export * from './events';

@@ -1,0 +1,58 @@
+import { parseArgs } from 'node:util';
+import { type DemoSummary, ensureDemo } from '../../demo/demo';
+import { parseEnv } from '../../env';
+import { startHttpServer } from '../../http/server';
+import { int } from '../args';
+import { GLOBAL_OPTIONS, openWorkbench } from '../context';
+import { terminalProgress } from '../progress';
+
+export const SERVE_HELP = `steper serve [--demo] [--host 127.0.0.1] [--port 4317] [--token T] [--workspace DIR]
+  Serve the API and the web app. --demo first makes the demo workspace ready (seconds).
+  A host other than loopback needs a token (--token or STEPER_TOKEN), sent by every client.`;
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...GLOBAL_OPTIONS,
+      demo: { type: 'boolean' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      token: { type: 'string' },
+    },
+    strict: true,
+  });
+  const env = parseEnv();
+  const host = values.host ?? env.STEPER_HOST;
+  const port = int(values.port, 'port') ?? env.STEPER_PORT;
+  const token = values.token ?? env.STEPER_TOKEN;
+  const wb = openWorkbench(values, env);
+  let demo: DemoSummary | null = null;
+  if (values.demo) {
+    const t0 = performance.now();
+    const progress = terminalProgress();
+    demo = await ensureDemo(wb, { onProgress: (job) => progress({ seq: 0, job }) });
+    process.stderr.write(
+      `Demo workspace ${demo.created ? 'built' : 'ready'} in ${((performance.now() - t0) / 1000).toFixed(1)} s: ` +
+        `${demo.tracesKept}/${demo.tracesDone} traces kept, step dataset ${demo.datasetId}.\n`,
+    );
+  }
+  const resumed = wb.runner.start();
+  if (resumed.length)
+    process.stderr.write(
+      `Resuming ${resumed.length} interrupted job(s): ${resumed.map((j) => j.id).join(', ')}\n`,
+    );
+  const server = await startHttpServer(wb, { host, port, token, webDist: env.STEPER_WEB_DIST });
+  process.stderr.write(`StepER Workbench on ${server.url}  (workspace ${wb.store.dir})\n`);
+  process.stdout.write(`${server.url}\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  process.stderr.write('Stopping: running jobs stay queued and continue at the next start.\n');
+  await server.close();
+  await wb.close();
+  return 0;
+}

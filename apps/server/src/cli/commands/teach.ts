@@ -1,0 +1,137 @@
+import { parseArgs } from 'node:util';
+import { UserError } from '../../errors';
+import { buildStepData } from '../../stepdata/build';
+import { startTeacherRun } from '../../teach/start';
+import { defined, int, readConfigFile } from '../args';
+import { foreground, GLOBAL_OPTIONS, openWorkbench } from '../context';
+
+export const TEACH_HELP = `steper teach [--config FILE] [--corpus ID] [--questions ID] [--loop ircot|self-ask]
+             [--steps S] [--k K] [--concurrency N] [--limit N] [--name NAME] [--no-build]
+             [--teacher evidence | --endpoint NAME | --base-url URL --model M [--api chat|completions]]
+  Run a teacher over a question set, store every trace, build the filtered step data.
+  The config file is the JSON the UI sends (teacherRuns.start); flags override it.`;
+
+export async function teachCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...GLOBAL_OPTIONS,
+      config: { type: 'string', short: 'c' },
+      corpus: { type: 'string' },
+      questions: { type: 'string' },
+      loop: { type: 'string' },
+      steps: { type: 'string' },
+      k: { type: 'string' },
+      concurrency: { type: 'string' },
+      limit: { type: 'string' },
+      name: { type: 'string' },
+      'no-build': { type: 'boolean' },
+      teacher: { type: 'string' },
+      endpoint: { type: 'string' },
+      'base-url': { type: 'string' },
+      model: { type: 'string' },
+      api: { type: 'string' },
+    },
+    strict: true,
+  });
+  const file = values.config ? readConfigFile(values.config) : {};
+  const teacherFromFlags =
+    values.endpoint || values['base-url']
+      ? {
+          kind: 'openai',
+          ...defined({
+            endpoint: values.endpoint,
+            baseURL: values['base-url'],
+            model: values.model,
+            api: values.api,
+          }),
+        }
+      : values.teacher === 'evidence'
+        ? { kind: 'evidence' }
+        : undefined;
+  if (values.teacher && values.teacher !== 'evidence' && !teacherFromFlags) {
+    throw new UserError(
+      'BAD_REQUEST',
+      `--teacher ${values.teacher}: use "evidence", or --endpoint / --base-url for an LM.`,
+    );
+  }
+  const config = {
+    ...file,
+    ...defined({
+      corpusId: values.corpus,
+      questionSetId: values.questions,
+      loop: values.loop,
+      maxSteps: int(values.steps, 'steps'),
+      topK: int(values.k, 'k'),
+      concurrency: int(values.concurrency, 'concurrency'),
+      limit: int(values.limit, 'limit'),
+      name: values.name,
+      teacher: teacherFromFlags,
+      buildDataset: values['no-build'] ? false : undefined,
+    }),
+  };
+  const wb = openWorkbench(values);
+  try {
+    const { run } = await startTeacherRun(wb, config as Parameters<typeof startTeacherRun>[1], {
+      queue: false,
+    });
+    process.stderr.write(
+      `Teacher run ${run.id}: ${run.questionTotal} questions, ${run.loop}, S=${run.maxSteps}, K=${run.topK}, ${run.generator}\n`,
+    );
+    const job = await foreground(wb, () =>
+      wb.runner.runNow('teach', { runId: run.id }, (j) => wb.store.teacherRuns.setJob(run.id, j.id)),
+    );
+    const done = wb.store.teacherRuns.require(run.id);
+    process.stderr.write(
+      `Traces: ${done.tracesDone}, kept by the filter: ${done.tracesKept}; teacher calls: ${done.stats.calls}, cache hits: ${done.stats.cacheHits}, tokens: ${done.stats.promptTokens}+${done.stats.completionTokens}\n`,
+    );
+    const dataset = wb.store.stepDatasets.list(run.id)[0];
+    if (dataset) {
+      const c = dataset.manifest.counts.examples;
+      process.stderr.write(
+        `Step dataset ${dataset.id}: init ${c.init}, exp ${c.exp}, agg ${c.agg} → ${wb.store.path(dataset.exportDir)}\n`,
+      );
+    }
+    process.stdout.write(`${run.id}\n`);
+    return job.status === 'done' ? 0 : 1;
+  } finally {
+    await wb.close();
+  }
+}
+
+export const BUILD_HELP = `steper build --run ID [--step-config agg|init+agg|init+exp1+agg|all] [--filter em|acc|f1>=0.8|none] [--name NAME]
+  Build and export a filtered step-wise dataset from a teacher run's traces.`;
+
+export async function buildCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...GLOBAL_OPTIONS,
+      run: { type: 'string' },
+      'step-config': { type: 'string' },
+      filter: { type: 'string' },
+      name: { type: 'string' },
+    },
+    strict: true,
+  });
+  if (!values.run) throw new UserError('BAD_REQUEST', 'Give --run ID (a teacher run).');
+  const wb = openWorkbench(values);
+  try {
+    const d = await buildStepData(wb.store, {
+      teacherRunId: values.run,
+      ...defined({
+        stepConfig: values['step-config'] as 'all',
+        filterRule: values.filter as 'em',
+        name: values.name,
+      }),
+    });
+    const c = d.manifest.counts;
+    process.stderr.write(
+      `Kept ${c.kept} of ${c.traces} traces; examples: init ${c.examples.init}, exp ${c.examples.exp}, agg ${c.examples.agg} → ${wb.store.path(d.exportDir)}\n`,
+    );
+    process.stdout.write(`${d.id}\n`);
+    return 0;
+  } finally {
+    await wb.close();
+  }
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { CorpusImportSchema, importCorpus } from '../corpora/import';
+import { procedure, router } from '../trpc';
+import { Id, Paging } from './schemas';
+
+export const corporaRouter = router({
+  list: procedure.query(({ ctx }) => ctx.wb.store.corpora.list()),
+
+  get: procedure
+    .input(z.object({ id: Id }))
+    .query(({ ctx, input }) => ctx.wb.store.corpora.require(input.id)),
+
+  /** Parses the file (nothing is written when it is malformed), stores the passages, queues the index job. */
+  import: procedure.input(CorpusImportSchema).mutation(async ({ ctx, input }) => {
+    const corpus = await importCorpus(ctx.wb.store, input);
+    const job = ctx.wb.runner.enqueue('index', { corpusId: corpus.id });
+    return { corpus, job };
+  }),
+
+  buildIndex: procedure.input(z.object({ id: Id })).mutation(({ ctx, input }) => {
+    ctx.wb.store.corpora.require(input.id);
+    ctx.wb.retrievers.forget(input.id);
+    return ctx.wb.runner.enqueue('index', { corpusId: input.id });
+  }),
+
+  search: procedure
+    .input(
+      z.object({
+        id: Id,
+        query: z.string().min(1).max(2000),
+        k: z.number().int().min(1).max(100).default(4),
+      }),
+    )
+    .query(async ({ ctx, input }) => ctx.wb.retrievers.get(input.id).search(input.query, input.k)),
+
+  passages: procedure
+    .input(Paging.extend({ id: Id, title: z.string().max(200).optional() }))
+    .query(({ ctx, input }) => {
+      ctx.wb.store.corpora.require(input.id);
+      return ctx.wb.store.corpora.passages(input.id, input);
+    }),
+});

@@ -1,0 +1,82 @@
+import { on } from 'node:events';
+import type { TrainerEvent } from '@steper/core';
+import { tracked } from '@trpc/server';
+import { z } from 'zod';
+import { UserError } from '../errors';
+import { trainingEvents } from '../training/job';
+import { startTraining, TrainingStartSchema } from '../training/start';
+import { procedure, router } from '../trpc';
+import { Id } from './schemas';
+
+export const trainingRouter = router({
+  list: procedure.query(({ ctx }) => ctx.wb.store.trainingRuns.list()),
+
+  /** The run with its resolved config and the exact command it runs. */
+  get: procedure
+    .input(z.object({ id: Id }))
+    .query(({ ctx, input }) => ctx.wb.store.trainingRuns.require(input.id)),
+
+  start: procedure.input(TrainingStartSchema).mutation(({ ctx, input }) => startTraining(ctx.wb, input)),
+
+  /** Train a finished run for more epochs, from its last checkpoint. */
+  extend: procedure
+    .input(z.object({ id: Id, epochs: z.number().int().min(1).max(100) }))
+    .mutation(({ ctx, input }) => {
+      const { store, runner } = ctx.wb;
+      const run = store.trainingRuns.require(input.id);
+      if (run.status !== 'done') {
+        throw new UserError(
+          'PRECONDITION_FAILED',
+          `Training run ${run.id} is ${run.status}: only a finished run can be extended (resume it instead).`,
+        );
+      }
+      return store.transaction(() => {
+        const job = runner.enqueue('train', { runId: run.id, extendEpochs: input.epochs });
+        store.trainingRuns.setJob(run.id, job.id);
+        return job;
+      });
+    }),
+
+  cancel: procedure.input(z.object({ id: Id })).mutation(({ ctx, input }) => {
+    const run = ctx.wb.store.trainingRuns.require(input.id);
+    return run.jobId ? ctx.wb.runner.cancel(run.jobId) : null;
+  }),
+
+  /** Stored events after `afterSeq`. */
+  events: procedure
+    .input(
+      z.object({
+        id: Id,
+        afterSeq: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(100_000).default(10_000),
+      }),
+    )
+    .query(({ ctx, input }) => {
+      ctx.wb.store.trainingRuns.require(input.id);
+      return ctx.wb.store.trainingRuns.events(input.id, input.afterSeq, input.limit);
+    }),
+
+  /** Every event of the run, stored ones first, then live; a reconnecting client resumes after its last id. */
+  watch: procedure
+    .input(z.object({ id: Id, lastEventId: z.string().nullish() }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      const { store } = ctx.wb;
+      store.trainingRuns.require(input.id);
+      const live = on(trainingEvents, 'event', signal ? { signal } : {});
+      let last = Number(input.lastEventId ?? 0) || 0;
+      for (const e of store.trainingRuns.events(input.id, last)) {
+        last = e.seq;
+        yield tracked(String(e.seq), e.event);
+      }
+      try {
+        for await (const [msg] of live) {
+          const m = msg as { runId: string; seq: number; event: TrainerEvent };
+          if (m.runId !== input.id || m.seq <= last) continue;
+          last = m.seq;
+          yield tracked(String(m.seq), m.event);
+        }
+      } catch (err) {
+        if (!signal?.aborted) throw err;
+      }
+    }),
+});

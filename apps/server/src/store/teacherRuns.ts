@@ -1,0 +1,292 @@
+import type { Trace } from '@steper/core';
+import { notFound } from '../errors';
+import { type Db, prepare } from './db';
+import type { JobStatus } from './jobs';
+import { newId, nowIso, type Page, packJson, unpackJson } from './util';
+
+export interface TeacherRunStats {
+  /** Requests answered by the teacher (each paid once). */
+  calls: number;
+  cacheHits: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface TeacherRunRow {
+  id: string;
+  name: string;
+  corpusId: string;
+  questionSetId: string;
+  loop: string;
+  maxSteps: number;
+  topK: number;
+  generator: string;
+  config: Record<string, unknown>;
+  status: JobStatus;
+  jobId: string | null;
+  questionTotal: number;
+  tracesDone: number;
+  tracesKept: number;
+  stats: TeacherRunStats;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+interface RawRun {
+  id: string;
+  name: string;
+  corpus_id: string;
+  question_set_id: string;
+  loop: string;
+  max_steps: number;
+  top_k: number;
+  generator: string;
+  config: string;
+  status: JobStatus;
+  job_id: string | null;
+  question_total: number;
+  stats: string;
+  error: string | null;
+  created_at: string;
+  finished_at: string | null;
+  traces_done: number;
+  traces_kept: number;
+  calls: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
+export interface TraceRow {
+  questionId: string;
+  idx: number;
+  prediction: string;
+  correct: boolean;
+  steps: number;
+  earlyStop: boolean;
+  error: string | null;
+  trace: Trace;
+}
+
+interface RawTrace {
+  question_id: string;
+  idx: number;
+  prediction: string;
+  correct: number;
+  steps: number;
+  early_stop: number;
+  error: string | null;
+  trace: Buffer;
+}
+
+const toTrace = (r: RawTrace): TraceRow => ({
+  questionId: r.question_id,
+  idx: r.idx,
+  prediction: r.prediction,
+  correct: r.correct === 1,
+  steps: r.steps,
+  earlyStop: r.early_stop === 1,
+  error: r.error,
+  trace: unpackJson<Trace>(r.trace),
+});
+
+const RUN_SELECT = `SELECT r.*,
+  (SELECT COUNT(*) FROM traces t WHERE t.run_id = r.id) AS traces_done,
+  (SELECT COUNT(*) FROM traces t WHERE t.run_id = r.id AND t.correct = 1) AS traces_kept,
+  (SELECT COUNT(*) FROM teacher_calls c WHERE c.owner = r.id AND c.ok = 1) AS calls,
+  (SELECT COALESCE(SUM(prompt_tokens), 0) FROM teacher_calls c WHERE c.owner = r.id) AS prompt_tokens,
+  (SELECT COALESCE(SUM(completion_tokens), 0) FROM teacher_calls c WHERE c.owner = r.id) AS completion_tokens
+  FROM teacher_runs r`;
+
+const toRun = (r: RawRun): TeacherRunRow => ({
+  id: r.id,
+  name: r.name,
+  corpusId: r.corpus_id,
+  questionSetId: r.question_set_id,
+  loop: r.loop,
+  maxSteps: r.max_steps,
+  topK: r.top_k,
+  generator: r.generator,
+  config: JSON.parse(r.config),
+  status: r.status,
+  jobId: r.job_id,
+  questionTotal: r.question_total,
+  tracesDone: r.traces_done,
+  tracesKept: r.traces_kept,
+  stats: {
+    calls: r.calls,
+    cacheHits: (JSON.parse(r.stats) as { cacheHits?: number }).cacheHits ?? 0,
+    promptTokens: r.prompt_tokens,
+    completionTokens: r.completion_tokens,
+  },
+  error: r.error,
+  createdAt: r.created_at,
+  finishedAt: r.finished_at,
+});
+
+export interface TraceFilter {
+  correct?: boolean;
+  earlyStop?: boolean;
+  steps?: number;
+  search?: string;
+}
+
+export class TeacherRunRepo {
+  constructor(private readonly db: Db) {}
+
+  create(input: {
+    name: string;
+    corpusId: string;
+    questionSetId: string;
+    loop: string;
+    maxSteps: number;
+    topK: number;
+    generator: string;
+    config: Record<string, unknown>;
+    questionTotal: number;
+    jobId?: string;
+    id?: string;
+  }): TeacherRunRow {
+    const id = input.id ?? newId('run');
+    prepare(
+      this.db,
+      `INSERT INTO teacher_runs (id, name, corpus_id, question_set_id, loop, max_steps, top_k, generator, config,
+          status, job_id, question_total, stats, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, '{}', ?)`,
+    ).run(
+      id,
+      input.name,
+      input.corpusId,
+      input.questionSetId,
+      input.loop,
+      input.maxSteps,
+      input.topK,
+      input.generator,
+      JSON.stringify(input.config),
+      input.jobId ?? null,
+      input.questionTotal,
+      nowIso(),
+    );
+    return this.require(id);
+  }
+
+  get(id: string): TeacherRunRow | undefined {
+    const r = prepare(this.db, `${RUN_SELECT} WHERE r.id = ?`).get(id) as RawRun | undefined;
+    return r && toRun(r);
+  }
+
+  require(id: string): TeacherRunRow {
+    const row = this.get(id);
+    if (!row) throw notFound('teacher run', id, 'List them with `steper runs` or teacherRuns.list.');
+    return row;
+  }
+
+  list(): TeacherRunRow[] {
+    return (prepare(this.db, `${RUN_SELECT} ORDER BY r.created_at DESC`).all() as RawRun[]).map(toRun);
+  }
+
+  byJob(jobId: string): TeacherRunRow | undefined {
+    const r = prepare(this.db, `${RUN_SELECT} WHERE r.job_id = ?`).get(jobId) as RawRun | undefined;
+    return r && toRun(r);
+  }
+
+  setJob(id: string, jobId: string): void {
+    prepare(this.db, 'UPDATE teacher_runs SET job_id = ? WHERE id = ?').run(jobId, id);
+  }
+
+  setStatus(id: string, status: JobStatus, error: string | null = null): void {
+    const finished = status === 'done' || status === 'failed' || status === 'cancelled';
+    prepare(this.db, 'UPDATE teacher_runs SET status = ?, error = ?, finished_at = ? WHERE id = ?').run(
+      status,
+      error,
+      finished ? nowIso() : null,
+      id,
+    );
+  }
+
+  /** Ids of questions that already have a trace: a resumed run skips them. */
+  doneQuestionIds(runId: string): Set<string> {
+    const rows = prepare(this.db, 'SELECT question_id FROM traces WHERE run_id = ?').all(runId) as {
+      question_id: string;
+    }[];
+    return new Set(rows.map((r) => r.question_id));
+  }
+
+  /** One trace; call inside the caller's transaction so trace and progress land together. */
+  insertTrace(
+    runId: string,
+    row: Omit<TraceRow, 'prediction' | 'steps' | 'earlyStop'>,
+    cacheHits: number,
+  ): void {
+    const t = row.trace;
+    prepare(
+      this.db,
+      `INSERT INTO traces (run_id, question_id, idx, question, prediction, correct, steps, early_stop, error, trace, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      runId,
+      row.questionId,
+      row.idx,
+      t.question,
+      t.prediction,
+      row.correct ? 1 : 0,
+      t.steps.length,
+      t.earlyStop ? 1 : 0,
+      row.error,
+      packJson(t),
+      nowIso(),
+    );
+    if (cacheHits > 0) {
+      prepare(
+        this.db,
+        "UPDATE teacher_runs SET stats = json_set(stats, '$.cacheHits', COALESCE(json_extract(stats, '$.cacheHits'), 0) + ?) WHERE id = ?",
+      ).run(cacheHits, runId);
+    }
+  }
+
+  traces(runId: string, opts: { offset: number; limit: number } & TraceFilter): Page<TraceRow> {
+    const where = ['run_id = ?'];
+    const args: unknown[] = [runId];
+    if (opts.correct !== undefined) {
+      where.push('correct = ?');
+      args.push(opts.correct ? 1 : 0);
+    }
+    if (opts.earlyStop !== undefined) {
+      where.push('early_stop = ?');
+      args.push(opts.earlyStop ? 1 : 0);
+    }
+    if (opts.steps !== undefined) {
+      where.push('steps = ?');
+      args.push(opts.steps);
+    }
+    if (opts.search) {
+      where.push('question LIKE ?');
+      args.push(`%${opts.search}%`);
+    }
+    const w = where.join(' AND ');
+    const total = (
+      prepare(this.db, `SELECT COUNT(*) AS n FROM traces WHERE ${w}`).get(...args) as { n: number }
+    ).n;
+    const items = (
+      prepare(this.db, `SELECT * FROM traces WHERE ${w} ORDER BY idx LIMIT ? OFFSET ?`).all(
+        ...args,
+        opts.limit,
+        opts.offset,
+      ) as RawTrace[]
+    ).map(toTrace);
+    return { items, total, offset: opts.offset, limit: opts.limit };
+  }
+
+  allTraces(runId: string): TraceRow[] {
+    return (
+      prepare(this.db, 'SELECT * FROM traces WHERE run_id = ? ORDER BY idx').all(runId) as RawTrace[]
+    ).map(toTrace);
+  }
+
+  trace(runId: string, questionId: string): TraceRow | undefined {
+    const r = prepare(this.db, 'SELECT * FROM traces WHERE run_id = ? AND question_id = ?').get(
+      runId,
+      questionId,
+    ) as RawTrace | undefined;
+    return r && toTrace(r);
+  }
+}

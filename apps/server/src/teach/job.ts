@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { forEachConcurrent } from '../jobs/pool';
+import type { JobType } from '../jobs/runner';
+import { buildStepData } from '../stepdata/build';
+import { createTeacher } from '../teachers/create';
+import type { Workbench } from '../workbench';
+import type { ResolvedTeachConfig } from './config';
+import { teachQuestion } from './loop';
+
+export const TeachJobPayload = z.object({ runId: z.string() });
+
+/**
+ * Runs the teacher over every question of the run that has no trace yet, so a resumed run
+ * continues where it stopped. Each trace is written in its own transaction; teacher calls go
+ * through the content cache, so the calls of a question cut off by a kill are not paid again.
+ */
+export function teachJob(wb: Workbench): JobType {
+  return {
+    async run({ job, store, signal, progress }) {
+      const { runId } = TeachJobPayload.parse(job.payload);
+      const run = store.teacherRuns.require(runId);
+      const config = run.config as unknown as ResolvedTeachConfig;
+      const retriever = wb.retrievers.get(run.corpusId);
+      const all = store.questionSets.questions(run.questionSetId).slice(0, run.questionTotal);
+      const done = store.teacherRuns.doneQuestionIds(runId);
+      const todo = all.map((q, idx) => ({ q, idx })).filter(({ q }) => !done.has(q.id));
+      const teacher = createTeacher(config.teacher, { store, endpoints: wb.endpoints, owner: runId });
+      let count = done.size;
+      progress({ done: count, total: all.length, message: done.size ? `resumed after ${done.size}` : null });
+      await forEachConcurrent(
+        todo,
+        config.concurrency,
+        async ({ q, idx }) => {
+          const { trace, correct, cacheHits } = await teachQuestion(
+            q,
+            { retriever, generator: teacher.generator, config },
+            signal,
+          );
+          store.transaction(() => {
+            store.teacherRuns.insertTrace(
+              runId,
+              { questionId: q.id, idx, correct, error: trace.error ?? null, trace },
+              cacheHits,
+            );
+          });
+          count += 1;
+          progress({ done: count });
+        },
+        signal,
+      );
+      if (!config.buildDataset) return { traces: count };
+      progress({ message: 'building step data' });
+      // A kill between building the dataset and closing the job must not build it twice.
+      const dataset =
+        store.stepDatasets
+          .list(runId)
+          .find(
+            (d) => d.manifest.filterRule === config.filterRule && d.manifest.stepConfig === config.stepConfig,
+          ) ?? (await buildStepData(store, { teacherRunId: runId }));
+      progress({ message: 'done' });
+      return { traces: count, datasetId: dataset.id, counts: dataset.manifest.counts };
+    },
+    onStatus(store, job) {
+      const run = store.teacherRuns.byJob(job.id);
+      if (run) store.teacherRuns.setStatus(run.id, job.status, job.error);
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/**
+ * Which teacher a run uses. This is what the browser sees and what is recorded with a run:
+ * it never holds an API key — keys come from the environment or the server's endpoints file.
+ */
+export const EvidenceTeacherSpecSchema = z.object({ kind: z.literal('evidence') });
+
+export const OpenAiTeacherSpecSchema = z.object({
+  kind: z.literal('openai'),
+  /** Name of an endpoint in the server's endpoints file; its baseURL, model and key are used. */
+  endpoint: z.string().min(1).optional(),
+  /** Or an explicit base URL, e.g. http://127.0.0.1:8000/v1 (key from OPENAI_API_KEY). */
+  baseURL: z.url().optional(),
+  model: z.string().min(1).optional(),
+  /** Chat completions (messages) or the legacy completions endpoint (raw prompt). */
+  api: z.enum(['chat', 'completions']).default('chat'),
+  temperature: z.number().min(0).max(2).default(0),
+  /** Cap on new tokens; the loop's own maxTokens is used when absent. */
+  maxTokens: z.number().int().positive().optional(),
+  /** Extra stop strings, added to the loop's. */
+  stop: z.array(z.string().min(1)).max(4).default([]),
+  /** Requests in flight at once. */
+  concurrency: z.number().int().min(1).max(256).default(8),
+  timeoutMs: z.number().int().positive().default(60_000),
+  /** Retries with exponential back-off on 429, 5xx, timeouts and dropped connections. */
+  maxRetries: z.number().int().min(0).max(10).default(4),
+});
+
+export const TeacherSpecSchema = z.discriminatedUnion('kind', [
+  EvidenceTeacherSpecSchema,
+  OpenAiTeacherSpecSchema,
+]);
+export type TeacherSpec = z.infer<typeof TeacherSpecSchema>;
+export type TeacherSpecInput = z.input<typeof TeacherSpecSchema>;
+export type OpenAiTeacherSpec = z.infer<typeof OpenAiTeacherSpecSchema>;

@@ -1,0 +1,51 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+import { UserError } from './errors';
+import type { Workbench } from './workbench';
+
+export interface Context {
+  wb: Workbench;
+}
+
+export const createContext = (wb: Workbench) => (): Context => ({ wb });
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    // zod input errors read as one sentence naming the field; the issues stay in data for forms.
+    const zod = error.cause instanceof ZodError ? error.cause : null;
+    if (!zod) return shape;
+    return {
+      ...shape,
+      message: readableZod(zod),
+      data: {
+        ...shape.data,
+        issues: zod.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+      },
+    };
+  },
+});
+
+function readableZod(error: ZodError): string {
+  const issue = error.issues[0]!;
+  const field = issue.path.length ? issue.path.map(String).join('.') : '(input)';
+  return `field "${field}": ${issue.message}`;
+}
+
+/**
+ * UserErrors from the store and services reach clients with their code and message as written;
+ * input validation errors read as one sentence naming the field (for callers and HTTP alike).
+ */
+const userErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (result.ok) return result;
+  const cause = result.error.cause;
+  if (cause instanceof UserError) throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  if (cause instanceof ZodError && result.error.code === 'BAD_REQUEST') {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: readableZod(cause), cause });
+  }
+  return result;
+});
+
+export const router = t.router;
+export const procedure = t.procedure.use(userErrors);
+export const createCallerFactory = t.createCallerFactory;

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/**
+ * public/demo/manifest.json: what the playground can load. Written by
+ * scripts/build-demo-student.sh; any exported student (the trainer's transformers.js layout:
+ * config.json, tokenizer.json, onnx/model*.onnx) can be listed here the same way.
+ */
+
+export const VARIANTS = ['fp32', 'fp16', 'int8'] as const;
+export const VariantSchema = z.enum(VARIANTS);
+export type Variant = z.infer<typeof VariantSchema>;
+
+const FileSchema = z.object({
+  /** Relative to the manifest's folder. */
+  path: z.string().min(1),
+  bytes: z.number().int().positive(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type ManifestFile = z.infer<typeof FileSchema>;
+
+export const StudentSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'),
+  label: z.string().min(1),
+  /** vanilla | steper-difficulty | …: the trainer's objective, shown beside the label. */
+  objective: z.string().min(1),
+  config: FileSchema,
+  tokenizer: FileSchema,
+  tokenizerConfig: FileSchema,
+  /** At least one ONNX variant; the loader picks one per backend (variant.ts). */
+  variants: z
+    .record(VariantSchema, FileSchema)
+    .refine((v) => Object.keys(v).length > 0, 'list at least one variant (fp32, fp16 or int8)'),
+  /** How it was trained, shown in the playground. */
+  training: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).default({}),
+});
+export type Student = z.infer<typeof StudentSchema>;
+
+export const DemoQuestionSchema = z.object({
+  id: z.string().min(1),
+  question: z.string().min(1),
+  answers: z.array(z.string()).min(1),
+  type: z.string().optional(),
+  hops: z.number().int().positive().optional(),
+});
+export type DemoQuestion = z.infer<typeof DemoQuestionSchema>;
+
+export const DemoManifestSchema = z.object({
+  format: z.literal('steper-demo'),
+  version: z.literal(1),
+  corpus: z.object({
+    name: z.string().min(1),
+    index: FileSchema,
+    passages: z.number().int().positive(),
+  }),
+  loop: z.object({
+    loop: z.literal('ircot'),
+    maxSteps: z.number().int().min(1).max(20),
+    topK: z.number().int().min(1).max(100),
+    maxTokens: z.number().int().min(1).max(2048),
+  }),
+  questions: z.array(DemoQuestionSchema),
+  students: z.array(StudentSchema).min(1),
+});
+export type DemoManifest = z.infer<typeof DemoManifestSchema>;
+
+/** Parses a manifest, naming the field and the fix when it is wrong. */
+export function parseDemoManifest(json: unknown, source: string): DemoManifest {
+  const parsed = DemoManifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(
+      `${source}: field "${issue.path.join('.') || '(root)'}": ${issue.message}. Rebuild it with scripts/build-demo-student.sh.`,
+    );
+  }
+  return parsed.data;
+}

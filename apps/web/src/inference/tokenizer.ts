@@ -1,0 +1,22 @@
+import { Tokenizer } from '@huggingface/tokenizers';
+
+/**
+ * The exported tokenizer.json read by Tokenizers.js (the tokenizer of transformers.js, without
+ * its model runtime): the same byte-level BPE the trainer used, no hand-written BPE.
+ */
+export interface TextTokenizer {
+  encode(text: string): number[];
+  decode(ids: readonly number[]): string;
+}
+
+export function loadTokenizer(tokenizerJson: unknown, tokenizerConfig: unknown): TextTokenizer {
+  if (typeof tokenizerJson !== 'object' || tokenizerJson === null || !('model' in tokenizerJson)) {
+    throw new Error('tokenizer.json has no "model": it must be a Hugging Face tokenizers file');
+  }
+  const tokenizer = new Tokenizer(tokenizerJson, (tokenizerConfig ?? {}) as object);
+  return {
+    // Prompts are plain text continued by the model: no special tokens added (as in training).
+    encode: (text) => tokenizer.encode(text, { add_special_tokens: false }).ids,
+    decode: (ids) => tokenizer.decode([...ids], { skip_special_tokens: true }),
+  };
+}

@@ -1,0 +1,92 @@
+import type { Student, Variant } from './manifest';
+import type { ModelDims } from './model-config';
+import type { WebGpuProbe } from './webgpu';
+
+export type Backend = 'webgpu' | 'wasm';
+export type BackendPreference = Backend | 'auto';
+
+export interface Choice {
+  backend: Backend;
+  variant: Variant;
+  /** Why this backend and variant, shown in the playground. */
+  reason: string;
+  /** Set when the preferred backend could not be used: shown as a warning, never silent. */
+  fallback: string | null;
+}
+
+/** wasm32 addresses 4 GB; the weights, the KV cache and the runtime must fit in it together. */
+const WASM_MAX_MODEL_BYTES = 2.5 * 1024 ** 3;
+const ELEMENT_BYTES: Record<Variant, number> = { fp32: 4, fp16: 2, int8: 1 };
+
+/** The largest single weight (the embedding matrix) of a variant, in bytes. */
+export function largestTensorBytes(dims: ModelDims, variant: Variant): number {
+  return dims.vocabSize * dims.hiddenSize * ELEMENT_BYTES[variant];
+}
+
+function has(student: Student, v: Variant): boolean {
+  return student.variants[v] !== undefined;
+}
+
+function wasmVariant(student: Student): Variant | null {
+  const fits = (v: Variant) => has(student, v) && student.variants[v]!.bytes <= WASM_MAX_MODEL_BYTES;
+  // fp32 is exact and fastest on the CPU; int8 is the small one; fp16 runs there only by upcasting.
+  return (['fp32', 'int8', 'fp16'] as const).find(fits) ?? null;
+}
+
+/** Why the adapter cannot hold this variant, or null when it can. */
+function gpuLimitProblem(gpu: WebGpuProbe, largest: number): string | null {
+  if (largest > gpu.maxStorageBufferBindingSize) {
+    return `its largest weight (${mb(largest)}) exceeds the adapter's maxStorageBufferBindingSize (${mb(gpu.maxStorageBufferBindingSize)})`;
+  }
+  if (largest > gpu.maxBufferSize) {
+    return `its largest weight (${mb(largest)}) exceeds the adapter's maxBufferSize (${mb(gpu.maxBufferSize)})`;
+  }
+  return null;
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 ** 2).toFixed(bytes < 10 * 1024 ** 2 ? 1 : 0)} MB`;
+}
+
+/**
+ * Backend and variant for one student: WebGPU when asked for (or on auto) and the adapter can hold
+ * the model — fp16 with shader-f16, fp32 without —, WASM otherwise, with the reason recorded.
+ */
+export function chooseBackend(
+  student: Student,
+  dims: ModelDims,
+  preference: BackendPreference,
+  gpu: WebGpuProbe,
+): Choice {
+  const wasm = (fallback: string | null, why: string): Choice => {
+    const variant = wasmVariant(student);
+    if (!variant) {
+      throw new Error(
+        `${student.label}: no variant fits WASM's 4 GB memory (${Object.keys(student.variants).join(', ')}); export an int8 or fp16 variant`,
+      );
+    }
+    return { backend: 'wasm', variant, reason: `${why}; ${variant} on the CPU`, fallback };
+  };
+  if (preference === 'wasm') return wasm(null, 'WASM chosen');
+  const wanted = preference === 'webgpu' ? 'WebGPU was asked for' : 'WebGPU is preferred';
+  if (!gpu.available) return wasm(`${wanted}, but ${gpu.reason}`, 'no WebGPU');
+  const order: Variant[] = gpu.shaderF16 ? ['fp16', 'fp32'] : ['fp32'];
+  const problems: string[] = [];
+  for (const variant of order) {
+    if (!has(student, variant)) continue;
+    const problem = gpuLimitProblem(gpu, largestTensorBytes(dims, variant));
+    if (problem) {
+      problems.push(`${variant}: ${problem}`);
+      continue;
+    }
+    const f16 = gpu.shaderF16 ? 'the adapter has shader-f16' : 'the adapter lacks shader-f16';
+    return {
+      backend: 'webgpu',
+      variant,
+      reason: `WebGPU on ${gpu.adapter}; ${f16}, so ${variant}`,
+      fallback: null,
+    };
+  }
+  const detail = problems.length ? problems.join('; ') : `no ${order.join(' or ')} variant is exported`;
+  return wasm(`${wanted}, but ${detail}`, 'WebGPU cannot hold the model');
+}

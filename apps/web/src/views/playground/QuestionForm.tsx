@@ -1,0 +1,83 @@
+import { useState } from 'react';
+import type { DemoQuestion } from '../../inference/manifest';
+
+/** Pick a held-out question of the synthetic world, or type one. */
+export function QuestionForm({
+  questions,
+  disabled,
+  running,
+  onRun,
+  onCancel,
+}: {
+  questions: DemoQuestion[];
+  disabled: boolean;
+  running: boolean;
+  onRun: (q: DemoQuestion) => void;
+  onCancel: () => void;
+}) {
+  const [picked, setPicked] = useState(questions[0]?.id ?? '');
+  const [typed, setTyped] = useState('');
+  const question: DemoQuestion | null = typed.trim()
+    ? { id: 'typed', question: typed.trim(), answers: [''] }
+    : (questions.find((q) => q.id === picked) ?? null);
+  return (
+    <section className="panel" id="playground-question">
+      <header className="panel-head">
+        <h2>Question</h2>
+      </header>
+      <form
+        className="form-grid"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (question && !disabled) onRun(question);
+        }}
+      >
+        <label className="wide">
+          A held-out question of the synthetic world
+          <select
+            id="playground-pick"
+            value={picked}
+            onChange={(e) => {
+              setPicked(e.target.value);
+              setTyped('');
+            }}
+          >
+            {questions.map((q) => (
+              <option key={q.id} value={q.id}>
+                {q.question} {q.type ? `(${q.type}${q.hops ? `, ${q.hops} hops` : ''})` : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="wide">
+          … or type your own (it replaces the pick)
+          <input
+            id="playground-typed"
+            type="text"
+            value={typed}
+            placeholder="Where was the director of Pale Canyon born?"
+            onChange={(e) => setTyped(e.target.value)}
+          />
+        </label>
+        <div className="form-actions">
+          <button
+            type="submit"
+            className="btn btn-primary"
+            id="playground-run"
+            disabled={disabled || !question}
+          >
+            Run
+          </button>
+          {running && (
+            <button type="button" className="btn" id="playground-cancel" onClick={onCancel}>
+              Cancel
+            </button>
+          )}
+          {question && question.answers[0] !== '' && (
+            <span className="muted">gold: {question.answers.join(' / ')}</span>
+          )}
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,164 @@
+import { normalizeAnswer } from '@steper/core';
+import type { LoadedStudentInfo } from '../../inference/protocol';
+import { ms, num } from '../../lib/format';
+import { type RunState, runSummary, type StepState } from './state';
+
+/** One student's answer to the question: steps as they stream in, the final answer, its speed. */
+export function StudentColumn({
+  student,
+  run,
+  gold,
+}: {
+  student: LoadedStudentInfo;
+  run: RunState | undefined;
+  gold: string[];
+}) {
+  const summary = run ? runSummary(run) : null;
+  const prediction = run?.trace?.prediction ?? null;
+  const correct =
+    prediction !== null &&
+    gold.length > 0 &&
+    gold.some((g) => normalizeAnswer(g) === normalizeAnswer(prediction));
+  return (
+    <section
+      className="panel pg-column"
+      data-testid="playground-column"
+      data-student={student.id}
+      data-status={run?.status ?? 'idle'}
+    >
+      <header className="panel-head">
+        <h2>
+          {student.label} <span className="muted pg-small">{student.objective}</span>
+        </h2>
+        <span className="muted pg-small">
+          {student.backend === 'webgpu' ? 'WebGPU' : 'WASM'} · {student.variant}
+        </span>
+      </header>
+      <div className="panel-body">
+        {!run && <div className="muted">Pick a question and press Run.</div>}
+        {run && (
+          <>
+            <div className="pg-stats" data-testid="playground-stats">
+              <Stat label="tokens/s" value={num(summary?.tokensPerSec ?? null, 1)} testId="stat-tps" />
+              <Stat label="decode tokens/s" value={num(summary?.decodeTokensPerSec ?? null, 1)} />
+              <Stat
+                label="first token (mean)"
+                value={ms(summary?.meanFirstTokenMs ?? null)}
+                testId="stat-ttft"
+              />
+              <Stat label="time per step" value={ms(summary?.meanStepMs ?? null)} testId="stat-step" />
+              <Stat label="whole question" value={ms(run.trace?.totalMs ?? null)} />
+            </div>
+            {run.trace && (
+              <div
+                className={`pg-answer ${gold.length === 0 ? '' : correct ? 'pg-ok' : 'pg-bad'}`}
+                data-testid="playground-answer"
+                data-correct={gold.length === 0 ? 'unknown' : String(correct)}
+              >
+                <div className="field-label">
+                  Final answer{' '}
+                  {run.trace.earlyStop ? `(stopped early at step ${run.trace.aggregatedAt})` : ''}
+                </div>
+                <div className="pg-answer-text" data-testid="playground-prediction">
+                  {prediction === '' ? <span className="muted">(no answer after the flag)</span> : prediction}
+                </div>
+                {gold.length > 0 && (
+                  <div className="muted pg-small">
+                    gold: {gold.join(' / ')} · {correct ? 'exact match' : 'no exact match'}
+                  </div>
+                )}
+              </div>
+            )}
+            {run.status === 'queued' && <div className="muted">Waiting for the other student to finish…</div>}
+            {run.error && (
+              <div className="state state-error" role="alert" data-testid="playground-run-error">
+                <div className="state-body mono-wrap">{run.error}</div>
+              </div>
+            )}
+            <ol className="pg-steps">
+              {run.steps.map((s) => (
+                <StepItem
+                  key={s.step}
+                  step={s}
+                  prompt={run.trace?.steps.find((t) => t.step === s.step)?.prompt}
+                />
+              ))}
+            </ol>
+          </>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
+  return (
+    <div className="pg-stat" data-testid={testId}>
+      <div className="pg-stat-value">{value}</div>
+      <div className="pg-stat-label">{label}</div>
+    </div>
+  );
+}
+
+function StepItem({ step, prompt }: { step: StepState; prompt: string | undefined }) {
+  const st = step.stats;
+  return (
+    <li
+      className="pg-step"
+      data-testid="playground-step"
+      data-step={step.step}
+      data-stage={step.stage ?? ''}
+      // Raw figures for the browser bench (bench/browser), which reads them off the page.
+      data-prompt-tokens={st?.promptTokens}
+      data-new-tokens={st?.completionTokens}
+      data-first-token-ms={st?.firstTokenMs}
+      data-total-ms={st?.totalMs}
+    >
+      <div className="pg-step-head">
+        <span className="step-num">Step {step.step}</span>
+        {step.stage && <span className={`stage stage-${step.stage}`}>{step.stage}</span>}
+        <span className="muted pg-small">
+          {step.retrievalMs !== null && `BM25 ${ms(step.retrievalMs)}`}
+          {st &&
+            ` · ${st.promptTokens} prompt + ${st.completionTokens} new tokens · first token ${ms(st.firstTokenMs)} · ${num(st.decodeTokensPerSec, 1)} tok/s · ${ms(st.totalMs)}`}
+        </span>
+      </div>
+      {step.query !== null && (
+        <div className="pg-query">
+          <span className="field-label">Query</span> <span data-testid="step-query">{step.query}</span>
+        </div>
+      )}
+      {step.passages.length > 0 && (
+        <details className="pg-passages">
+          <summary>
+            {step.passages.length} passages: {step.passages.map((p) => p.title).join(' · ')}
+          </summary>
+          <ul>
+            {step.passages.map((p) => (
+              <li key={p.id}>
+                <strong>{p.title}</strong> <span className="muted">BM25 {num(p.score, 2)}</span>
+                <div>{p.text}</div>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      <div className={`pg-generation${st ? '' : ' pg-streaming'}`} data-testid="step-output">
+        {step.text || (st ? <span className="muted">(empty generation)</span> : '…')}
+      </div>
+      {st && (
+        <details className="pg-tokens">
+          <summary>token ids and prompt</summary>
+          <div className="mono-wrap" data-testid="step-token-ids">
+            {st.ids.join(' ')}
+          </div>
+          {prompt !== undefined && (
+            <pre className="mono-wrap pg-prompt" data-testid="step-prompt">
+              {prompt}
+            </pre>
+          )}
+        </details>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Tokenizer } from '@huggingface/tokenizers';
+import * as ort from 'onnxruntime-node';
+
+/**
+ * The exported student in onnxruntime-node (native CPU kernels), written apart from the browser's
+ * runner (apps/web/src/inference) on purpose: the e2e tests compare the browser's tokens with
+ * these, so a slip in either loop (KV cache, positions, stop strings) shows as a mismatch. Also
+ * the Node row of the browser bench (bench/browser).
+ */
+
+/** public/demo: the shipped students and index. */
+export const DEMO_DIR = join(import.meta.dirname, '..', '..', 'public', 'demo');
+
+const VARIANT_FILES: Record<string, string> = {
+  fp32: 'onnx/model.onnx',
+  fp16: 'onnx/model_fp16.onnx',
+  int8: 'onnx/model_quantized.onnx',
+};
+
+export function variantFile(variant: string): string {
+  const file = VARIANT_FILES[variant];
+  if (!file) throw new Error(`unknown variant "${variant}": one of ${Object.keys(VARIANT_FILES).join(', ')}`);
+  return file;
+}
+
+export interface NodeStudent {
+  session: ort.InferenceSession;
+  layers: number;
+  kvHeads: number;
+  headDim: number;
+  eos: number[];
+  tokenizer: Tokenizer;
+}
+
+export async function loadNodeStudent(folder: string, modelFile = 'onnx/model.onnx'): Promise<NodeStudent> {
+  const json = (name: string) => JSON.parse(readFileSync(join(folder, name), 'utf8'));
+  const config = json('config.json');
+  const session = await ort.InferenceSession.create(join(folder, modelFile), {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    // One thread, as the browser's WASM without cross-origin isolation.
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+  });
+  return {
+    session,
+    layers: config.num_hidden_layers,
+    kvHeads: config.num_key_value_heads ?? config.num_attention_heads,
+    headDim: config.head_dim ?? config.hidden_size / config.num_attention_heads,
+    eos: [config.eos_token_id].flat(),
+    tokenizer: new Tokenizer(json('tokenizer.json'), json('tokenizer_config.json')),
+  };
+}
+
+export function encode(student: NodeStudent, text: string): number[] {
+  return student.tokenizer.encode(text, { add_special_tokens: false }).ids;
+}
+
+export interface NodeGeneration {
+  ids: number[];
+  text: string;
+  promptTokens: number;
+  firstTokenMs: number;
+  totalMs: number;
+}
+
+const i64 = (xs: number[]) => new ort.Tensor('int64', BigInt64Array.from(xs, BigInt), [1, xs.length]);
+
+/**
+ * Greedy tokens for a prompt: the whole prompt in one call, then one token a call with the cache;
+ * ends before EOS, at a stop string (ids kept up to the token that completed it) or at maxTokens.
+ * `stop: null` ignores EOS and stop strings (fixed-length runs).
+ */
+export async function nodeGenerate(
+  student: NodeStudent,
+  prompt: string | number[],
+  stop: string[] | null,
+  maxTokens: number,
+): Promise<NodeGeneration> {
+  const t0 = performance.now();
+  const promptIds = typeof prompt === 'string' ? encode(student, prompt) : prompt;
+  let past: Record<string, ort.Tensor> = {};
+  for (let i = 0; i < student.layers; i++) {
+    for (const part of ['key', 'value']) {
+      past[`past_key_values.${i}.${part}`] = new ort.Tensor('float32', new Float32Array(0), [
+        1,
+        student.kvHeads,
+        0,
+        student.headDim,
+      ]);
+    }
+  }
+  let seen = 0;
+  const next = async (ids: number[]): Promise<number> => {
+    const positions = ids.map((_, i) => seen + i);
+    seen += ids.length;
+    const out = await student.session.run({
+      input_ids: i64(ids),
+      attention_mask: i64(new Array(seen).fill(1)),
+      position_ids: i64(positions),
+      ...past,
+    });
+    past = {};
+    for (const name of Object.keys(out)) {
+      if (name.startsWith('present.')) past[name.replace('present.', 'past_key_values.')] = out[name]!;
+    }
+    const logits = out.logits!;
+    const vocab = logits.dims[2]!;
+    const row = (logits.data as Float32Array).subarray((ids.length - 1) * vocab, ids.length * vocab);
+    let best = 0;
+    for (let v = 1; v < vocab; v++) if (row[v]! > row[best]!) best = v;
+    return best;
+  };
+  let token = await next(promptIds);
+  const firstTokenMs = performance.now() - t0;
+  const ids: number[] = [];
+  let text = '';
+  while (ids.length < maxTokens) {
+    if (stop && student.eos.includes(token)) break;
+    ids.push(token);
+    text = student.tokenizer.decode(ids, { skip_special_tokens: true });
+    const at = stop
+      ? Math.min(...stop.map((s) => text.indexOf(s)).filter((i) => i >= 0))
+      : Number.POSITIVE_INFINITY;
+    if (Number.isFinite(at)) {
+      text = text.slice(0, at);
+      break;
+    }
+    if (ids.length === maxTokens) break;
+    token = await next([token]);
+  }
+  return { ids, text, promptTokens: promptIds.length, firstTokenMs, totalMs: performance.now() - t0 };
+}

@@ -1,0 +1,39 @@
+import { expect, test } from '@playwright/test';
+import { screenshot } from './helpers';
+import { answerAndCompare, openPlayground } from './playground-run';
+
+// WebGPU on SwiftShader (Dawn's CPU adapter): a real WebGPU device on a page served from
+// localhost, with no GPU in the machine. It checks the WebGPU path, not GPU speed.
+test.use({
+  baseURL: `http://localhost:${process.env.STEPER_E2E_PORT}`,
+  launchOptions: {
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--enable-unsafe-webgpu',
+      '--enable-unsafe-swiftshader',
+      '--use-webgpu-adapter=swiftshader',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  },
+});
+test.describe.configure({ timeout: 300_000 });
+
+test('the playground answers a synthetic-world question on WebGPU, token for token as onnxruntime-node', async ({
+  page,
+}) => {
+  await openPlayground(page, 'webgpu');
+  const runtime = page.getByTestId('playground-runtime');
+  await expect(runtime).toContainText('WebGPU');
+  // SwiftShader has no shader-f16: the fp32 variant, and the adapter is named as software.
+  await expect(runtime).toContainText('swiftshader');
+  await expect(runtime).toContainText('shader-f16 no');
+  await expect(page.getByTestId('playground-notices')).toHaveCount(0);
+  await answerAndCompare(page, 'webgpu');
+  await screenshot(page, 'playground-webgpu');
+});

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `npm run bench`: every speed figure beside its baseline, in one run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+printf '\n\033[1m== BM25: this index vs bm25s (1,000,000 synthetic passages)\033[0m\n'
+bash bench/bm25/run.sh
+printf '\n\033[1m== Teacher runs: questions/s through IRCoT, concurrency 1 and 16 vs sequential\033[0m\n'
+npx tsx apps/server/bench/teacher-throughput.ts --latency 50 --questions 64
+if [ -f bench/browser/run.sh ]; then
+  printf '\n\033[1m== Browser student: tokens/s and time to first token per backend vs onnxruntime-node\033[0m\n'
+  bash bench/browser/run.sh
+fi
+printf '\n\033[1m== Trainer: GPU throughput benchmark\033[0m\n'
+if command -v nvidia-smi >/dev/null 2>&1; then
+  apps/trainer/.venv/bin/python apps/trainer/bench/bench.py
+else
+  echo "no GPU here: run 'python apps/trainer/bench/bench.py' on a GPU machine (see apps/trainer/README.md)"
+fi
