@@ -19,8 +19,9 @@ say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f node_modules/.steper-lock-hash ] || [ "$(cat node_modules/.steper-lock-hash)" != "$lock_hash" ]; then
   say "installing npm packages (better-sqlite3 compiles from source: about 2 minutes)"
-  npm ci --no-audit --no-fund
-  echo "$lock_hash" > node_modules/.steper-lock-hash
+  # npm ci refuses this lock: npm 11 leaves other platforms' optional packages (biome's) out of it.
+  npm install --no-audit --no-fund
+  sha256sum package-lock.json | cut -d' ' -f1 > node_modules/.steper-lock-hash
 fi
 
 # Python trainer environment, managed by uv with the committed uv.lock.
