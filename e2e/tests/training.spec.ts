@@ -13,16 +13,7 @@ function buildTinyStudent(examplesFile: string): string {
   // The trainer's own interpreter, as the server runs it: no dependence on uv being on PATH.
   execFileSync(
     join(root, 'apps/trainer/.venv/bin/python'),
-    [
-      '-m',
-      'steper_trainer.tiny_model',
-      '--corpus',
-      examplesFile,
-      '--out',
-      out,
-      '--vocab-size',
-      '500',
-    ],
+    ['-m', 'steper_trainer.tiny_model', '--corpus', examplesFile, '--out', out, '--vocab-size', '500'],
     { cwd: root, stdio: 'pipe', timeout: 240_000 },
   );
   return out;

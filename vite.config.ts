@@ -1,0 +1,22 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// The web app lives in apps/web; the server (apps/server) serves the built files from
+// apps/web/dist and answers /trpc. In development Vite serves the app and forwards /trpc to a
+// server started beside it (`steper serve --port 5174`).
+const apiPort = Number(process.env.STEPER_API_PORT ?? 5174);
+
+export default defineConfig({
+  root: 'apps/web',
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 4096,
+  },
+  server: {
+    port: 5173,
+    strictPort: true,
+    proxy: { '/trpc': { target: `http://127.0.0.1:${apiPort}`, changeOrigin: false } },
+  },
+});
