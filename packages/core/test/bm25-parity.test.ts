@@ -75,6 +75,7 @@ describe('parity with a naive BM25', () => {
           .map((d) => ({ id: passages[d]!.id, doc: d, score: all[d]! }));
         const hits = index.search(query, k);
         expect(hits).toEqual(expected);
+        for (const h of hits) expect(index.score(query, h.doc)).toBe(h.score);
         for (let i = 1; i < hits.length; i++) if (hits[i]!.score === hits[i - 1]!.score) ties++;
       }
     }

@@ -53,6 +53,15 @@ describe('Lucene BM25 scores equal the formula', () => {
     expect(other.params).toEqual({ k1: 2, b: 0 });
   });
 
+  it('score gives one passage its score, 0 when no term matches', () => {
+    expectClose(
+      index.score('Lima, Peru', 2),
+      (Math.log(1.6) * 2 * 2.2) / (2 + 0.84) + (Math.log(8 / 3) * 2.2) / (1 + 0.84),
+    );
+    expect(index.score('Lima, Peru', 0)).toBe(0);
+    expect(() => index.score('lima', 3)).toThrow(/out of range/);
+  });
+
   it('scoreAll gives every document its score and zero where no term matches', () => {
     const all = index.scoreAll('reyes');
     expect(all).toHaveLength(3);

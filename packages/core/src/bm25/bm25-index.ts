@@ -33,8 +33,9 @@ export interface Bm25Hit {
 
 /**
  * Lucene BM25 over title + text, scored at index time (as bm25s): a query sums a few
- * precomputed columns into a reused Float32 accumulator and keeps the k best, skipping most of
- * the long columns of common terms by MaxScore pruning (see QueryEngine).
+ * precomputed columns, rarest term first, and keeps the k best, skipping most of the long
+ * columns of common terms by MaxScore pruning (see QueryEngine). Document lengths are exact
+ * token counts after stop-word removal (Lucene quantises them to one byte; bm25s does not).
  *
  * Only documents sharing at least one term with the query are returned, so a search may give
  * fewer than k hits; a query with no known term gives none. Query terms count with their
@@ -147,6 +148,12 @@ export class Bm25Index {
     return this.engine
       .topK(termIds, k, skip)
       .map(({ doc, score }) => ({ id: this.store.id(doc), doc, score }));
+  }
+
+  /** The score of passage `doc` for `query` (0 when it shares no term with it). */
+  score(query: string, doc: number): number {
+    this.checkDoc(doc);
+    return this.engine.scoreOf(this.termIds(query), doc);
   }
 
   /** Every passage's score for `query` (dense, by doc number), computed without pruning. */

@@ -115,11 +115,14 @@ const CHUNK = 4096;
  */
 export function encodeColumn(n: number, at: (i: number) => string): Utf8Column {
   const offsets = new Uint32Array(n + 1);
-  let bytes = new Uint8Array(1 << 16);
+  // Sized for ASCII (one byte per code unit); grown only when the text is not.
+  let chars = 0;
+  for (let i = 0; i < n; i++) chars += at(i).length;
+  let bytes = new Uint8Array(Math.min(chars + 16, 0xffff_ffff));
   let pos = 0;
-  const reserve = (chars: number) => {
+  const reserve = (units: number) => {
     // UTF-16 → UTF-8 is at most 3 bytes per code unit.
-    const need = pos + chars * 3;
+    const need = pos + units * 3;
     if (need > 0xffff_ffff) throw new Error('passage store: more than 4 GiB of text in one column');
     if (need > bytes.length) {
       const grown = new Uint8Array(Math.min(Math.max(need, bytes.length * 2), 0xffff_ffff));
@@ -132,17 +135,20 @@ export function encodeColumn(n: number, at: (i: number) => string): Utf8Column {
     const parts: string[] = [];
     for (let i = i0; i < i1; i++) parts.push(at(i));
     const joined = parts.join('');
-    reserve(joined.length);
-    if (encoder.encodeInto(joined, bytes.subarray(pos)).written === joined.length) {
-      for (let i = i0; i < i1; i++) {
-        pos += parts[i - i0]!.length;
-        offsets[i + 1] = pos;
+    if (pos + joined.length <= bytes.length) {
+      const r = encoder.encodeInto(joined, bytes.subarray(pos));
+      if (r.read === joined.length && r.written === joined.length) {
+        for (let i = i0; i < i1; i++) {
+          pos += parts[i - i0]!.length;
+          offsets[i + 1] = pos;
+        }
+        continue;
       }
-    } else {
-      for (let i = i0; i < i1; i++) {
-        pos += encoder.encodeInto(parts[i - i0]!, bytes.subarray(pos)).written;
-        offsets[i + 1] = pos;
-      }
+    }
+    for (let i = i0; i < i1; i++) {
+      reserve(parts[i - i0]!.length);
+      pos += encoder.encodeInto(parts[i - i0]!, bytes.subarray(pos)).written;
+      offsets[i + 1] = pos;
     }
   }
   return { bytes: bytes.subarray(0, pos), offsets };

@@ -71,6 +71,17 @@ export class QueryEngine {
     return out;
   }
 
+  /** One document's score, summed as everywhere else; each term is looked up by bisection. */
+  scoreOf(termIds: readonly number[], doc: number): number {
+    const { indptr, docs, scores } = this.c;
+    let s = 0;
+    for (const t of this.order(termIds)) {
+      const p = lowerBound(docs, indptr[t]!, indptr[t + 1]!, doc);
+      if (p < indptr[t + 1]! && docs[p] === doc) s = Math.fround(s + scores[p]!);
+    }
+    return s;
+  }
+
   /**
    * The k best documents, score descending, ties to the lower doc number. `skip` rejects a
    * document from the result (it still counts as scored); it turns pruning off, since θ
@@ -200,6 +211,16 @@ export class QueryEngine {
     }
     return top.sorted();
   }
+}
+
+/** First position in docs[lo … hi − 1] (ascending) holding d or more; hi if none. */
+function lowerBound(docs: Uint32Array, lo: number, hi: number, d: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (docs[mid]! < d) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Keeps, in place and in order, the entries whose score plus `rest` can still reach θ. */

@@ -23,7 +23,7 @@ export class Bm25Retriever implements Retriever {
     }
   }
 
-  static fromPassages(passages: readonly Passage[], options?: Bm25BuildOptions): Bm25Retriever {
+  static fromPassages(passages: Iterable<Passage>, options?: Bm25BuildOptions): Bm25Retriever {
     return new Bm25Retriever(Bm25Index.build(passages, options));
   }
 
