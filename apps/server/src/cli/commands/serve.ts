@@ -34,7 +34,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     demo = await ensureDemo(wb, { onProgress: (job) => progress({ seq: 0, job }) });
     process.stderr.write(
       `Demo workspace ${demo.created ? 'built' : 'ready'} in ${((performance.now() - t0) / 1000).toFixed(1)} s: ` +
-        `${demo.tracesKept}/${demo.tracesDone} traces kept, step dataset ${demo.datasetId}.\n`,
+        `${demo.tracesKept}/${demo.tracesDone} traces kept, step dataset ${demo.datasetId} ` +
+        `(examples: init ${demo.counts.examples.init}, exp ${demo.counts.examples.exp}, agg ${demo.counts.examples.agg}).\n`,
     );
   }
   const resumed = wb.runner.start();
