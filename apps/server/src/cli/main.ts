@@ -9,6 +9,7 @@ import {
 } from './commands/data';
 import { DEMO_HELP, demoCommand } from './commands/demo';
 import { EVAL_HELP, evalCommand } from './commands/eval';
+import { EXPERIMENT_HELP, experimentCommand } from './commands/experiment';
 import { LIST_HELP, listCommand, RESUME_HELP, resumeCommand } from './commands/jobs';
 import { SERVE_HELP, serveCommand } from './commands/serve';
 import { BUILD_HELP, buildCommand, TEACH_HELP, teachCommand } from './commands/teach';
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help:
   build: { run: buildCommand, help: BUILD_HELP },
   train: { run: trainCommand, help: TRAIN_HELP },
   eval: { run: evalCommand, help: EVAL_HELP },
+  experiment: { run: experimentCommand, help: EXPERIMENT_HELP },
   resume: { run: resumeCommand, help: RESUME_HELP },
   list: { run: listCommand, help: LIST_HELP },
 };

@@ -1,8 +1,8 @@
 import { LoopNameSchema } from '@steper/core';
 import { z } from 'zod';
-import { TeacherSpecSchema } from '../teachers/spec';
+import { GeneratorSpecSchema } from '../students/spec';
 
-/** A generator × question set × loop. The evaluation issue adds students and judged metrics. */
+/** A generator (teacher or student) × question set × loop. */
 export const EvalConfigSchema = z.object({
   name: z.string().min(1).max(200).default('evaluation'),
   corpusId: z.string().min(1),
@@ -11,11 +11,27 @@ export const EvalConfigSchema = z.object({
   maxSteps: z.number().int().min(1).max(20).default(5),
   topK: z.number().int().min(1).max(100).default(4),
   maxTokens: z.number().int().positive().max(8192).default(128),
-  generator: TeacherSpecSchema.default({ kind: 'evidence' }),
-  /** 'student': (q, P_≤s) prompts with no demonstrations, as students are trained. */
-  promptStyle: z.enum(['teacher', 'student']).default('teacher'),
+  generator: GeneratorSpecSchema.default({ kind: 'evidence' }),
+  /**
+   * 'student': (q, P_≤s) prompts with no demonstrations, as students are trained. An ONNX student
+   * always gets these (see resolvePromptStyle).
+   */
+  promptStyle: z.enum(['teacher', 'student']).optional(),
   concurrency: z.number().int().min(1).max(256).default(4),
   limit: z.number().int().positive().optional(),
+  /** Bootstrap of the stored summary's intervals. */
+  bootstrap: z
+    .object({
+      resamples: z.number().int().min(100).max(100_000).default(2000),
+      seed: z.number().int().default(0),
+    })
+    .default({ resamples: 2000, seed: 0 }),
 });
 export type EvalConfig = z.infer<typeof EvalConfigSchema>;
 export type EvalConfigInput = z.input<typeof EvalConfigSchema>;
+
+/** Students answer the prompt they were trained on; teachers their few-shot one, unless told. */
+export function resolvePromptStyle(config: EvalConfig): 'teacher' | 'student' {
+  if (config.generator.kind === 'onnx') return 'student';
+  return config.promptStyle ?? 'teacher';
+}

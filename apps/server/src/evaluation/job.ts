@@ -1,14 +1,19 @@
-import { type Question, runLoop, scoreTrace, scoreTraces } from '@steper/core';
+import { runLoop, scoreTrace } from '@steper/core';
 import { z } from 'zod';
 import { forEachConcurrent } from '../jobs/pool';
 import type { JobType } from '../jobs/runner';
-import { createTeacher } from '../teachers/create';
+import { createEvalGenerator } from '../students/create';
 import type { Workbench } from '../workbench';
-import type { EvalConfig } from './config';
+import { type EvalConfig, resolvePromptStyle } from './config';
+import { offlineStageScores } from './offline-judge';
+import { summarizeEvaluation } from './summary';
 
 export const EvalJobPayload = z.object({ evaluationId: z.string() });
 
-/** Like a teacher run: questions without a stored trace are run, each trace is scored as it lands. */
+/**
+ * Like a teacher run: questions without a stored trace are run (so a resumed job goes on where it
+ * stopped), each trace is scored as it lands, and the summary is computed from the stored traces.
+ */
 export function evalJob(wb: Workbench): JobType {
   return {
     async run({ job, store, signal, progress }) {
@@ -18,51 +23,56 @@ export function evalJob(wb: Workbench): JobType {
       const retriever = wb.retrievers.get(config.corpusId);
       const questions = store.questionSets.questions(config.questionSetId).slice(0, config.limit);
       const done = store.evaluations.doneQuestionIds(evaluationId);
-      const generator = createTeacher(config.generator, {
-        store,
-        endpoints: wb.endpoints,
-        owner: evaluationId,
-      }).generator;
-      let count = done.size;
-      progress({ done: count, total: questions.length });
       const todo = questions.map((q, idx) => ({ q, idx })).filter(({ q }) => !done.has(q.id));
-      await forEachConcurrent(
-        todo,
-        config.concurrency,
-        async ({ q, idx }) => {
-          const trace = await runLoop(
-            q,
-            {
-              retriever,
-              generator,
-              config: {
-                loop: config.loop,
-                maxSteps: config.maxSteps,
-                topK: config.topK,
-                maxTokens: config.maxTokens,
-                promptStyle: config.promptStyle,
-              },
+      let count = done.size;
+      progress({
+        done: count,
+        total: questions.length,
+        message: done.size ? `resumed after ${done.size}` : null,
+      });
+      if (todo.length > 0) {
+        const { generator, close } = await createEvalGenerator(config.generator, {
+          store,
+          endpoints: wb.endpoints,
+          owner: evaluationId,
+        });
+        const loopConfig = {
+          loop: config.loop,
+          maxSteps: config.maxSteps,
+          topK: config.topK,
+          maxTokens: config.maxTokens,
+          promptStyle: resolvePromptStyle(config),
+        };
+        try {
+          await forEachConcurrent(
+            todo,
+            config.concurrency,
+            async ({ q, idx }) => {
+              const trace = await runLoop(q, { retriever, generator, config: loopConfig }, signal);
+              const s = scoreTrace(trace, q);
+              store.evaluations.insertTrace(evaluationId, {
+                questionId: q.id,
+                idx,
+                prediction: trace.prediction,
+                trace,
+                scores: { em: s.em, f1: s.f1, acc: s.acc, recall: s.recall ?? -1, steps: s.retrievalSteps },
+              });
+              count += 1;
+              progress({ done: count });
             },
             signal,
           );
-          const s = scoreTrace(trace, q);
-          store.evaluations.insertTrace(evaluationId, {
-            questionId: q.id,
-            idx,
-            prediction: trace.prediction,
-            trace,
-            scores: { em: s.em, f1: s.f1, acc: s.acc, recall: s.recall ?? -1, steps: s.retrievalSteps },
-          });
-          count += 1;
-          progress({ done: count });
-        },
-        signal,
-      );
-      const byId = new Map<string, Question>(questions.map((q) => [q.id, q]));
+        } finally {
+          await close();
+        }
+      }
+      progress({ message: 'summarising' });
       const traces = store.evaluations.allTraces(evaluationId).map((t) => t.trace);
-      const { perTrace: _perTrace, ...metrics } = scoreTraces(traces, byId);
+      const summary = summarizeEvaluation(traces, questions, config.bootstrap);
+      const offlineJudge = await offlineStageScores(traces, questions, config.bootstrap);
+      const metrics = { ...summary, offlineJudge };
       store.evaluations.setStatus(evaluationId, 'running', { metrics });
-      return metrics;
+      return { traces: summary.traces, em: summary.em, f1: summary.f1, acc: summary.acc };
     },
     onStatus(store, job) {
       const id = (job.payload as { evaluationId?: string }).evaluationId;

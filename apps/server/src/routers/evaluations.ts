@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compareEvaluations } from '../evaluation/compare';
 import { EvalConfigSchema } from '../evaluation/config';
 import { startEvaluation } from '../evaluation/start';
 import { procedure, router } from '../trpc';
@@ -14,4 +15,17 @@ export const evaluationsRouter = router({
     ctx.wb.store.evaluations.require(input.id);
     return ctx.wb.store.evaluations.traces(input.id, input);
   }),
+  /** Paired test of A against B on the same questions: is the difference real or noise? */
+  compare: procedure
+    .input(
+      z.object({
+        a: Id,
+        b: Id,
+        resamples: z.number().int().min(100).max(100_000).default(2000),
+        seed: z.number().int().default(0),
+      }),
+    )
+    .query(({ ctx, input }) =>
+      compareEvaluations(ctx.wb.store, input.a, input.b, { resamples: input.resamples, seed: input.seed }),
+    ),
 });
