@@ -8,6 +8,8 @@ const apiPort = Number(process.env.STEPER_API_PORT ?? 5174);
 
 export default defineConfig({
   root: 'apps/web',
+  // The demo student and index live in the top-level public/ (DESIGN.md §3).
+  publicDir: '../../public',
   plugins: [react()],
   build: {
     outDir: 'dist',

@@ -5,16 +5,18 @@
 #   → filtered IRCoT step data → tiny Qwen2 model + byte-level BPE tokenizer trained on that text
 #   → Vanilla-KD and StepER training on CPU → ONNX export (fp32, fp16) → public/demo
 #
-# CPU only, no network, a few minutes on 2 cores. Knobs (environment): DEMO_QUESTIONS (training
-# questions used, default 120), DEMO_EPOCHS (2), DEMO_HIDDEN (64), DEMO_LAYERS (2),
-# DEMO_VOCAB (2048), DEMO_WORK (scratch folder, default .cache/demo-student).
+# CPU only, no network, minutes on 2 cores. Knobs (environment): DEMO_QUESTIONS (training
+# questions used, default 200), DEMO_EPOCHS (1), DEMO_BATCH (questions per step, 2),
+# DEMO_HIDDEN (64), DEMO_LAYERS (2), DEMO_VOCAB (2048), DEMO_WORK (scratch folder,
+# .cache/demo-student), DEMO_OUT (public/demo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 work=${DEMO_WORK:-.cache/demo-student}
-out=public/demo
-questions=${DEMO_QUESTIONS:-120}
-epochs=${DEMO_EPOCHS:-2}
+out=${DEMO_OUT:-public/demo}
+questions=${DEMO_QUESTIONS:-200}
+epochs=${DEMO_EPOCHS:-1}
+batch=${DEMO_BATCH:-2}
 hidden=${DEMO_HIDDEN:-64}
 layers=${DEMO_LAYERS:-2}
 vocab=${DEMO_VOCAB:-2048}
@@ -67,7 +69,7 @@ objective: $objective
 lr: 3.0e-3              # from scratch: far above the paper's 5e-6
 sigma_lr: 0.01
 epochs: $epochs
-batch_size: 8
+batch_size: $batch       # small batches: more updates for the same CPU time
 warmup_ratio: 0.05
 max_seq_len: 2048
 gradient_checkpointing: false

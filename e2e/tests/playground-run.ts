@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
-import { stopStrings } from '@steper/core';
 import { DEMO_DIR, loadNodeStudent, nodeGenerate, variantFile } from './playground-node';
 
 /**
@@ -10,16 +9,22 @@ import { DEMO_DIR, loadNodeStudent, nodeGenerate, variantFile } from './playgrou
  */
 
 const manifest = JSON.parse(readFileSync(join(DEMO_DIR, 'manifest.json'), 'utf8')) as {
-  loop: { maxTokens: number };
   students: { id: string }[];
   questions: { id: string; question: string; answers: string[] }[];
 };
 
-export async function openPlayground(page: Page, backend: 'wasm' | 'webgpu'): Promise<void> {
-  await page.goto(`/playground?backend=${backend}`);
+/** Opens the playground on one backend with the given students (all of the manifest's by default). */
+export async function openPlayground(
+  page: Page,
+  backend: 'wasm' | 'webgpu',
+  students = manifest.students.map((s) => s.id),
+  maxTokens?: number,
+): Promise<void> {
+  const limit = maxTokens ? `&maxTokens=${maxTokens}` : '';
+  await page.goto(`/playground?backend=${backend}&students=${students.join(',')}${limit}`);
   await expect(page.getByRole('heading', { name: 'Playground' })).toBeVisible();
   const badges = page.getByTestId('backend-badge');
-  await expect(badges).toHaveCount(manifest.students.length, { timeout: 60_000 });
+  await expect(badges).toHaveCount(students.length, { timeout: 60_000 });
   for (const badge of await badges.all()) await expect(badge).toHaveAttribute('data-backend', backend);
 }
 
@@ -29,7 +34,7 @@ export async function answerAndCompare(page: Page, backend: 'wasm' | 'webgpu'): 
   await page.locator('#playground-run').click();
   await expect(page.getByTestId('playground-question')).toHaveText(question.question);
   const columns = page.getByTestId('playground-column');
-  await expect(columns).toHaveCount(manifest.students.length);
+  await expect(columns).toHaveCount(await page.getByTestId('backend-badge').count());
   // Steps stream in: the first column shows a step before the whole question is done.
   await expect(columns.first().getByTestId('playground-step').first()).toBeVisible();
   for (const column of await columns.all()) {
@@ -56,8 +61,8 @@ export async function answerAndCompare(page: Page, backend: 'wasm' | 'webgpu'): 
       const { ids: nodeIds } = await nodeGenerate(
         node,
         prompt!,
-        stopStrings('ircot'),
-        manifest.loop.maxTokens,
+        JSON.parse((await step.getAttribute('data-stop'))!),
+        Number(await step.getAttribute('data-max-tokens')),
       );
       expect(browserIds, `${studentId} step ${await step.getAttribute('data-step')} on ${backend}`).toEqual(
         nodeIds,

@@ -27,7 +27,9 @@ test.describe.configure({ timeout: 300_000 });
 test('the playground answers a synthetic-world question on WebGPU, token for token as onnxruntime-node', async ({
   page,
 }) => {
-  await openPlayground(page, 'webgpu');
+  // WebGPU on SwiftShader costs milliseconds per kernel: one student and 12 new tokens a step keep
+  // the question to about a minute; the WASM test runs both students in full.
+  await openPlayground(page, 'webgpu', ['steper'], 12);
   const runtime = page.getByTestId('playground-runtime');
   await expect(runtime).toContainText('WebGPU');
   // SwiftShader has no shader-f16: the fp32 variant, and the adapter is named as software.

@@ -51,3 +51,23 @@ test('a missing manifest names the command that builds it', async ({ page }) => 
   await expect(error).toContainText('manifest.json is missing (HTTP 404)');
   await expect(error.getByRole('button', { name: 'Use WASM instead' })).toBeVisible();
 });
+
+test('a typed question runs through the loop too, with no gold answer to score', async ({ page }) => {
+  await page.goto('/playground?backend=wasm&students=steper&maxTokens=8');
+  await expect(page.getByTestId('backend-badge')).toHaveCount(1, { timeout: 60_000 });
+  await page.locator('#playground-typed').fill('Who directed the film that Wystan Ororgrave is known for?');
+  await page.locator('#playground-run').click();
+  const column = page.getByTestId('playground-column');
+  await expect(column).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect(page.getByTestId('playground-question')).toHaveText(
+    'Who directed the film that Wystan Ororgrave is known for?',
+  );
+  await expect(column.getByTestId('step-query').first()).toHaveText(
+    'Who directed the film that Wystan Ororgrave is known for?',
+  );
+  await expect(column.getByTestId('playground-answer')).toHaveAttribute('data-correct', 'unknown');
+  // Every step stayed within the limit asked for.
+  for (const step of await column.getByTestId('playground-step').all()) {
+    expect(Number(await step.getAttribute('data-new-tokens'))).toBeLessThanOrEqual(8);
+  }
+});

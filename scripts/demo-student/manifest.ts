@@ -67,7 +67,11 @@ function student(id: string, label: string, objective: string): Student {
     config: file(`${id}/config.json`),
     tokenizer: file(`${id}/tokenizer.json`),
     tokenizerConfig: file(`${id}/tokenizer_config.json`),
-    variants: { fp32: file(`${id}/onnx/model.onnx`), fp16: file(`${id}/onnx/model_fp16.onnx`) },
+    // The tiny students' graphs hold their weights: no external data files.
+    variants: {
+      fp32: { ...file(`${id}/onnx/model.onnx`), externalData: [] },
+      fp16: { ...file(`${id}/onnx/model_fp16.onnx`), externalData: [] },
+    },
     training: training(id),
   };
 }
@@ -95,10 +99,7 @@ const manifest: DemoManifest = parseDemoManifest(
     },
     loop: { loop: 'ircot', maxSteps: 5, topK: 4, maxTokens: 48 },
     questions,
-    students: [
-      student('vanilla', 'Vanilla-KD', 'vanilla'),
-      student('steper', 'StepER', 'steper-difficulty'),
-    ],
+    students: [student('vanilla', 'Vanilla-KD', 'vanilla'), student('steper', 'StepER', 'steper-difficulty')],
   },
   'manifest',
 );

@@ -40,9 +40,9 @@ export class PlaygroundClient {
   }
 
   /** Queues one student's run; runs go one after another in the worker. */
-  run(studentId: string, question: DemoQuestion): number {
+  run(studentId: string, question: DemoQuestion, maxTokens?: number): number {
     const runId = this.nextRunId++;
-    this.send({ type: 'run', runId, studentId, question });
+    this.send({ type: 'run', runId, studentId, question, ...(maxTokens ? { maxTokens } : {}) });
     return runId;
   }
 

@@ -80,6 +80,7 @@ export async function greedyDecode(
     for (let i = 0; i < dims.layers; i++) {
       next.push(out[`present.${i}.key`]!, out[`present.${i}.value`]!);
     }
+    release(past);
     past = next;
     pastLen = total;
     const logits = out.logits!;
@@ -87,27 +88,36 @@ export async function greedyDecode(
     return argmax(logits.data as Float32Array, (n - 1) * vocab, vocab);
   };
 
-  let token = -1;
-  for (let at = 0; at < promptIds.length; at += chunk) {
-    token = await step(promptIds.slice(at, at + chunk));
-  }
-  const firstTokenMs = performance.now() - started;
-  const ids: number[] = [];
-  let stoppedBy: DecodeResult['stoppedBy'] = 'max-tokens';
-  while (ids.length < opts.maxTokens) {
-    if (opts.stopIds.includes(token)) {
-      stoppedBy = 'eos';
-      break;
+  try {
+    let token = -1;
+    for (let at = 0; at < promptIds.length; at += chunk) {
+      token = await step(promptIds.slice(at, at + chunk));
     }
-    ids.push(token);
-    if (opts.onToken?.(ids)) {
-      stoppedBy = 'callback';
-      break;
+    const firstTokenMs = performance.now() - started;
+    const ids: number[] = [];
+    let stoppedBy: DecodeResult['stoppedBy'] = 'max-tokens';
+    while (ids.length < opts.maxTokens) {
+      if (opts.stopIds.includes(token)) {
+        stoppedBy = 'eos';
+        break;
+      }
+      ids.push(token);
+      if (opts.onToken?.(ids)) {
+        stoppedBy = 'callback';
+        break;
+      }
+      if (ids.length === opts.maxTokens) break;
+      token = await step([token]);
     }
-    if (ids.length === opts.maxTokens) break;
-    token = await step([token]);
+    return { ids, firstTokenMs, totalMs: performance.now() - started, stoppedBy };
+  } finally {
+    release(past);
   }
-  return { ids, firstTokenMs, totalMs: performance.now() - started, stoppedBy };
+}
+
+/** Frees a cache kept in GPU buffers (WebGPU); CPU tensors are left to the garbage collector. */
+function release(tensors: Tensor[]): void {
+  for (const t of tensors) if (t.location === 'gpu-buffer') t.dispose();
 }
 
 /** The first index of the largest value (as torch.argmax), over data[offset, offset + n). */

@@ -18,6 +18,18 @@ const FileSchema = z.object({
 });
 export type ManifestFile = z.infer<typeof FileSchema>;
 
+/**
+ * One ONNX variant: the graph, and for models over protobuf's 2 GB limit the weight files beside
+ * it (`model.onnx_data`, …), each under the location name the graph refers to.
+ */
+const VariantFileSchema = FileSchema.extend({
+  externalData: z.array(FileSchema.extend({ location: z.string().min(1) })).default([]),
+});
+export type VariantFile = z.infer<typeof VariantFileSchema>;
+
+/** Bytes of a variant with its external weights. */
+export const variantBytes = (v: VariantFile): number => v.externalData.reduce((n, f) => n + f.bytes, v.bytes);
+
 export const StudentSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'),
   label: z.string().min(1),
@@ -28,7 +40,7 @@ export const StudentSchema = z.object({
   tokenizerConfig: FileSchema,
   /** At least one ONNX variant; the loader picks one per backend (variant.ts). */
   variants: z
-    .record(VariantSchema, FileSchema)
+    .partialRecord(VariantSchema, VariantFileSchema)
     .refine((v) => Object.keys(v).length > 0, 'list at least one variant (fp32, fp16 or int8)'),
   /** How it was trained, shown in the playground. */
   training: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).default({}),

@@ -18,12 +18,34 @@ function configure(): void {
 
 export const OrtTensor = ort.Tensor as unknown as TensorCtor;
 
-/** One session on exactly the backend named: it fails rather than picking another one. */
-export async function createSession(model: Uint8Array, backend: Backend): Promise<ort.InferenceSession> {
+/**
+ * One session on exactly the backend named: it fails rather than picking another one. On WebGPU
+ * the KV cache (present.*) stays in GPU buffers between steps: only the logits are read back.
+ */
+export interface ModelFiles {
+  graph: Uint8Array;
+  /** Weights kept beside the graph, under the location names the graph refers to. */
+  external: { path: string; data: Uint8Array }[];
+}
+
+export async function createSession(
+  model: ModelFiles,
+  backend: Backend,
+  layers: number,
+): Promise<ort.InferenceSession> {
   configure();
-  return ort.InferenceSession.create(model, {
+  const onGpu: Record<string, 'gpu-buffer'> = {};
+  if (backend === 'webgpu') {
+    for (let i = 0; i < layers; i++) {
+      onGpu[`present.${i}.key`] = 'gpu-buffer';
+      onGpu[`present.${i}.value`] = 'gpu-buffer';
+    }
+  }
+  return ort.InferenceSession.create(model.graph, {
+    ...(model.external.length ? { externalData: model.external } : {}),
     executionProviders: [backend],
     graphOptimizationLevel: 'all',
+    ...(backend === 'webgpu' ? { preferredOutputLocation: onGpu } : {}),
   });
 }
 

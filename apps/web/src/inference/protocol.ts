@@ -14,7 +14,14 @@ export type WorkerRequest =
       studentIds: string[] | null;
       backend: BackendPreference;
     }
-  | { type: 'run'; runId: number; studentId: string; question: DemoQuestion }
+  | {
+      type: 'run';
+      runId: number;
+      studentId: string;
+      question: DemoQuestion;
+      /** New tokens per step; the manifest's loop.maxTokens when absent. */
+      maxTokens?: number;
+    }
   | { type: 'cancel'; runId: number };
 
 export interface LoadedStudentInfo {

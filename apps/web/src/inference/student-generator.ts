@@ -15,6 +15,9 @@ export interface GenerationStats {
   decodeTokensPerSec: number | null;
   stoppedBy: DecodeResult['stoppedBy'] | 'stop-string';
   ids: number[];
+  /** The stop strings and token limit the loop asked for. */
+  stop: string[];
+  maxTokens: number;
 }
 
 export interface StudentGeneratorHooks {
@@ -78,6 +81,8 @@ export class StudentGenerator implements Generator {
         result.ids.length > 1 && decodeMs > 0 ? (result.ids.length - 1) / (decodeMs / 1000) : null,
       stoppedBy: cut ? 'stop-string' : result.stoppedBy,
       ids: result.ids,
+      stop: request.stop,
+      maxTokens: request.maxTokens,
     };
     this.hooks.onStats?.(stats, request, text);
     return { text, promptTokens: promptIds.length, completionTokens: result.ids.length };

@@ -1,4 +1,4 @@
-import type { Student, Variant } from './manifest';
+import { type Student, type Variant, variantBytes } from './manifest';
 import type { ModelDims } from './model-config';
 import type { WebGpuProbe } from './webgpu';
 
@@ -14,8 +14,11 @@ export interface Choice {
   fallback: string | null;
 }
 
-/** wasm32 addresses 4 GB; the weights, the KV cache and the runtime must fit in it together. */
-const WASM_MAX_MODEL_BYTES = 2.5 * 1024 ** 3;
+/**
+ * wasm32 addresses 4 GB, and while a session is created the model is held twice (the fetched
+ * bytes and ORT's copy in the WASM heap): above this, a smaller variant is taken.
+ */
+const WASM_MAX_MODEL_BYTES = 1.5 * 1024 ** 3;
 const ELEMENT_BYTES: Record<Variant, number> = { fp32: 4, fp16: 2, int8: 1 };
 
 /** The largest single weight (the embedding matrix) of a variant, in bytes. */
@@ -28,7 +31,7 @@ function has(student: Student, v: Variant): boolean {
 }
 
 function wasmVariant(student: Student): Variant | null {
-  const fits = (v: Variant) => has(student, v) && student.variants[v]!.bytes <= WASM_MAX_MODEL_BYTES;
+  const fits = (v: Variant) => has(student, v) && variantBytes(student.variants[v]!) <= WASM_MAX_MODEL_BYTES;
   // fp32 is exact and fastest on the CPU; int8 is the small one; fp16 runs there only by upcasting.
   return (['fp32', 'int8', 'fp16'] as const).find(fits) ?? null;
 }

@@ -8,9 +8,11 @@ import {
   parseDemoManifest,
   type Student,
   type Variant,
+  type VariantFile,
+  variantBytes,
 } from './manifest';
 import { type ModelDims, parseModelConfig } from './model-config';
-import { createSession, OrtTensor, ortVersion } from './ort';
+import { createSession, type ModelFiles, OrtTensor, ortVersion } from './ort';
 import type { LoadErrorKind, LoadedStudentInfo, WorkerEvent, WorkerRequest } from './protocol';
 import { StudentGenerator } from './student-generator';
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
@@ -68,7 +70,7 @@ async function fetchJson(url: string): Promise<unknown> {
 function errorKind(err: unknown): LoadErrorKind {
   const message = String((err as Error)?.message ?? err);
   if (err instanceof MissingFileError) return 'missing-file';
-  if (/out of memory|OOM|allocation failed|Array buffer allocation|Maximum call stack/i.test(message)) {
+  if (/out of memory|OOM|allocation failed|Array buffer allocation/i.test(message)) {
     return 'out-of-memory';
   }
   return 'other';
@@ -102,14 +104,12 @@ async function load(request: Extract<WorkerRequest, { type: 'load' }>): Promise<
     for (const [i, c] of choices.entries())
       if (c.fallback) notice(`${chosen[i]!.label}: ${c.fallback}. Running on WASM.`);
 
-    const specs = [
-      url(manifest.corpus.index),
-      ...chosen.flatMap((s, i) => [
-        url(s.tokenizer),
-        url(s.tokenizerConfig),
-        url(s.variants[choices[i]!.variant]!),
-      ]),
-    ];
+    // Index, then per student: tokenizer, its config, the graph and its external weights.
+    const perStudent = chosen.map((s, i) => {
+      const v = s.variants[choices[i]!.variant]!;
+      return [url(s.tokenizer), url(s.tokenizerConfig), ...variantSpecs(v, url)];
+    });
+    const specs = [url(manifest.corpus.index), ...perStudent.flat()];
     const configBytes = chosen.reduce((n, s) => n + s.config.bytes, 0);
     const { files, fromCacheBytes } = await loadFiles(
       specs,
@@ -125,16 +125,17 @@ async function load(request: Extract<WorkerRequest, { type: 'load' }>): Promise<
 
     loopConfig = manifest.loop;
     retriever = new Bm25Retriever(Bm25Index.fromBytes(files[0]!));
+    let at = 1;
     for (const [i, student] of chosen.entries()) {
-      const [tokJson, tokConfig, model] = files.slice(1 + 3 * i, 4 + 3 * i) as [
-        Uint8Array,
-        Uint8Array,
-        Uint8Array,
-      ];
+      const own = files.slice(at, at + perStudent[i]!.length);
+      at += own.length;
+      const [tokJson, tokConfig] = own as [Uint8Array, Uint8Array];
+      const model = modelFiles(student.variants[choices[i]!.variant]!, own.slice(2));
       const tokenizer = loadTokenizer(JSON.parse(decode(tokJson)), JSON.parse(decode(tokConfig)));
       const { session, choice, modelBytes, sessionMs } = await openSession(
         student,
         choices[i]!,
+        dims[i]!.layers,
         model,
         url,
         notice,
@@ -177,6 +178,17 @@ async function load(request: Extract<WorkerRequest, { type: 'load' }>): Promise<
   }
 }
 
+function variantSpecs(v: VariantFile, url: (f: ManifestFile) => FileSpec): FileSpec[] {
+  return [url(v), ...v.externalData.map(url)];
+}
+
+function modelFiles(v: VariantFile, bytes: Uint8Array[]): ModelFiles {
+  return {
+    graph: bytes[0]!,
+    external: v.externalData.map((f, i) => ({ path: f.location, data: bytes[1 + i]! })),
+  };
+}
+
 function pickStudents(manifest: DemoManifest, ids: string[] | null): Student[] {
   if (!ids || ids.length === 0) return manifest.students;
   return ids.map((id) => {
@@ -197,14 +209,16 @@ function pickStudents(manifest: DemoManifest, ids: string[] | null): Student[] {
 async function openSession(
   student: Student,
   choice: Choice,
-  model: Uint8Array,
+  layers: number,
+  model: ModelFiles,
   url: (f: ManifestFile) => FileSpec,
   notice: (m: string) => void,
 ): Promise<{ session: InferenceSession; choice: Choice; modelBytes: number; sessionMs: number }> {
   const t0 = performance.now();
   try {
-    const session = await createSession(model, choice.backend);
-    return { session, choice, modelBytes: model.byteLength, sessionMs: performance.now() - t0 };
+    const session = await createSession(model, choice.backend, layers);
+    const modelBytes = variantBytes(student.variants[choice.variant]!);
+    return { session, choice, modelBytes, sessionMs: performance.now() - t0 };
   } catch (err) {
     const message = (err as Error)?.message ?? String(err);
     const candidates: Variant[] = (['fp32', 'int8', 'fp16'] as const).filter(
@@ -224,18 +238,24 @@ async function openSession(
     notice(
       `${student.label}: the ${choice.backend} session for ${choice.variant} failed (${message}); falling back to WASM with ${next}.`,
     );
-    const bytes =
+    const nextFile = student.variants[next]!;
+    const files =
       next === choice.variant
         ? model
-        : (await loadFiles([url(student.variants[next]!)], () => {}, [])).files[0]!;
+        : modelFiles(nextFile, (await loadFiles(variantSpecs(nextFile, url), () => {}, [])).files);
     const fallback: Choice = {
       backend: 'wasm',
       variant: next,
       reason: `fallback after ${choice.backend} failed; ${next} on the CPU`,
       fallback: message,
     };
-    const session = await createSession(bytes, 'wasm');
-    return { session, choice: fallback, modelBytes: bytes.byteLength, sessionMs: performance.now() - t0 };
+    const session = await createSession(files, 'wasm', layers);
+    return {
+      session,
+      choice: fallback,
+      modelBytes: variantBytes(nextFile),
+      sessionMs: performance.now() - t0,
+    };
   }
 }
 
@@ -298,7 +318,15 @@ async function run(request: Extract<WorkerRequest, { type: 'run' }>): Promise<vo
   try {
     const trace = await runLoop(
       question,
-      { retriever: watched, generator, config: { ...loopConfig, promptStyle: 'student' } },
+      {
+        retriever: watched,
+        generator,
+        config: {
+          ...loopConfig,
+          maxTokens: request.maxTokens ?? loopConfig.maxTokens,
+          promptStyle: 'student',
+        },
+      },
       controller.signal,
     );
     post({ type: 'done', runId, trace });

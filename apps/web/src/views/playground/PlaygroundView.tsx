@@ -7,7 +7,7 @@ import type { BackendPreference } from '../../inference/variant';
 import { QuestionForm } from './QuestionForm';
 import { RuntimePanel } from './RuntimePanel';
 import { StudentColumn } from './StudentColumn';
-import { usePlayground } from './usePlayground';
+import { manifestUrlFrom, usePlayground } from './usePlayground';
 import './playground.css';
 
 const BACKENDS: BackendPreference[] = ['auto', 'webgpu', 'wasm'];
@@ -15,7 +15,8 @@ const BACKENDS: BackendPreference[] = ['auto', 'webgpu', 'wasm'];
 /**
  * The in-browser demo: distilled students answer a multi-hop question by themselves, BM25 and the
  * IRCoT loop included, in a Web Worker; side by side when Vanilla-KD and StepER are both shipped.
- * ?backend=auto|webgpu|wasm and ?students=a,b make a state linkable (and testable).
+ * ?backend=auto|webgpu|wasm, ?students=a,b, ?maxTokens=N and ?manifest=URL make a state linkable
+ * (and testable).
  */
 export default function PlaygroundView() {
   const [params, setParams] = useSearchParams();
@@ -23,8 +24,10 @@ export default function PlaygroundView() {
   const backend = backendParam && BACKENDS.includes(backendParam) ? backendParam : 'auto';
   const studentsParam = params.get('students');
   const studentIds = useMemo(() => (studentsParam ? studentsParam.split(',') : null), [studentsParam]);
+  const maxTokensParam = Number(params.get('maxTokens')) || null;
   const [reload, setReload] = useState(0);
-  const { state, run, cancel } = usePlayground(backend, studentIds, reload);
+  const manifest = manifestUrlFrom(params.get('manifest'));
+  const { state, run, cancel } = usePlayground(backend, studentIds, reload, manifest.url);
   const [current, setCurrent] = useState<{ question: DemoQuestion; runIds: number[] } | null>(null);
 
   const info = state.load.status === 'ready' ? state.load.info : null;
@@ -62,18 +65,25 @@ export default function PlaygroundView() {
         onBackend={setBackend}
         onRetry={() => setReload((n) => n + 1)}
       />
+      {manifest.error && (
+        <div className="state state-error" role="alert">
+          <div className="state-body">{manifest.error}</div>
+        </div>
+      )}
       {info && (
         <>
           <QuestionForm
             questions={info.questions}
+            maxTokens={maxTokensParam ?? info.loop.maxTokens}
             disabled={running}
             running={running}
-            onRun={(question) =>
+            onRun={(question, maxTokens) =>
               setCurrent({
                 question,
                 runIds: run(
                   question,
                   info.students.map((s) => s.id),
+                  maxTokens,
                 ),
               })
             }

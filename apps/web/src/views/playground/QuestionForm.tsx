@@ -4,19 +4,23 @@ import type { DemoQuestion } from '../../inference/manifest';
 /** Pick a held-out question of the synthetic world, or type one. */
 export function QuestionForm({
   questions,
+  maxTokens: initialMaxTokens,
   disabled,
   running,
   onRun,
   onCancel,
 }: {
   questions: DemoQuestion[];
+  /** New tokens per step to start with (the manifest's, or ?maxTokens=). */
+  maxTokens: number;
   disabled: boolean;
   running: boolean;
-  onRun: (q: DemoQuestion) => void;
+  onRun: (q: DemoQuestion, maxTokens: number) => void;
   onCancel: () => void;
 }) {
   const [picked, setPicked] = useState(questions[0]?.id ?? '');
   const [typed, setTyped] = useState('');
+  const [maxTokens, setMaxTokens] = useState(initialMaxTokens);
   const question: DemoQuestion | null = typed.trim()
     ? { id: 'typed', question: typed.trim(), answers: [''] }
     : (questions.find((q) => q.id === picked) ?? null);
@@ -29,7 +33,7 @@ export function QuestionForm({
         className="form-grid"
         onSubmit={(e) => {
           e.preventDefault();
-          if (question && !disabled) onRun(question);
+          if (question && !disabled) onRun(question, maxTokens);
         }}
       >
         <label className="wide">
@@ -57,6 +61,17 @@ export function QuestionForm({
             value={typed}
             placeholder="Where was the director of Pale Canyon born?"
             onChange={(e) => setTyped(e.target.value)}
+          />
+        </label>
+        <label>
+          Max new tokens per step
+          <input
+            id="playground-max-tokens"
+            type="number"
+            min={1}
+            max={512}
+            value={maxTokens}
+            onChange={(e) => setMaxTokens(Math.max(1, Math.min(512, Number(e.target.value) || 1)))}
           />
         </label>
         <div className="form-actions">

@@ -35,6 +35,7 @@ export function StudentColumn({
         </span>
       </header>
       <div className="panel-body">
+        <TrainingNote training={student.training} />
         {!run && <div className="muted">Pick a question and press Run.</div>}
         {run && (
           <>
@@ -91,6 +92,20 @@ export function StudentColumn({
   );
 }
 
+/** How the student was trained, so a tiny CPU-trained demo student is read as what it is. */
+function TrainingNote({ training }: { training: LoadedStudentInfo['training'] }) {
+  const { optimizerSteps, trainSeconds, finalLoss, device } = training;
+  if (optimizerSteps === undefined) return null;
+  return (
+    <div className="muted pg-small pg-training" data-testid="training-note">
+      Trained {optimizerSteps} optimizer steps on {device ?? '?'}
+      {trainSeconds !== null && trainSeconds !== undefined ? ` in ${trainSeconds} s` : ''}, final loss{' '}
+      {finalLoss ?? '—'}
+      {device === 'cpu' ? ': a tiny demo student, expect fluent nonsense rather than answers' : ''}.
+    </div>
+  );
+}
+
 function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
     <div className="pg-stat" data-testid={testId}>
@@ -113,6 +128,8 @@ function StepItem({ step, prompt }: { step: StepState; prompt: string | undefine
       data-new-tokens={st?.completionTokens}
       data-first-token-ms={st?.firstTokenMs}
       data-total-ms={st?.totalMs}
+      data-stop={st ? JSON.stringify(st.stop) : undefined}
+      data-max-tokens={st?.maxTokens}
     >
       <div className="pg-step-head">
         <span className="step-num">Step {step.step}</span>

@@ -7,8 +7,32 @@ import { initialState, reducer } from './state';
 /** The demo's manifest, shipped in public/demo by scripts/build-demo-student.sh. */
 export const MANIFEST_URL = '/demo/manifest.json';
 
+/**
+ * ?manifest= loads other exported students the same way (a path on this server, or a loopback
+ * URL serving CORS headers); anything else is refused, so a link cannot point the page elsewhere.
+ */
+export function manifestUrlFrom(param: string | null): { url: string; error: string | null } {
+  if (!param) return { url: MANIFEST_URL, error: null };
+  try {
+    const url = new URL(param, location.href);
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    if (url.origin === location.origin || (loopback && /^https?:$/.test(url.protocol))) {
+      return { url: url.href, error: null };
+    }
+  } catch {}
+  return {
+    url: MANIFEST_URL,
+    error: `?manifest=${param} is refused: give a path on this server or a localhost URL. The demo manifest is loaded instead.`,
+  };
+}
+
 /** One worker for the view's lifetime; a new backend preference loads the students again. */
-export function usePlayground(backend: BackendPreference, studentIds: string[] | null, reload = 0) {
+export function usePlayground(
+  backend: BackendPreference,
+  studentIds: string[] | null,
+  reload = 0,
+  manifestUrl = MANIFEST_URL,
+) {
   const [state, dispatch] = useReducer(reducer, initialState);
   const clientRef = useRef<PlaygroundClient | null>(null);
   const studentKey = studentIds?.join(',') ?? '';
@@ -19,19 +43,19 @@ export function usePlayground(backend: BackendPreference, studentIds: string[] |
     clientRef.current = client;
     const off = client.subscribe((event) => dispatch({ type: 'event', event }));
     dispatch({ type: 'loading' });
-    client.load(MANIFEST_URL, backend, studentKey ? studentKey.split(',') : null);
+    client.load(manifestUrl, backend, studentKey ? studentKey.split(',') : null);
     return () => {
       off();
       client.dispose();
       clientRef.current = null;
     };
-  }, [backend, studentKey, reload]);
+  }, [backend, studentKey, reload, manifestUrl]);
 
-  const run = useCallback((question: DemoQuestion, students: string[]) => {
+  const run = useCallback((question: DemoQuestion, students: string[], maxTokens?: number) => {
     const client = clientRef.current;
     if (!client) return [];
     return students.map((studentId) => {
-      const runId = client.run(studentId, question);
+      const runId = client.run(studentId, question, maxTokens);
       dispatch({ type: 'queued', runId, studentId, questionId: question.id });
       return runId;
     });
