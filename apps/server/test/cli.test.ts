@@ -69,7 +69,9 @@ describe('command line', () => {
       '4',
     ]);
     expect(ev.code).toBe(0);
-    expect(ev.stderr).toMatch(/4 questions · EM [\d.]+ · F1 [\d.]+ · Acc [\d.]+/);
+    expect(ev.stderr).toMatch(
+      /4 questions · EM [\d.]+ \[[\d.]+, [\d.]+\] · F1 [\d.]+ \[[\d.]+, [\d.]+\] · Acc [\d.]+ \[[\d.]+, [\d.]+\]/,
+    );
     const list = await runCli(['list', 'runs', '-w', ws]);
     expect(list.stdout).toContain(runId);
     expect(list.stdout).toContain('run_demo');
