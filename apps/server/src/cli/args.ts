@@ -31,3 +31,68 @@ export function int(value: string | undefined, flag: string): number | undefined
 export function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/** Flags shared by the commands that run a loop over a question set (teach, eval). */
+export const LOOP_RUN_OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  corpus: { type: 'string' },
+  questions: { type: 'string' },
+  loop: { type: 'string' },
+  steps: { type: 'string' },
+  k: { type: 'string' },
+  concurrency: { type: 'string' },
+  limit: { type: 'string' },
+  name: { type: 'string' },
+  endpoint: { type: 'string' },
+  'base-url': { type: 'string' },
+  model: { type: 'string' },
+  api: { type: 'string' },
+} as const;
+
+interface LoopRunFlags {
+  config?: string;
+  corpus?: string;
+  questions?: string;
+  loop?: string;
+  steps?: string;
+  k?: string;
+  concurrency?: string;
+  limit?: string;
+  name?: string;
+  endpoint?: string;
+  'base-url'?: string;
+  model?: string;
+  api?: string;
+}
+
+/** The config file, then the loop-run flags over it (flags override only what they set). */
+export function loopRunConfig(values: LoopRunFlags): Record<string, unknown> {
+  const file = values.config ? readConfigFile(values.config) : {};
+  return {
+    ...file,
+    ...defined({
+      corpusId: values.corpus,
+      questionSetId: values.questions,
+      loop: values.loop,
+      maxSteps: int(values.steps, 'steps'),
+      topK: int(values.k, 'k'),
+      concurrency: int(values.concurrency, 'concurrency'),
+      limit: int(values.limit, 'limit'),
+      name: values.name,
+    }),
+  };
+}
+
+/** An OpenAI-compatible generator named by --endpoint or --base-url, or undefined when neither is given. */
+export function openaiGeneratorFromFlags(values: LoopRunFlags): Record<string, unknown> | undefined {
+  if (!values.endpoint && !values['base-url']) return undefined;
+  return {
+    kind: 'openai',
+    ...defined({
+      endpoint: values.endpoint,
+      baseURL: values['base-url'],
+      model: values.model,
+      api: values.api,
+    }),
+  };
+}

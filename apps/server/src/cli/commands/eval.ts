@@ -4,7 +4,7 @@ import { UserError } from '../../errors';
 import { compareEvaluations } from '../../evaluation/compare';
 import { startEvaluation } from '../../evaluation/start';
 import type { EvalSummary } from '../../evaluation/summary';
-import { defined, int, readConfigFile } from '../args';
+import { defined, LOOP_RUN_OPTIONS, loopRunConfig, openaiGeneratorFromFlags } from '../args';
 import { foreground, GLOBAL_OPTIONS, type GlobalFlags, openWorkbench } from '../context';
 
 export const EVAL_HELP = `steper eval [--config FILE] [--corpus ID] [--questions ID] [--loop L] [--steps S] [--k K]
@@ -21,55 +21,19 @@ export async function evalCommand(argv: string[]): Promise<number> {
     args: argv,
     options: {
       ...GLOBAL_OPTIONS,
-      config: { type: 'string', short: 'c' },
-      corpus: { type: 'string' },
-      questions: { type: 'string' },
-      loop: { type: 'string' },
-      steps: { type: 'string' },
-      k: { type: 'string' },
-      limit: { type: 'string' },
-      name: { type: 'string' },
-      endpoint: { type: 'string' },
-      'base-url': { type: 'string' },
-      model: { type: 'string' },
-      api: { type: 'string' },
+      ...LOOP_RUN_OPTIONS,
       student: { type: 'boolean' },
       onnx: { type: 'string' },
-      concurrency: { type: 'string' },
       compare: { type: 'boolean' },
     },
     strict: true,
     allowPositionals: true,
   });
   if (values.compare) return compareCommand(values, positionals);
-  const file = values.config ? readConfigFile(values.config) : {};
-  const generator = values.onnx
-    ? { kind: 'onnx', dir: values.onnx }
-    : values.endpoint || values['base-url']
-      ? {
-          kind: 'openai',
-          ...defined({
-            endpoint: values.endpoint,
-            baseURL: values['base-url'],
-            model: values.model,
-            api: values.api,
-          }),
-        }
-      : undefined;
+  const generator = values.onnx ? { kind: 'onnx', dir: values.onnx } : openaiGeneratorFromFlags(values);
   const config = {
-    ...file,
-    ...defined({
-      corpusId: values.corpus,
-      questionSetId: values.questions,
-      loop: values.loop,
-      maxSteps: int(values.steps, 'steps'),
-      topK: int(values.k, 'k'),
-      limit: int(values.limit, 'limit'),
-      name: values.name,
-      generator,
-      promptStyle: values.student ? 'student' : undefined,
-      concurrency: int(values.concurrency, 'concurrency'),
-    }),
+    ...loopRunConfig(values),
+    ...defined({ generator, promptStyle: values.student ? 'student' : undefined }),
   };
   const wb = openWorkbench(values);
   try {

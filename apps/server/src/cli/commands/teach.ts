@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { UserError } from '../../errors';
 import { buildStepData } from '../../stepdata/build';
 import { startTeacherRun } from '../../teach/start';
-import { defined, int, readConfigFile } from '../args';
+import { defined, LOOP_RUN_OPTIONS, loopRunConfig, openaiGeneratorFromFlags } from '../args';
 import { foreground, GLOBAL_OPTIONS, openWorkbench } from '../context';
 
 export const TEACH_HELP = `steper teach [--config FILE] [--corpus ID] [--questions ID] [--loop ircot|self-ask]
@@ -16,39 +16,14 @@ export async function teachCommand(argv: string[]): Promise<number> {
     args: argv,
     options: {
       ...GLOBAL_OPTIONS,
-      config: { type: 'string', short: 'c' },
-      corpus: { type: 'string' },
-      questions: { type: 'string' },
-      loop: { type: 'string' },
-      steps: { type: 'string' },
-      k: { type: 'string' },
-      concurrency: { type: 'string' },
-      limit: { type: 'string' },
-      name: { type: 'string' },
+      ...LOOP_RUN_OPTIONS,
       'no-build': { type: 'boolean' },
       teacher: { type: 'string' },
-      endpoint: { type: 'string' },
-      'base-url': { type: 'string' },
-      model: { type: 'string' },
-      api: { type: 'string' },
     },
     strict: true,
   });
-  const file = values.config ? readConfigFile(values.config) : {};
   const teacherFromFlags =
-    values.endpoint || values['base-url']
-      ? {
-          kind: 'openai',
-          ...defined({
-            endpoint: values.endpoint,
-            baseURL: values['base-url'],
-            model: values.model,
-            api: values.api,
-          }),
-        }
-      : values.teacher === 'evidence'
-        ? { kind: 'evidence' }
-        : undefined;
+    openaiGeneratorFromFlags(values) ?? (values.teacher === 'evidence' ? { kind: 'evidence' } : undefined);
   if (values.teacher && values.teacher !== 'evidence' && !teacherFromFlags) {
     throw new UserError(
       'BAD_REQUEST',
@@ -56,19 +31,8 @@ export async function teachCommand(argv: string[]): Promise<number> {
     );
   }
   const config = {
-    ...file,
-    ...defined({
-      corpusId: values.corpus,
-      questionSetId: values.questions,
-      loop: values.loop,
-      maxSteps: int(values.steps, 'steps'),
-      topK: int(values.k, 'k'),
-      concurrency: int(values.concurrency, 'concurrency'),
-      limit: int(values.limit, 'limit'),
-      name: values.name,
-      teacher: teacherFromFlags,
-      buildDataset: values['no-build'] ? false : undefined,
-    }),
+    ...loopRunConfig(values),
+    ...defined({ teacher: teacherFromFlags, buildDataset: values['no-build'] ? false : undefined }),
   };
   const wb = openWorkbench(values);
   try {
