@@ -57,3 +57,64 @@ test('explorer filters questions by kept / filtered out and by steps', async ({ 
   await expect(page.getByText('No question matches')).toBeVisible();
   await screenshot(page, 'explorer-empty-filter');
 });
+
+test('explorer: a live run of the evidence teacher draws its trace step by step', async ({ page }) => {
+  await page.goto('/explore/run_demo');
+  const first = page.getByTestId('question-item').first();
+  const questionText = (await first.locator('.q-text').textContent()) ?? '';
+  await page.locator('#live-toggle').click();
+  const live = page.getByTestId('live-run');
+  await expect(live.locator('#live-generator')).toHaveValue('evidence');
+  // Students exported to ONNX are offered too, with the prompt they were trained on.
+  await expect(
+    live.locator('#live-generator optgroup[label="Students (exported ONNX)"] option'),
+  ).not.toHaveCount(0);
+  await live.locator('#live-generator').selectOption({ label: 'Demo student: StepER (public/demo)' });
+  await expect(live.getByTestId('live-style')).toContainText('student prompt');
+  await live.locator('#live-generator').selectOption('evidence');
+  await expect(live.getByTestId('live-style')).toHaveText('teacher prompt');
+
+  await live.locator('#live-question').fill(questionText);
+  await live.locator('#live-answer').fill('Nobody in particular');
+  // Record how many step cards are drawn after each change.
+  await page.evaluate(() => {
+    const seen: number[] = [];
+    (window as unknown as { liveCounts: number[] }).liveCounts = seen;
+    const root = document.querySelector('[data-testid="live-run"]')!;
+    new MutationObserver(() => {
+      const n = root.querySelectorAll('[data-testid="trace-step"]').length;
+      if (n !== seen.at(-1)) seen.push(n);
+    }).observe(root, { childList: true, subtree: true });
+  });
+  const stream = page.waitForResponse((r) => r.url().includes('live.run'));
+  await live.locator('#live-start').click();
+  await expect(live.getByTestId('answer-panel')).toBeVisible();
+  // The server streams one event per step as the step completes, then the whole trace.
+  const events = (await (await stream).text())
+    .split('\n')
+    .filter((line) => line.startsWith('data: {'))
+    .map((line) => JSON.parse(line.slice(6)) as { type?: string; step?: { step: number } });
+  const stepEvents = events.filter((e) => e.type === 'step');
+  expect(stepEvents.map((e) => e.step!.step)).toEqual(stepEvents.map((_, i) => i + 1));
+  expect(events.findIndex((e) => e.type === 'done')).toBeGreaterThan(
+    events.findIndex((e) => e.type === 'step'),
+  );
+  // … and the view draws them as they come: cards are only ever added, one step each.
+  const steps = live.getByTestId('trace-step');
+  await expect(steps).toHaveCount(stepEvents.length);
+  const counts = await page.evaluate(() => (window as unknown as { liveCounts: number[] }).liveCounts);
+  expect(counts).toEqual([...counts].sort((a, b) => a - b));
+  expect(counts.at(-1)).toBe(stepEvents.length);
+  // Each step as Figure 1 draws it: its query and the K = 4 passages retrieved.
+  await expect(steps.first().locator('.query-text')).toHaveText(questionText);
+  await expect(steps.first().getByTestId('passage')).toHaveCount(4);
+  await expect(live.getByTestId('answer-panel')).toContainText('Nobody in particular');
+  await expect(live.locator('#live-start')).toHaveText('Run');
+  await screenshot(page, 'explorer-live-run');
+
+  // A second run starts from a clean slate.
+  await live.locator('#live-loop').selectOption('self-ask');
+  await live.locator('#live-start').click();
+  await expect(live.getByTestId('answer-panel')).toBeVisible();
+  await expect(live.getByTestId('live-error')).toHaveCount(0);
+});

@@ -68,19 +68,8 @@ export interface NodeGeneration {
 
 const i64 = (xs: number[]) => new ort.Tensor('int64', BigInt64Array.from(xs, BigInt), [1, xs.length]);
 
-/**
- * Greedy tokens for a prompt: the whole prompt in one call, then one token a call with the cache;
- * ends before EOS, at a stop string (ids kept up to the token that completed it) or at maxTokens.
- * `stop: null` ignores EOS and stop strings (fixed-length runs).
- */
-export async function nodeGenerate(
-  student: NodeStudent,
-  prompt: string | number[],
-  stop: string[] | null,
-  maxTokens: number,
-): Promise<NodeGeneration> {
-  const t0 = performance.now();
-  const promptIds = typeof prompt === 'string' ? encode(student, prompt) : prompt;
+/** Decoder calls that share one KV cache: each feeds `ids` after it and returns the last position's logits. */
+function decoderSteps(student: NodeStudent): (ids: number[]) => Promise<Float32Array> {
   let past: Record<string, ort.Tensor> = {};
   for (let i = 0; i < student.layers; i++) {
     for (const part of ['key', 'value']) {
@@ -93,7 +82,7 @@ export async function nodeGenerate(
     }
   }
   let seen = 0;
-  const next = async (ids: number[]): Promise<number> => {
+  return async (ids: number[]): Promise<Float32Array> => {
     const positions = ids.map((_, i) => seen + i);
     seen += ids.length;
     const out = await student.session.run({
@@ -108,11 +97,31 @@ export async function nodeGenerate(
     }
     const logits = out.logits!;
     const vocab = logits.dims[2]!;
-    const row = (logits.data as Float32Array).subarray((ids.length - 1) * vocab, ids.length * vocab);
-    let best = 0;
-    for (let v = 1; v < vocab; v++) if (row[v]! > row[best]!) best = v;
-    return best;
+    return (logits.data as Float32Array).subarray((ids.length - 1) * vocab, ids.length * vocab);
   };
+}
+
+function argmax(row: Float32Array): number {
+  let best = 0;
+  for (let v = 1; v < row.length; v++) if (row[v]! > row[best]!) best = v;
+  return best;
+}
+
+/**
+ * Greedy tokens for a prompt: the whole prompt in one call, then one token a call with the cache;
+ * ends before EOS, at a stop string (ids kept up to the token that completed it) or at maxTokens.
+ * `stop: null` ignores EOS and stop strings (fixed-length runs).
+ */
+export async function nodeGenerate(
+  student: NodeStudent,
+  prompt: string | number[],
+  stop: string[] | null,
+  maxTokens: number,
+): Promise<NodeGeneration> {
+  const t0 = performance.now();
+  const promptIds = typeof prompt === 'string' ? encode(student, prompt) : prompt;
+  const step = decoderSteps(student);
+  const next = async (ids: number[]) => argmax(await step(ids));
   let token = await next(promptIds);
   const firstTokenMs = performance.now() - t0;
   const ids: number[] = [];
@@ -132,4 +141,35 @@ export async function nodeGenerate(
     token = await next([token]);
   }
   return { ids, text, promptTokens: promptIds.length, firstTokenMs, totalMs: performance.now() - t0 };
+}
+
+export interface ReplayedToken {
+  /** The token replayed, its logit here and its rank (0: Node's own greedy choice, `best`). */
+  token: number;
+  logit: number;
+  rank: number;
+  best: number;
+  bestLogit: number;
+}
+
+/**
+ * Node's logits along tokens another runtime chose, fed as nodeGenerate feeds its own (the prompt
+ * in one call, then one token a call with the cache): for each token, its logit and Node's best.
+ */
+export async function nodeReplay(
+  student: NodeStudent,
+  prompt: string | number[],
+  tokens: number[],
+): Promise<ReplayedToken[]> {
+  const step = decoderSteps(student);
+  let row = await step(typeof prompt === 'string' ? encode(student, prompt) : prompt);
+  const replayed: ReplayedToken[] = [];
+  for (const [i, token] of tokens.entries()) {
+    const best = argmax(row);
+    const logit = row[token]!;
+    const rank = row.reduce((n, v) => (v > logit ? n + 1 : n), 0);
+    replayed.push({ token, logit, rank, best, bestLogit: row[best]! });
+    if (i < tokens.length - 1) row = await step([token]);
+  }
+  return replayed;
 }

@@ -19,3 +19,45 @@ test('prompts: demonstrations in Monaco with a live preview of the rendered prom
   await page.keyboard.type('}');
   await expect(page.getByTestId('demos-error')).toBeVisible();
 });
+
+test('prompts: edited demonstrations saved as the workspace default survive a reload, then reset', async ({
+  page,
+}) => {
+  await page.goto('/prompts');
+  const source = page.getByTestId('demos-source');
+  const editor = page.locator('#demos-editor .monaco-editor');
+  await expect(source).toHaveText('built-in');
+  await expect(editor).toContainText('"name": "ircot-synthetic"');
+  // Rename the file in the editor: line 3 is its "name".
+  await editor.click();
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('End');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.type('-edited');
+  await expect(editor).toContainText('"name": "ircot-synthetic-edited"');
+  await page.locator('#demos-save').click();
+  await expect(page.getByTestId('demos-saved')).toBeVisible();
+  await expect(source).toHaveText('workspace default');
+
+  await page.reload();
+  await expect(source).toHaveText('workspace default');
+  await expect(editor).toContainText('"name": "ircot-synthetic-edited"');
+  // Self-Ask has its own default: still the built-in one.
+  await page.locator('#prompt-loop-self-ask').click();
+  await expect(source).toHaveText('built-in');
+  await page.locator('#prompt-loop-ircot').click();
+  await expect(source).toHaveText('workspace default');
+  await screenshot(page, 'prompts-workspace-default');
+
+  // Back to the built-in demonstrations, for good.
+  await page.locator('#demos-reset').click();
+  await expect(page.getByTestId('demos-reset-done')).toBeVisible();
+  await expect(source).toHaveText('built-in');
+  await expect(editor).toContainText('"name": "ircot-synthetic"');
+  await page.reload();
+  await expect(source).toHaveText('built-in');
+  await expect(page.locator('#demos-reset')).toHaveCount(0);
+});

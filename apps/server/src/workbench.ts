@@ -1,7 +1,9 @@
 import { join } from 'node:path';
+import { analysisJob } from './analysis/job';
 import { indexJob } from './corpora/indexJob';
 import { Retrievers } from './corpora/retrievers';
 import { evalJob } from './evaluation/job';
+import { judgeJob } from './evaluation/judge/job';
 import { JobRunner, type JobType } from './jobs/runner';
 import { buildJob } from './stepdata/job';
 import type { JobKind } from './store/jobs';
@@ -40,6 +42,8 @@ export class Workbench {
       build: buildJob,
       train: trainJob(this),
       eval: evalJob(this),
+      judge: judgeJob(this),
+      analysis: analysisJob(this),
     };
     this.runner = new JobRunner(this.store, types, { concurrency: opts.jobConcurrency ?? 2 });
   }

@@ -1,14 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { compareStudents, EvidenceTeacher, runLoop, scoreTraces, type Trace } from '@steper/core';
+import { EvidenceTeacher, runLoop, scoreTraces, type Trace } from '@steper/core';
 import { describe, expect, it } from 'vitest';
 import { summarizeEvaluation } from '../src/evaluation/summary';
 import { chartSvg, svgToPng } from '../src/experiment/plots';
+import { pooledComparison, pooledRow } from '../src/experiment/pooled';
 import { ExperimentPresetSchema, PRESETS } from '../src/experiment/presets';
-import { type ExperimentResult, renderReport } from '../src/experiment/report';
-import { epochTokens } from '../src/experiment/tokens';
+import { type ExperimentResult, renderReport, type SystemResult } from '../src/experiment/report';
+import { epochTokens, selectStepConfig } from '../src/experiment/tokens';
 import { EXAMPLES_FILE } from '../src/stepdata/build';
+import { runCli } from './support/cli';
 import { buildTinyModel, TINY_TEXTS } from './support/tinyTeacher';
 import { smallDemo, testWorkbench } from './support/workspace';
 
@@ -88,9 +90,23 @@ describe('experiment pieces on the demo', () => {
     expect(tok.encode(first.prompt + first.target, { add_special_tokens: false }).ids.length).toBeGreaterThan(
       0,
     );
+    // Step configurations (§6.1) count what the trainer keeps: agg ⊂ init+agg ⊂ init+exp1+agg ⊆ all.
+    const count = (c: 'agg' | 'init+agg' | 'init+exp1+agg' | 'all') =>
+      epochTokens(path, model, 'steper-difficulty', c).tokens;
+    expect(count('agg')).toBe(vanilla.tokens);
+    expect(count('all')).toBe(steper.tokens);
+    expect(count('init+agg')).toBeGreaterThan(count('agg'));
+    expect(count('init+exp1+agg')).toBeGreaterThan(count('init+agg'));
+    expect(count('init+exp1+agg')).toBeLessThanOrEqual(count('all'));
+    const examples = readFileSync(path, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    const firstExp = selectStepConfig(examples, 'init+exp1+agg').filter((e) => e.stage === 'exp');
+    expect(new Set(firstExp.map((e) => e.questionId)).size).toBe(firstExp.length);
   }, 120_000);
 
-  it('writes a report with Table 1 CIs, Table 7, Table 8, paired tests and the no-claims notice', async () => {
+  it('writes a report with Table 1 CIs, pooled rows, Tables 7–8, a paired-test table per budget and the no-claims notice', async () => {
     const wb = testWorkbench();
     const demo = await smallDemo(wb);
     const retriever = wb.retrievers.get(demo.corpusId);
@@ -112,52 +128,169 @@ describe('experiment pieces on the demo', () => {
     const b = await run('no-retrieval');
     const sa = summarizeEvaluation(a, questions, { resamples: 200 });
     const sb = summarizeEvaluation(b, questions, { resamples: 200 });
-    const system = (name: string, summary: typeof sa, objective: string | null) => ({
-      name,
+    const system = (
+      name: string,
+      summary: typeof sa,
+      objective: string | null,
+      budget: 'epoch' | 'token' | null,
+    ): SystemResult => ({
+      name: `${name} · seed 1`,
+      group: budget ? `vanilla@${budget}` : (objective ?? 'teacher'),
+      groupName: name,
       objective,
+      budget,
       seed: objective ? 1 : null,
       evaluationId: `eval_${name}`,
       summary,
       tokensTrained: objective ? 1234 : null,
       trainSeconds: objective ? 5 : null,
+      epochs: 2,
+      optimizerSteps: 40,
+      trainingRunId: null,
+      studentDir: null,
     });
+    const compare = (x: Trace[], y: Trace[]) =>
+      pooledComparison([{ seed: 1, traces: x }], [{ seed: 1, traces: y }], questions, { resamples: 200 });
     const result: ExperimentResult = {
       preset: 'quick',
       claims: false,
-      budget: 'epoch',
-      command: 'steper experiment --quick',
+      budget: 'both',
+      command: 'steper experiment --quick --budget both',
       commit: 'abc123',
       startedAt: '2026-01-01T00:00:00.000Z',
       wallSeconds: 90,
       world: { seed: 7, passages: 300, questions: 60 },
       teacher: { traces: 10, kept: 8, examples: { init: 8, exp: 5, agg: 8 } },
-      systems: [system('StepER (uniform)', sa, 'steper-uniform'), system('Vanilla-KD', sb, 'vanilla')],
+      systems: [
+        system('StepER (uniform)', sa, 'steper-uniform', null),
+        system('Vanilla-KD (equal epochs)', sb, 'vanilla', 'epoch'),
+        system('Vanilla-KD (equal tokens)', sa, 'vanilla', 'token'),
+      ],
+      pooled: [
+        pooledRow(
+          { name: 'StepER (uniform)', group: 'steper-uniform', objective: 'steper-uniform', budget: null },
+          [{ seed: 1, traces: a }],
+          questions,
+          { resamples: 200 },
+        ),
+      ],
       comparisons: [
         {
+          a: 'StepER (uniform) · seed 1',
+          b: 'Vanilla-KD (equal epochs) · seed 1',
+          budget: 'epoch',
+          seed: 1,
+          result: compare(a, b),
+        },
+        {
           a: 'StepER (uniform)',
-          b: 'Vanilla-KD',
-          result: compareStudents(scoreTraces(a, questions).perTrace, scoreTraces(b, questions).perTrace, {
-            resamples: 200,
-          }),
+          b: 'Vanilla-KD (equal epochs)',
+          budget: 'epoch',
+          seed: null,
+          result: compare(a, b),
+        },
+        {
+          a: 'StepER (uniform) · seed 1',
+          b: 'Vanilla-KD (equal tokens) · seed 1',
+          budget: 'token',
+          seed: 1,
+          result: compare(a, a),
         },
       ],
+      sigmaSeries: [],
       figures: { accuracyLatency: 'f6.png', sigma: 'f7.png' },
     };
     const md = renderReport(result);
     expect(md).toContain('it claims nothing');
     expect(md).toContain('`abc123`');
     const em = sa.intervals.em!;
-    expect(md).toContain(
-      `${(100 * em.mean).toFixed(1)} [${(100 * em.ci[0]).toFixed(1)}, ${(100 * em.ci[1]).toFixed(1)}]`,
+    const emCi = `${(100 * em.mean).toFixed(1)} [${(100 * em.ci[0]).toFixed(1)}, ${(100 * em.ci[1]).toFixed(1)}]`;
+    expect(md).toContain(emCi);
+    // The pooled row of one seed is that seed's row: same mean, an interval over the same rows.
+    expect(md).toMatch(
+      new RegExp(
+        `## Pooled over seeds[\\s\\S]*\\| StepER \\(uniform\\) \\| 1 \\| ${questions.length} \\| ${(100 * em.mean).toFixed(1)} \\[`,
+      ),
     );
-    expect(md).toMatch(/## Table 7[\s\S]*\| StepER \(uniform\) \|/);
+    expect(md).toMatch(/## Table 7[\s\S]*\| StepER \(uniform\) · seed 1 \|/);
     expect(md).toMatch(/## Table 8[\s\S]*Duplicativeness/);
+    const epochs = md.slice(
+      md.indexOf('## Paired tests at equal epochs'),
+      md.indexOf('## Paired tests at equal training tokens'),
+    );
+    const tokens = md.slice(
+      md.indexOf('## Paired tests at equal training tokens'),
+      md.indexOf('## Training budget'),
+    );
     const diff = (100 * result.comparisons[0]!.result.em.diff).toFixed(1);
-    expect(md).toContain(`| StepER (uniform) vs Vanilla-KD | EM |`);
-    expect(md).toContain(`| ${diff} [`);
+    expect(epochs).toContain('| StepER (uniform) · seed 1 vs Vanilla-KD (equal epochs) · seed 1 | 1 | EM |');
+    expect(epochs).toContain(`| ${diff} [`);
+    expect(epochs).toContain(
+      `| StepER (uniform) vs Vanilla-KD (equal epochs) | pooled (${questions.length} question × seed pairs) | EM |`,
+    );
+    expect(tokens).toContain('| StepER (uniform) · seed 1 vs Vanilla-KD (equal tokens) · seed 1 | 1 | EM |');
+    expect(tokens).not.toContain('equal epochs) · seed 1 |');
     expect(md).toContain('1,234');
-    expect(md).toContain('Training budget (equal epochs)');
-    expect(renderReport({ ...result, budget: 'token' })).toContain('Training budget (equal training tokens)');
+    expect(md).toContain('| equal training tokens | 1 |');
+    const single = renderReport({ ...result, budget: 'epoch', comparisons: result.comparisons.slice(0, 2) });
+    expect(single).toContain('## Paired tests at equal epochs');
+    expect(single).not.toContain('## Paired tests at equal training tokens');
     expect(md).toContain('![Figure 7');
   }, 120_000);
+
+  it('pools seeds as question × seed pairs: means, intervals and McNemar counts follow the pairing', async () => {
+    const wb = testWorkbench();
+    const demo = await smallDemo(wb);
+    const retriever = wb.retrievers.get(demo.corpusId);
+    const questions = wb.store.questionSets.questions(demo.questionSetIds.test).slice(0, 8);
+    const run = async (loop: 'ircot' | 'no-retrieval') =>
+      Promise.all(
+        questions.map((q) =>
+          runLoop(q, {
+            retriever,
+            generator: new EvidenceTeacher(),
+            config: { loop, maxSteps: 5, topK: 4, maxTokens: 64, promptStyle: 'teacher' },
+          }),
+        ),
+      );
+    const ir = await run('ircot');
+    const nr = await run('no-retrieval');
+    const emOf = (ts: Trace[]) => scoreTraces(ts, questions).em;
+    // A answers like IRCoT on seed 1 and like no-retrieval on seed 2; B like IRCoT on both.
+    const A = [
+      { seed: 1, traces: ir },
+      { seed: 2, traces: nr },
+    ];
+    const B = [
+      { seed: 1, traces: ir },
+      { seed: 2, traces: ir },
+    ];
+    const row = pooledRow({ name: 'A', group: 'a', objective: 'x', budget: null }, A, questions, {
+      resamples: 300,
+    });
+    expect(row.n).toBe(16);
+    expect(row.perSeed.em).toEqual([emOf(ir), emOf(nr)]);
+    expect(row.summary.em).toBeCloseTo((emOf(ir) + emOf(nr)) / 2, 12);
+    expect(row.summary.intervals.em!.n).toBe(16);
+    const c = pooledComparison(A, B, questions, { resamples: 300 });
+    expect(c.n).toBe(16);
+    expect(c.em.diff).toBeCloseTo((emOf(nr) - emOf(ir)) / 2, 12);
+    // Discordant pairs exist only on seed 2, where A and B differ.
+    const s = (ts: Trace[]) => scoreTraces(ts, questions).perTrace.map((x) => x.em);
+    const [eir, enr] = [s(ir), s(nr)];
+    expect(c.em.mcnemar).toMatchObject({
+      aOnly: enr.filter((v, i) => v === 1 && eir[i] === 0).length,
+      bOnly: eir.filter((v, i) => v === 1 && enr[i] === 0).length,
+    });
+    expect(emOf(ir)).toBeGreaterThan(emOf(nr));
+    expect(() => pooledComparison(A, [B[0]!], questions)).toThrow(/pool the same seeds/);
+  }, 120_000);
+});
+
+describe('steper experiment (CLI)', () => {
+  it('rejects an unknown budget with the choices', async () => {
+    const r = await runCli(['experiment', '--quick', '--budget', 'tokens']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--budget: "tokens" is not one of epoch, token, both.');
+  }, 60_000);
 });

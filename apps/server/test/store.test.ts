@@ -68,6 +68,21 @@ describe('store: database and migrations', () => {
     db.close();
   });
 
+  it('applies a migration that lands after a higher-numbered one', () => {
+    const dir = tempDir();
+    const mdir = join(dir, 'migrations');
+    mkdirSync(mdir);
+    writeFileSync(join(mdir, '001_a.sql'), 'CREATE TABLE a (x INTEGER);');
+    writeFileSync(join(mdir, '003_c.sql'), 'CREATE TABLE c (x INTEGER);');
+    const db = new Database(join(dir, 'x.db'));
+    expect(migrate(db, loadMigrations(mdir))).toEqual([1, 3]);
+    writeFileSync(join(mdir, '002_b.sql'), 'CREATE TABLE b (x INTEGER);');
+    expect(migrate(db, loadMigrations(mdir))).toEqual([2]);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'b'").get()).toBeDefined();
+    expect(migrate(db, loadMigrations(mdir))).toEqual([]);
+    db.close();
+  });
+
   it('rolls a failing migration back entirely', () => {
     const dir = tempDir();
     const mdir = join(dir, 'migrations');

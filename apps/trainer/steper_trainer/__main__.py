@@ -1,7 +1,7 @@
 """Command line:
 
     python -m steper_trainer train --config FILE [--resume] [--extend-epochs N]
-    python -m steper_trainer export --checkpoint DIR --out DIR [--formats onnx,hf]
+    python -m steper_trainer export --checkpoint DIR --out DIR [--formats onnx,hf] [--variants fp32,fp16,int8] [--optimize full|fold]
 
 `train` writes JSON-line events to stdout (events.py) and logs to stderr. Multi-GPU:
 `accelerate launch [--config_file configs/accelerate/…] -m steper_trainer train --config FILE`.
@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     export_cmd.add_argument('--checkpoint', required=True, help='a checkpoint folder, a run folder (its best or latest checkpoint) or a HF model folder')
     export_cmd.add_argument('--out', required=True, help='output folder')
     export_cmd.add_argument('--formats', default='onnx,hf', help='comma-separated: onnx, hf (default both)')
+    export_cmd.add_argument('--variants', default='fp32,fp16,int8', help='comma-separated ONNX variants: fp32, fp16, int8 (default all)')
+    export_cmd.add_argument('--optimize', default='full', choices=['full', 'fold'], help='ONNX graph optimisation: full, or constant folding only (much faster on big graphs)')
     args = parser.parse_args(argv)
 
     from .train import setup_logging
@@ -47,7 +49,13 @@ def main(argv: list[str] | None = None) -> int:
         from .export import ExportError, export
 
         try:
-            written = export(args.checkpoint, args.out, [f.strip() for f in args.formats.split(',') if f.strip()])
+            written = export(
+                args.checkpoint,
+                args.out,
+                [f.strip() for f in args.formats.split(',') if f.strip()],
+                variants=[v.strip() for v in args.variants.split(',') if v.strip()],
+                optimize=args.optimize,
+            )
         except ExportError as err:
             print(f'error: {err}', file=sys.stderr)
             return 2

@@ -14,12 +14,21 @@ only inside), so a runner feeds them the same tensors. A first step passes past 
 
 The graph comes from torch.onnx.export (the dynamo exporter) of the transformers model itself,
 not from hand-built ops.
+
+`variants` writes only some of the three (fp32 is still made, as the others' source, and removed
+when not asked for). `optimize='fold'` replaces the exporter's optimiser (constant folding plus
+onnxscript's pattern rewrites, whose multi-output matcher grows with the square of the graph: a
+minute for 24 layers) by constant folding alone; the graph keeps more nodes, onnxruntime fuses
+them when it loads the model, and the weights still end up as initialisers, so int8 quantises
+the same MatMuls.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import torch
@@ -28,6 +37,9 @@ from torch import nn
 from .checkpoint import latest_checkpoint, read_json
 
 ONNX_FILES = {'fp32': 'model.onnx', 'fp16': 'model_fp16.onnx', 'int8': 'model_quantized.onnx'}
+VARIANTS = tuple(ONNX_FILES)
+# 'full': torch.onnx.export's own optimiser; 'fold': constant folding only (see the module docstring)
+OPTIMIZE = ('full', 'fold')
 TOKENIZER_FILES = ('tokenizer.json', 'tokenizer_config.json', 'chat_template.jinja', 'special_tokens_map.json', 'vocab.json', 'merges.txt')
 # onnx files over protobuf's 2 GB limit keep their weights beside them (transformers.js naming)
 EXTERNAL_DATA_BYTES = 1_800_000_000
@@ -133,27 +145,56 @@ def save_graph(model_ir, path: Path, external: bool) -> None:
     onnx.save_model(proto, str(path))
 
 
-def write_variants(fp32: Path, external: bool) -> list[Path]:
-    """fp16 (float32 at the boundary, as transformers.js's own fp16 conversion does) and int8."""
+@contextmanager
+def _shape_inference_once(fp32: Path):
+    """onnxruntime's dynamic quantiser infers shapes twice: on loading the model, then again after
+    turning Gemm into MatMul, on a deep copy it writes to a temporary folder and reads back (for a
+    0.5B model 2 GB more written and read, and three copies, 7 GB, in memory at once). The
+    exporter writes no Gemm, so the second pass would find what the first did: it is skipped,
+    and the int8 file is byte for byte the same. A graph with Gemm keeps both passes."""
+    import onnx
+    from onnxruntime.quantization import onnx_quantizer
+
+    original = getattr(onnx_quantizer, 'save_and_reload_model_with_shape_infer', None)
+    if original is None or any(n.op_type == 'Gemm' for n in onnx.load(str(fp32), load_external_data=False).graph.node):
+        yield
+        return
+    onnx_quantizer.save_and_reload_model_with_shape_infer = lambda model: model
+    try:
+        yield
+    finally:
+        onnx_quantizer.save_and_reload_model_with_shape_infer = original
+
+
+def write_variants(fp32: Path, external: bool, variants: tuple[str, ...] = ('fp16', 'int8')) -> list[Path]:
+    """fp16 (float32 at the boundary, as transformers.js's own fp16 conversion does) and int8,
+    each only when in `variants`."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.transformers.float16 import convert_float_to_float16
 
-    fp16 = fp32.with_name(ONNX_FILES['fp16'])
-    _save_onnx(convert_float_to_float16(onnx.load(str(fp32)), keep_io_types=True, disable_shape_infer=True), fp16, external)
-    int8 = fp32.with_name(ONNX_FILES['int8'])
-    quantize_dynamic(fp32, int8, weight_type=QuantType.QInt8, use_external_data_format=external)
-    if external:
-        # onnxruntime names its weight file differently; a quarter of fp32 may fit in one file anyway
-        quantized = onnx.load(str(int8))
-        leftovers = [p for p in int8.parent.iterdir() if p.name.startswith(int8.name) and p != int8]
-        _save_onnx(quantized, int8, quantized.ByteSize() > EXTERNAL_DATA_BYTES)
-        for p in leftovers:
-            p.unlink(missing_ok=True)
-    return [fp16, int8]
+    written = []
+    if 'fp16' in variants:
+        fp16 = fp32.with_name(ONNX_FILES['fp16'])
+        _save_onnx(convert_float_to_float16(onnx.load(str(fp32)), keep_io_types=True, disable_shape_infer=True), fp16, external)
+        written.append(fp16)
+    if 'int8' in variants:
+        int8 = fp32.with_name(ONNX_FILES['int8'])
+        with _shape_inference_once(fp32):
+            quantize_dynamic(fp32, int8, weight_type=QuantType.QInt8, use_external_data_format=external)
+        if external:
+            # onnxruntime names its weight file differently; a quarter of fp32 may fit in one file anyway
+            quantized = onnx.load(str(int8))
+            leftovers = [p for p in int8.parent.iterdir() if p.name.startswith(int8.name) and p != int8]
+            _save_onnx(quantized, int8, quantized.ByteSize() > EXTERNAL_DATA_BYTES)
+            for p in leftovers:
+                p.unlink(missing_ok=True)
+        written.append(int8)
+    return written
 
 
-def export_onnx(lm: nn.Module, out: Path) -> list[Path]:
+def export_graph(lm: nn.Module, out: Path, optimize: str = 'full') -> tuple[Path, bool]:
+    """The fp32 graph, out/model.onnx, and whether its weights sit beside it."""
     out.mkdir(parents=True, exist_ok=True)
     config = lm.config
     layers = config.num_hidden_layers
@@ -171,13 +212,27 @@ def export_onnx(lm: nn.Module, out: Path) -> list[Path]:
     dynamic_shapes = (pair, pair, pair, tuple({0: dyn, 2: dyn} for _ in range(2 * layers)))
     program = torch.onnx.export(
         DecoderWithPast(lm).eval(), sample, input_names=in_names, output_names=out_names,
-        dynamic_shapes=dynamic_shapes, dynamo=True, opset_version=18, verbose=False,
+        dynamic_shapes=dynamic_shapes, dynamo=True, opset_version=18, verbose=False, optimize=optimize == 'full',
     )
+    if optimize == 'fold':
+        import onnxscript.optimizer
+
+        onnxscript.optimizer.fold_constants(program.model)
+        onnxscript.optimizer.remove_unused_nodes(program.model)
     # the tied output projection may be written twice: count the weights with margin
     external = 2 * sum(p.numel() * 4 for p in lm.parameters()) > EXTERNAL_DATA_BYTES
     fp32 = out / ONNX_FILES['fp32']
     save_graph(program.model, fp32, external)
-    return [fp32, *write_variants(fp32, external)]
+    return fp32, external
+
+
+def _variants_from(fp32: Path, external: bool, variants: tuple[str, ...]) -> list[Path]:
+    written = write_variants(fp32, external, tuple(v for v in variants if v != 'fp32'))
+    # fp32 when only made as the source, and an earlier export's files that would not match this model
+    for name in set(VARIANTS) - set(variants):
+        for path in (fp32.with_name(ONNX_FILES[name]), fp32.with_name(ONNX_FILES[name] + '_data')):
+            path.unlink(missing_ok=True)
+    return [fp32, *written] if 'fp32' in variants else written
 
 
 def _copy_tokenizer(folder: Path, out: Path) -> None:
@@ -193,10 +248,19 @@ def _copy_tokenizer(folder: Path, out: Path) -> None:
         config_path.write_text(json.dumps(config, indent=2))
 
 
-def export(source: str | Path, out: str | Path, formats: list[str]) -> list[Path]:
+def export(
+    source: str | Path, out: str | Path, formats: list[str], variants: list[str] | None = None, optimize: str = 'full',
+) -> list[Path]:
+    """`variants`: the ONNX variants to write (default all three); `optimize`: 'full' or 'fold'."""
     unknown = sorted(set(formats) - {'onnx', 'hf'})
     if unknown or not formats:
         raise ExportError(f'unknown export format(s) {unknown or formats}: choose from onnx, hf')
+    variants = list(VARIANTS) if variants is None else variants
+    unknown = sorted(set(variants) - set(VARIANTS))
+    if unknown or not variants:
+        raise ExportError(f'unknown ONNX variant(s) {unknown or variants}: choose from {", ".join(VARIANTS)}')
+    if optimize not in OPTIMIZE:
+        raise ExportError(f'unknown optimize mode {optimize!r}: choose from {", ".join(OPTIMIZE)}')
     folder = find_model_folder(source)
     out = Path(out)
     lm = load_for_export(folder)
@@ -210,5 +274,10 @@ def export(source: str | Path, out: str | Path, formats: list[str]) -> list[Path
         lm.generation_config.save_pretrained(out)
     _copy_tokenizer(folder if (folder / 'tokenizer.json').is_file() else folder.parent, out)
     if 'onnx' in formats:
-        written += export_onnx(lm, out / 'onnx')
+        fp32, external = export_graph(lm, out / 'onnx', optimize)
+        # The variants read fp32 from disk: the model (2 GB for 0.5B), held in the exporter's
+        # reference cycles too, is freed before they start.
+        del lm
+        gc.collect()
+        written += _variants_from(fp32, external, tuple(v for v in VARIANTS if v in variants))
     return written

@@ -3,11 +3,14 @@ tokenizer trained on the project's own text: a model for tests and demos that ne
 
         python -m steper_trainer.tiny_model --corpus FILE [--corpus FILE ...] --out DIR \
                 [--vocab-size N] [--hidden-size N] [--layers N] [--seed N] [--shape qwen2.5-0.5b]
+        python -m steper_trainer.tiny_model --tokenizer DIR --out DIR [--shape …]
 
 Corpus files are JSON lines of {"text"} or {"prompt", "target"} (a step-wise dataset works as
-is), or plain text. The folder written is a plain Hugging Face one (config.json,
-model.safetensors, tokenizer.json, tokenizer_config.json, generation_config.json), loadable by
-AutoModelForCausalLM / AutoTokenizer and servable by `transformers serve`.
+is), or plain text. --tokenizer takes an existing tokenizer folder (tokenizer.json, …) instead
+of training one: a student's own, or a real Qwen2.5 one where it is on disk. The folder written
+is a plain Hugging Face one (config.json, model.safetensors, tokenizer.json,
+tokenizer_config.json, generation_config.json), loadable by AutoModelForCausalLM /
+AutoTokenizer and servable by `transformers serve`.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from pathlib import Path
 
 import torch
 from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
-from transformers import GenerationConfig, Qwen2Config, Qwen2ForCausalLM, Qwen2Tokenizer
+from transformers import AutoTokenizer, GenerationConfig, PreTrainedTokenizerBase, Qwen2Config, Qwen2ForCausalLM, Qwen2Tokenizer
 from transformers.models.qwen2.tokenization_qwen2 import PRETOKENIZE_REGEX
 
 EOS = '<|endoftext|>'
@@ -126,27 +129,47 @@ def build_model(
     return Qwen2ForCausalLM(config)
 
 
+def load_tokenizer(folder: Path) -> PreTrainedTokenizerBase:
+    """An existing tokenizer folder, from disk only."""
+    if not (folder / 'tokenizer.json').is_file():
+        raise CorpusError(f'no tokenizer.json in {folder}: --tokenizer takes a folder holding tokenizer.json and tokenizer_config.json')
+    tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+    if tokenizer.eos_token_id is None:
+        raise CorpusError(f'the tokenizer in {folder} names no eos_token: set one in its tokenizer_config.json')
+    return tokenizer
+
+
 def make_tiny_model(
     corpus: list[Path], out: Path, vocab_size: int = 1000, hidden_size: int = 64, layers: int = 2,
-    seed: int = 0, shape: str | None = None,
+    seed: int = 0, shape: str | None = None, tokenizer: Path | None = None,
 ) -> Path:
-    texts = [text for path in corpus for text in read_corpus(path)]
-    if not texts:
-        raise CorpusError('the corpus is empty: give at least one non-empty --corpus file')
-    tokenizer = train_tokenizer(texts, vocab_size)
-    eos_id = tokenizer.convert_tokens_to_ids(EOS)
-    model_vocab = int(SHAPES[shape]['vocab_size']) if shape else len(tokenizer)
+    """`tokenizer`: an existing tokenizer folder, used instead of one trained on `corpus`."""
+    if tokenizer is not None:
+        if corpus:
+            raise CorpusError('give --corpus (to train a tokenizer) or --tokenizer (to reuse one), not both')
+        tok = load_tokenizer(tokenizer)
+        eos_id = tok.eos_token_id
+    else:
+        texts = [text for path in corpus for text in read_corpus(path)]
+        if not texts:
+            raise CorpusError('the corpus is empty: give at least one non-empty --corpus file')
+        tok = train_tokenizer(texts, vocab_size)
+        eos_id = tok.convert_tokens_to_ids(EOS)
+    model_vocab = int(SHAPES[shape]['vocab_size']) if shape else len(tok)
+    if len(tok) > model_vocab:
+        raise CorpusError(f"the tokenizer has {len(tok)} tokens, more than the {shape} shape's {model_vocab}")
     model = build_model(model_vocab, hidden_size, layers, seed, shape, eos_id)
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out)
-    tokenizer.save_pretrained(out)
+    tok.save_pretrained(out)
     GenerationConfig(eos_token_id=eos_id, pad_token_id=eos_id, bos_token_id=eos_id).save_pretrained(out)
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog='python -m steper_trainer.tiny_model', description=__doc__.split('\n\n')[0])
-    parser.add_argument('--corpus', type=Path, action='append', required=True, help='text or JSON-lines file (repeatable)')
+    parser.add_argument('--corpus', type=Path, action='append', default=[], help='text or JSON-lines file (repeatable)')
+    parser.add_argument('--tokenizer', type=Path, help='an existing tokenizer folder to use instead of training one on --corpus')
     parser.add_argument('--out', type=Path, required=True, help='folder to write the model and tokenizer to')
     parser.add_argument('--vocab-size', type=int, default=1000, help='BPE vocabulary size to train (default 1000)')
     parser.add_argument('--hidden-size', type=int, default=64)
@@ -154,8 +177,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--shape', choices=sorted(SHAPES), help='a real Qwen2.5 shape instead of the tiny one (random init)')
     args = parser.parse_args(argv)
+    if not args.corpus and args.tokenizer is None:
+        parser.error('give --corpus FILE (to train a tokenizer) or --tokenizer DIR (to reuse one)')
     try:
-        out = make_tiny_model(args.corpus, args.out, args.vocab_size, args.hidden_size, args.layers, args.seed, args.shape)
+        out = make_tiny_model(args.corpus, args.out, args.vocab_size, args.hidden_size, args.layers, args.seed, args.shape, args.tokenizer)
     except CorpusError as err:
         print(f'error: {err}', file=sys.stderr)
         return 2

@@ -1,4 +1,5 @@
 import { UserError } from '../errors';
+import { ANALYSIS_HELP, analysisCommand } from './commands/analysis';
 import {
   INDEX_HELP,
   indexCommand,
@@ -11,6 +12,7 @@ import { DEMO_HELP, demoCommand } from './commands/demo';
 import { EVAL_HELP, evalCommand } from './commands/eval';
 import { EXPERIMENT_HELP, experimentCommand } from './commands/experiment';
 import { LIST_HELP, listCommand, RESUME_HELP, resumeCommand } from './commands/jobs';
+import { JUDGE_HELP, judgeCommand } from './commands/judge';
 import { SERVE_HELP, serveCommand } from './commands/serve';
 import { BUILD_HELP, buildCommand, TEACH_HELP, teachCommand } from './commands/teach';
 import { TRAIN_HELP, trainCommand } from './commands/train';
@@ -25,7 +27,9 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help:
   build: { run: buildCommand, help: BUILD_HELP },
   train: { run: trainCommand, help: TRAIN_HELP },
   eval: { run: evalCommand, help: EVAL_HELP },
+  judge: { run: judgeCommand, help: JUDGE_HELP },
   experiment: { run: experimentCommand, help: EXPERIMENT_HELP },
+  analysis: { run: analysisCommand, help: ANALYSIS_HELP },
   resume: { run: resumeCommand, help: RESUME_HELP },
   list: { run: listCommand, help: LIST_HELP },
 };

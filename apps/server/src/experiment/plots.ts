@@ -12,6 +12,10 @@ export interface ChartSpec {
   series: Series[];
   /** 'line' joins each series' points; 'scatter' draws them alone, with error bars when given. */
   kind: 'line' | 'scatter';
+  /** Named x positions (a categorical axis) instead of five numeric ticks. */
+  xTicks?: { x: number; label: string }[];
+  /** A fixed y range (e.g. 0–100 for percentages) instead of one fitted to the points. */
+  yRange?: [number, number];
 }
 
 const W = 640;
@@ -35,8 +39,8 @@ function range(values: number[]): [number, number] {
 /** A plain SVG chart: axes with five ticks, a legend, nothing a reader must decode. */
 export function chartSvg(spec: ChartSpec): string {
   const pts = spec.series.flatMap((s) => s.points);
-  const [x0, x1] = range(pts.map((p) => p.x));
-  const [y0, y1] = range(pts.flatMap((p) => [p.y, p.yLow ?? p.y, p.yHigh ?? p.y]));
+  const [x0, x1] = range([...pts.map((p) => p.x), ...(spec.xTicks ?? []).map((t) => t.x)]);
+  const [y0, y1] = spec.yRange ?? range(pts.flatMap((p) => [p.y, p.yLow ?? p.y, p.yHigh ?? p.y]));
   const pw = W - M.left - M.right;
   const ph = H - M.top - M.bottom;
   const sx = (x: number) => M.left + ((x - x0) / (x1 - x0)) * pw;
@@ -51,11 +55,15 @@ export function chartSvg(spec: ChartSpec): string {
   for (let i = 0; i <= 4; i++) {
     const xv = x0 + ((x1 - x0) * i) / 4;
     const yv = y0 + ((y1 - y0) * i) / 4;
+    if (!spec.xTicks)
+      out.push(`<text x="${sx(xv)}" y="${M.top + ph + 16}" text-anchor="middle">${fmt(xv, x1 - x0)}</text>`);
     out.push(
-      `<text x="${sx(xv)}" y="${M.top + ph + 16}" text-anchor="middle">${fmt(xv, x1 - x0)}</text>`,
       `<text x="${M.left - 6}" y="${sy(yv) + 4}" text-anchor="end">${fmt(yv, y1 - y0)}</text>`,
       `<line x1="${M.left}" y1="${sy(yv)}" x2="${M.left + pw}" y2="${sy(yv)}" stroke="#eee"/>`,
     );
+  }
+  for (const t of spec.xTicks ?? []) {
+    out.push(`<text x="${sx(t.x)}" y="${M.top + ph + 16}" text-anchor="middle">${esc(t.label)}</text>`);
   }
   out.push(
     `<text x="${M.left + pw / 2}" y="${H - 10}" text-anchor="middle">${esc(spec.xLabel)}</text>`,
@@ -84,6 +92,55 @@ export function chartSvg(spec: ChartSpec): string {
       `<rect x="${W - M.right + 12}" y="${ly - 8}" width="10" height="10" fill="${color}"/>`,
       `<text x="${W - M.right + 28}" y="${ly + 1}">${esc(s.name)}</text>`,
     );
+  });
+  out.push('</svg>');
+  return out.join('\n');
+}
+
+export interface HeatmapSpec {
+  title: string;
+  rowLabel: string;
+  colLabel: string;
+  rows: string[];
+  cols: string[];
+  /** values[i][j] for row i, column j, in [0, 1]; null is an empty cell. */
+  values: (number | null)[][];
+}
+
+/** A matrix as coloured cells with their values written in (Figure 5: train domain × test domain). */
+export function heatmapSvg(spec: HeatmapSpec): string {
+  const cell = 72;
+  const left = 150;
+  const top = 70;
+  // Wide enough for the title at ~7 px a character.
+  const w = Math.max(left + cell * spec.cols.length + 24, 7 * spec.title.length + 40);
+  const h = top + cell * spec.rows.length + 40;
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${w}" height="${h}" fill="white"/>`,
+    `<text x="${w / 2}" y="20" text-anchor="middle" font-size="14">${esc(spec.title)}</text>`,
+    `<text x="${left + (cell * spec.cols.length) / 2}" y="42" text-anchor="middle">${esc(spec.colLabel)}</text>`,
+    `<text x="8" y="${top - 8}">${esc(spec.rowLabel)}</text>`,
+  ];
+  spec.cols.forEach((c, j) => {
+    out.push(`<text x="${left + j * cell + cell / 2}" y="${top - 8}" text-anchor="middle">${esc(c)}</text>`);
+  });
+  spec.rows.forEach((r, i) => {
+    out.push(`<text x="${left - 8}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end">${esc(r)}</text>`);
+    spec.cols.forEach((_, j) => {
+      const v = spec.values[i]?.[j] ?? null;
+      // White (0) to blue (1).
+      const shade =
+        v === null
+          ? 'rgb(238,238,238)'
+          : `rgb(${Math.round(255 - 224 * v)},${Math.round(255 - 136 * v)},${Math.round(255 - 75 * v)})`;
+      const x = left + j * cell;
+      const y = top + i * cell;
+      out.push(
+        `<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${shade}" stroke="#bbb"/>`,
+        `<text x="${x + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" fill="${v !== null && v > 0.6 ? 'white' : 'black'}">${v === null ? '–' : (100 * v).toFixed(1)}</text>`,
+      );
+    });
   });
   out.push('</svg>');
   return out.join('\n');

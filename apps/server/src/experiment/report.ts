@@ -1,23 +1,75 @@
-import type { MeanInterval, StudentComparison } from '@steper/core';
+import type { StageSummary, StudentComparison } from '@steper/core';
 import type { EvalSummary } from '../evaluation/summary';
+import { noClaims, PAIRED_HEADER, pairedCells, pct, table, withCi } from './markdown';
+import type { PooledRow } from './pooled';
+import type { BudgetMode } from './presets';
+import type { SigmaPoint } from './students';
 
 export interface SystemResult {
-  /** "Teacher (evidence)", "Vanilla-KD", "StepER (uniform)", … */
+  /** "Teacher (evidence)", "Vanilla-KD (equal tokens) · seed 1", "StepER (uniform) · seed 1", … */
   name: string;
+  /** The same system on every seed: the objective, and for Vanilla-KD its budget ("vanilla@token"). */
+  group: string;
+  /** The group's name without the seed ("Vanilla-KD (equal tokens)"). */
+  groupName: string;
   objective: string | null;
+  /** Vanilla-KD's training budget; null for StepER (its own epochs) and the teacher. */
+  budget: 'epoch' | 'token' | null;
   seed: number | null;
   evaluationId: string;
   summary: EvalSummary;
-  /** Prompt + target tokens the student trained on (student's tokenizer, all epochs). */
+  /** Prompt + target tokens the student trained on (student's tokenizer, epochs completed). */
   tokensTrained: number | null;
   trainSeconds: number | null;
+  epochs: number | null;
+  optimizerSteps: number | null;
+  trainingRunId: string | null;
+  studentDir: string | null;
+}
+
+export interface ComparisonResult {
+  a: string;
+  b: string;
+  /** The Vanilla-KD budget B was trained with. */
+  budget: 'epoch' | 'token';
+  /** null: pooled over every seed (question × seed pairs). */
+  seed: number | null;
+  result: StudentComparison;
+}
+
+/**
+ * σ̃_j of one stage over training, for Figure 7 (one series per stage and seed): x is the
+ * optimizer step, y is σ̃ (Eq. 5), sigma the raw σ_j.
+ */
+export interface SigmaSeries {
+  name: string;
+  system: string;
+  seed: number;
+  stage: 'init' | 'exp' | 'agg';
+  points: { x: number; y: number; sigma: number }[];
+}
+
+export function sigmaSeriesOf(
+  system: string,
+  seed: number,
+  sigma: Record<SigmaSeries['stage'], SigmaPoint[]>,
+): SigmaSeries[] {
+  return (['init', 'exp', 'agg'] as const)
+    .filter((stage) => sigma[stage].length > 0)
+    .map((stage) => ({
+      name: `σ̃ ${stage} · seed ${seed}`,
+      system,
+      seed,
+      stage,
+      points: sigma[stage].map((p) => ({ x: p.step, y: p.sigmaNorm, sigma: p.sigma })),
+    }));
 }
 
 export interface ExperimentResult {
   preset: string;
   claims: boolean;
-  /** 'epoch': equal epochs; 'token': Vanilla-KD trained until it has seen as many tokens as StepER. */
-  budget: 'epoch' | 'token';
+  /** 'epoch': equal epochs; 'token': Vanilla-KD trained to StepER's tokens; 'both': each, side by side. */
+  budget: BudgetMode;
   command: string;
   commit: string;
   startedAt: string;
@@ -25,26 +77,33 @@ export interface ExperimentResult {
   world: { seed: number; passages: number; questions: number };
   teacher: { traces: number; kept: number; examples: Record<string, number> };
   systems: SystemResult[];
-  /** StepER variant vs Vanilla-KD on the same questions. */
-  comparisons: { a: string; b: string; result: StudentComparison }[];
+  /** Each student group pooled over seeds (mean, CI from the pooled per-question scores). */
+  pooled: PooledRow[];
+  /** Each StepER variant vs Vanilla-KD on the same questions, per seed and pooled. */
+  comparisons: ComparisonResult[];
+  sigmaSeries: SigmaSeries[];
   figures: { accuracyLatency: string; sigma: string };
 }
 
-const pct = (x: number) => (100 * x).toFixed(1);
-const withCi = (i: MeanInterval | null | undefined, scale = 100, digits = 1) =>
-  i
-    ? `${(scale * i.mean).toFixed(digits)} [${(scale * i.ci[0]).toFixed(digits)}, ${(scale * i.ci[1]).toFixed(digits)}]`
-    : '–';
+const BUDGET_TITLE = { epoch: 'equal epochs', token: 'equal training tokens' } as const;
 
-function table(header: string[], rows: string[][]): string {
-  return [
-    `| ${header.join(' | ')} |`,
-    `|${header.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
+function comparisonTable(r: ExperimentResult, budget: 'epoch' | 'token'): string {
+  const rows = r.comparisons.filter((c) => c.budget === budget);
+  if (rows.length === 0) return 'No comparison.';
+  return table(
+    ['A vs B', 'Seed', 'Metric', ...PAIRED_HEADER],
+    rows.flatMap((c) =>
+      (['em', 'f1', 'acc'] as const).map((m) => [
+        `${c.a} vs ${c.b}`,
+        c.seed === null ? `pooled (${c.result.n} question × seed pairs)` : String(c.seed),
+        m.toUpperCase(),
+        ...pairedCells(c.result[m]),
+      ]),
+    ),
+  );
 }
 
-/** The experiment's Markdown report: Table 1 with CIs, Table 7, Table 8, paired tests, figures. */
+/** The experiment's Markdown report: Table 1 with CIs, pooled rows, Tables 7–8, paired tests per budget, figures. */
 export function renderReport(r: ExperimentResult): string {
   const datasets = [...new Set(r.systems.flatMap((s) => Object.keys(s.summary.perDataset)))];
   const t1 = table(
@@ -60,6 +119,18 @@ export function renderReport(r: ExperimentResult): string {
       pct(s.summary.datasetAverage.em),
       pct(s.summary.datasetAverage.f1),
       pct(s.summary.datasetAverage.acc),
+    ]),
+  );
+  const pooled = table(
+    ['System (pooled)', 'Seeds', 'Question × seed rows', 'EM', 'F1', 'Acc', 'Acc per seed'],
+    r.pooled.map((p) => [
+      p.name,
+      p.seeds.join(', '),
+      String(p.n),
+      withCi(p.summary.intervals.em),
+      withCi(p.summary.intervals.f1),
+      withCi(p.summary.intervals.acc),
+      p.perSeed.acc.map(pct).join(' / '),
     ]),
   );
   const maxSteps = Math.max(1, ...r.systems.flatMap((s) => s.summary.steps.bins.map((b) => b.steps)));
@@ -81,54 +152,52 @@ export function renderReport(r: ExperimentResult): string {
       withCi(s.summary.intervals.totalMs, 1, 0),
     ]),
   );
-  const paired = table(
-    ['A vs B', 'Metric', 'A', 'B', 'A − B [95% CI]', 'p (paired bootstrap)', 'p (McNemar)'],
-    r.comparisons.flatMap((c) =>
-      (['em', 'f1', 'acc'] as const).map((m) => {
-        const x = c.result[m];
-        return [
-          `${c.a} vs ${c.b}`,
-          m.toUpperCase(),
-          pct(x.meanA),
-          pct(x.meanB),
-          `${pct(x.diff)}${x.ci ? ` [${pct(x.ci[0])}, ${pct(x.ci[1])}]` : ''}`,
-          x.pValue.toFixed(4),
-          x.mcnemar ? x.mcnemar.pValue.toFixed(4) : '–',
-        ];
-      }),
-    ),
-  );
-  const budget = table(
-    ['Student', 'Objective', 'Seed', 'Tokens trained', 'Training time (s)'],
+  const budgets: ('epoch' | 'token')[] = r.budget === 'both' ? ['epoch', 'token'] : [r.budget];
+  const comparisons = budgets
+    .map(
+      (b) =>
+        `## Paired tests at ${BUDGET_TITLE[b]}: StepER vs Vanilla-KD (same questions)\n\n${comparisonTable(r, b)}`,
+    )
+    .join('\n\n');
+  const budgetTable = table(
+    [
+      'Student',
+      'Objective',
+      'Budget',
+      'Seed',
+      'Epochs',
+      'Optimizer steps',
+      'Tokens trained',
+      'Training time (s)',
+    ],
     r.systems
       .filter((s) => s.objective)
       .map((s) => [
         s.name,
         s.objective ?? '',
+        s.budget ? BUDGET_TITLE[s.budget] : 'its own epochs',
         String(s.seed ?? ''),
+        String(s.epochs ?? '–'),
+        String(s.optimizerSteps ?? '–'),
         s.tokensTrained?.toLocaleString('en-US') ?? '–',
         s.trainSeconds?.toFixed(0) ?? '–',
       ]),
   );
-  const judged = r.systems
-    .filter((s) => (s.summary as EvalSummary & { offlineJudge?: unknown }).offlineJudge)
-    .map((s) => {
-      const j = (
-        s.summary as EvalSummary & {
-          offlineJudge: {
-            judge: string;
-            initialization: { mean: number | null };
-            expansion: { mean: number | null };
-            aggregation: { mean: number | null };
-          };
-        }
-      ).offlineJudge;
-      const f = (v: number | null) => (v === null ? '–' : pct(v));
-      return [s.name, f(j.initialization.mean), f(j.expansion.mean), f(j.aggregation.mean)];
-    });
+  const judged = r.systems.flatMap((s) => {
+    const j = (s.summary as EvalSummary & { offlineJudge?: StageSummary | null }).offlineJudge;
+    if (!j) return [];
+    const f = (v: number | null) => (v === null ? '–' : pct(v));
+    return [[s.name, f(j.initialization.mean), f(j.expansion.mean), f(j.aggregation.mean)]];
+  });
+  const budgetNote =
+    r.budget === 'both'
+      ? 'Vanilla-KD was trained twice from the same initialisation and question order: for the same epochs as StepER, and for proportionally more epochs/steps so that it sees as many training tokens.'
+      : r.budget === 'token'
+        ? 'Vanilla-KD was given proportionally more epochs/steps to even the tokens out (rerun with `--budget both` for both comparisons).'
+        : 'At equal epochs StepER sees more tokens (rerun with `--budget both` for the equal-token comparison too).';
   return `# Vanilla-KD vs StepER — preset \`${r.preset}\`
 
-${r.claims ? '' : `> **This is a smoke run: it claims nothing.** The \`${r.preset}\` preset checks that the pipeline runs end to end; its students are far too small and too briefly trained for the numbers to mean anything.\n`}
+${r.claims ? '' : noClaims(r.preset)}
 - Command: \`${r.command}\`
 - Commit: \`${r.commit}\`
 - Started: ${r.startedAt} · wall time ${(r.wallSeconds / 60).toFixed(1)} min
@@ -139,10 +208,15 @@ ${r.claims ? '' : `> **This is a smoke run: it claims nothing.** The \`${r.prese
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')}
 - Evaluation: held-out test questions, IRCoT, S = 5, K = 4, greedy; 95% percentile-bootstrap intervals (${r.systems[0]?.summary.bootstrap.resamples ?? 0} resamples)
+- Training budget: ${r.budget === 'both' ? 'equal epochs and equal training tokens, both reported' : BUDGET_TITLE[r.budget]}
 
 ## Table 1 — EM / F1 / Acc (%, 95% CI)
 
 ${t1}
+
+## Pooled over seeds (%, 95% CI over question × seed rows)
+
+${pooled}
 
 ## Table 7 — exact retrieval steps (% of questions)
 
@@ -152,15 +226,13 @@ ${t7}
 
 ${t8}
 
-## Paired tests: StepER vs Vanilla-KD (same questions)
+${comparisons}
 
-${paired}
+## Training budget
 
-## Training budget (${r.budget === 'token' ? 'equal training tokens' : 'equal epochs'})
+Same initialisation, same question order, same seed. StepER trains on several examples per question where Vanilla-KD has one. ${budgetNote} Tokens are estimated as one epoch's prompt + target tokens (student tokenizer) × epochs completed:
 
-Same initialisation, same question order, same seed. StepER trains on several examples per question where Vanilla-KD has one, so at equal epochs it sees more tokens${r.budget === 'token' ? '; here Vanilla-KD was given proportionally more epochs/steps to even the tokens out' : ' (rerun with `--budget token` for the equal-token comparison)'}. Tokens are estimated as one epoch's prompt + target tokens (student tokenizer) × epochs completed:
-
-${budget}
+${budgetTable}
 
 ## Reasoning stages (offline evidence judge — no LM)
 

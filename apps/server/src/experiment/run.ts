@@ -1,36 +1,92 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { compareStudents, scoreTraces, type TrainerEvent } from '@steper/core';
-import { ensureDemo } from '../demo/demo';
-import { startEvaluation } from '../evaluation/start';
-import type { EvalSummary } from '../evaluation/summary';
-import { EXAMPLES_FILE } from '../stepdata/build';
-import { startTraining } from '../training/start';
+import { recordReport } from '../reports/record';
 import type { Workbench } from '../workbench';
-import { chartSvg, svgToPng } from './plots';
-import type { ExperimentPreset } from './presets';
-import { trainerPython } from './python';
-import { type ExperimentResult, renderReport, type SystemResult } from './report';
+import { evaluateSystem } from './evaluate';
+import { accuracyLatencyPng, sigmaPng } from './figures';
+import { pooledComparison, pooledRow, type SeedRun } from './pooled';
+import { budgetOf, type ExperimentPreset } from './presets';
+import { sharedExporter } from './python';
+import {
+  type ComparisonResult,
+  type ExperimentResult,
+  renderReport,
+  type SigmaSeries,
+  type SystemResult,
+  sigmaSeriesOf,
+} from './report';
+import { buildInit, OBJECTIVE_NAMES, type StudentSpec, trainStudent } from './students';
 import { epochTokens } from './tokens';
-
-const NAMES: Record<string, string> = {
-  vanilla: 'Vanilla-KD',
-  'steper-uniform': 'StepER (uniform)',
-  'steper-difficulty': 'StepER (difficulty-aware)',
-};
+import { prepareWorld } from './world';
 
 export interface ExperimentOptions {
   outDir: string;
   command: string;
   commit: string;
   log?: (line: string) => void;
+  /** Cancels the run between (and inside) its training and evaluation jobs. */
+  signal?: AbortSignal;
+}
+
+interface PlannedStudent {
+  spec: StudentSpec;
+  group: string;
+  groupName: string;
+  budget: 'epoch' | 'token' | null;
+}
+
+/**
+ * The students of one seed: each StepER objective at its epochs, and Vanilla-KD at equal epochs,
+ * at equal training tokens (its epochs and step cap scaled by StepER's tokens / its own), or both.
+ */
+function planStudents(
+  preset: ExperimentPreset,
+  examples: string,
+  initDir: string,
+  seed: number,
+): PlannedStudent[] {
+  const mode = budgetOf(preset);
+  const plan: PlannedStudent[] = [];
+  for (const objective of preset.objectives) {
+    if (objective !== 'vanilla') {
+      plan.push({
+        spec: { name: `${OBJECTIVE_NAMES[objective]} · seed ${seed}`, objective },
+        group: objective,
+        groupName: OBJECTIVE_NAMES[objective],
+        budget: null,
+      });
+      continue;
+    }
+    const vanillaTokens = epochTokens(examples, initDir, 'vanilla').tokens;
+    // StepER's one-epoch tokens (all stages): what the equal-token Vanilla-KD must match.
+    const steperTokens = epochTokens(examples, initDir, 'steper-uniform').tokens;
+    const budgets: ('epoch' | 'token')[] = mode === 'both' ? ['epoch', 'token'] : [mode];
+    for (const budget of budgets) {
+      const label =
+        mode === 'epoch'
+          ? 'Vanilla-KD'
+          : `Vanilla-KD (${budget === 'epoch' ? 'equal epochs' : 'equal tokens'})`;
+      plan.push({
+        spec: {
+          name: `${label} · seed ${seed}`,
+          objective,
+          ...(budget === 'token' ? { budgetScale: steperTokens / Math.max(1, vanillaTokens) } : {}),
+        },
+        group: `vanilla@${budget}`,
+        groupName: label,
+        budget,
+      });
+    }
+  }
+  return plan;
 }
 
 /**
  * The whole comparison, in order: synthetic world → evidence teacher → filtered step data → one
- * tiny Qwen2 initialisation per seed → each objective trained from it (same init, order, seed) →
- * ONNX export → IRCoT evaluation of every student and the teacher on held-out test questions →
- * report with tables, paired tests and figures in outDir.
+ * tiny Qwen2 initialisation per seed → each objective trained from it (same init, order, seed;
+ * Vanilla-KD at equal epochs and/or equal tokens) → ONNX export → IRCoT evaluation of every
+ * student and the teacher on held-out test questions → report with tables, per-seed and pooled
+ * paired tests and figures in outDir, recorded in the workspace's report list.
  */
 export async function runExperiment(
   wb: Workbench,
@@ -41,227 +97,149 @@ export async function runExperiment(
   const log = opts.log ?? (() => {});
   const out = resolve(opts.outDir);
   mkdirSync(out, { recursive: true });
+  const signal = opts.signal;
 
   log('building the synthetic world, running the evidence teacher, building step data');
-  const demo = await ensureDemo(wb, preset.world);
-  const dataset = wb.store.stepDatasets.require(demo.datasetId);
-  const examples = wb.store.path(join(dataset.exportDir, EXAMPLES_FILE));
-  const evalBase = {
-    corpusId: demo.corpusId,
-    questionSetId: demo.questionSetIds.test,
-    loop: 'ircot' as const,
-    maxSteps: 5,
-    topK: 4,
-    limit: preset.testQuestions,
-  };
+  const world = await prepareWorld(wb, preset.world, preset.testQuestions);
+  const evalOpts = (concurrency: number) => ({ maxTokens: preset.maxTokens, concurrency, signal, log });
 
   const systems: SystemResult[] = [];
-  const evaluate = async (
-    name: string,
-    generator: Parameters<typeof startEvaluation>[1]['generator'],
-    concurrency: number,
-  ) => {
-    log(`evaluating ${name}`);
-    const { evaluation } = await startEvaluation(
-      wb,
-      { ...evalBase, name, generator, maxTokens: preset.maxTokens, concurrency },
-      { queue: false },
-    );
-    const job = await wb.runner.runNow('eval', { evaluationId: evaluation.id }, (j) =>
-      wb.store.evaluations.setJob(evaluation.id, j.id),
-    );
-    if (job.status !== 'done') throw new Error(`evaluation of ${name} ${job.status}: ${job.error}`);
-    return {
-      evaluationId: evaluation.id,
-      summary: wb.store.evaluations.require(evaluation.id).metrics as unknown as EvalSummary,
-    };
-  };
-
-  const teacherEval = await evaluate('Teacher (evidence)', { kind: 'evidence' }, 4);
+  const teacher = await evaluateSystem(
+    wb,
+    world.evalBase,
+    'Teacher (evidence)',
+    { kind: 'evidence' },
+    evalOpts(4),
+  );
   systems.push({
     name: 'Teacher (evidence, few-shot prompts)',
+    group: 'teacher',
+    groupName: 'Teacher (evidence, few-shot prompts)',
     objective: null,
+    budget: null,
     seed: null,
     tokensTrained: null,
     trainSeconds: null,
-    ...teacherEval,
+    epochs: null,
+    optimizerSteps: null,
+    trainingRunId: null,
+    studentDir: null,
+    ...teacher,
   });
 
-  const sigmaSeries: { name: string; points: { x: number; y: number }[] }[] = [];
+  const exporter = sharedExporter();
+  const setup = { examples: world.examples, datasetId: world.dataset.id, train: preset.train, exporter };
+  const sigmaSeries: SigmaSeries[] = [];
   for (const seed of preset.seeds) {
-    const init = join(out, 'models', `init-seed${seed}`);
     log(`building the tiny Qwen2 initialisation (seed ${seed})`);
-    await trainerPython([
-      '-m',
-      'steper_trainer.tiny_model',
-      '--corpus',
-      examples,
-      '--out',
-      init,
-      '--vocab-size',
-      String(preset.model.vocabSize),
-      '--hidden-size',
-      String(preset.model.hiddenSize),
-      '--layers',
-      String(preset.model.layers),
-      '--seed',
-      String(seed),
-    ]);
-    const perEpoch = Object.fromEntries(preset.objectives.map((o) => [o, epochTokens(examples, init, o)]));
-    const steperTokens = Math.max(
-      ...preset.objectives.filter((o) => o !== 'vanilla').map((o) => perEpoch[o]!.tokens),
-    );
-    for (const objective of preset.objectives) {
-      const { tokens, questions } = perEpoch[objective]!;
-      // Equal-token budget: Vanilla-KD repeats its (fewer) tokens until it has seen as many as StepER.
-      const scale = preset.budget === 'token' && objective === 'vanilla' ? steperTokens / tokens : 1;
-      const epochs = Math.max(1, Math.round(preset.train.epochs * scale));
-      const maxSteps = preset.train.maxSteps === null ? null : Math.round(preset.train.maxSteps * scale);
-      const name = `${NAMES[objective]} · seed ${seed}`;
-      log(`training ${name}`);
-      const t0 = Date.now();
-      const { run } = await startTraining(
+    const init = await buildInit(wb, world.examples, preset.model, seed);
+    for (const planned of planStudents(preset, world.examples, init.dir, seed)) {
+      const student = await trainStudent(wb, setup, init, planned.spec, { signal, log });
+      const evaluated = await evaluateSystem(
         wb,
-        {
-          name,
-          datasetId: dataset.id,
-          config: {
-            model: init,
-            objective,
-            seed,
-            device: 'cpu',
-            precision: 'fp32',
-            epochs,
-            batch_size: preset.train.batchSize,
-            lr: preset.train.lr,
-            sigma_lr: preset.train.sigmaLr,
-            max_seq_len: preset.train.maxSeqLen,
-            max_steps: maxSteps,
-            eval_fraction: 0,
-            eval_every: 0,
-            checkpoint_every: 0,
-            gradient_checkpointing: false,
-          },
-        },
-        { queue: false },
+        world.evalBase,
+        student.name,
+        { kind: 'onnx', dir: student.dir },
+        evalOpts(1),
       );
-      const job = await wb.runner.runNow('train', { runId: run.id }, (j) =>
-        wb.store.trainingRuns.setJob(run.id, j.id),
-      );
-      if (job.status !== 'done') throw new Error(`training ${name} ${job.status}: ${job.error}`);
-      const trainSeconds = (Date.now() - t0) / 1000;
-      const events = wb.store.trainingRuns.events(run.id).map((e) => e.event as TrainerEvent);
-      const steps = events.filter((e): e is Extract<TrainerEvent, { event: 'step' }> => e.event === 'step');
-      if (objective === 'steper-difficulty' && seed === preset.seeds[0]) {
-        for (const stage of ['init', 'exp', 'agg'] as const) {
-          sigmaSeries.push({
-            name: `σ̃ ${stage}`,
-            points: steps.flatMap((s) =>
-              s.sigmaNorm[stage] === null ? [] : [{ x: s.step, y: s.sigmaNorm[stage]! }],
-            ),
-          });
-        }
-      }
-      const stepsDone = steps.at(-1)?.step ?? 0;
-      const epochsSeen = Math.min(epochs, (stepsDone * preset.train.batchSize) / Math.max(1, questions));
-      const exported = join(out, 'students', `${objective}-seed${seed}`);
-      log(`exporting ${name} to ONNX`);
-      await trainerPython([
-        '-m',
-        'steper_trainer',
-        'export',
-        '--checkpoint',
-        wb.store.path(run.runDir),
-        '--out',
-        exported,
-        '--formats',
-        'onnx',
-      ]);
-      const evaluated = await evaluate(name, { kind: 'onnx', dir: exported }, 1);
       systems.push({
-        name,
-        objective,
+        name: student.name,
+        group: planned.group,
+        groupName: planned.groupName,
+        objective: student.objective,
+        budget: planned.budget,
         seed,
-        tokensTrained: Math.round(tokens * epochsSeen),
-        trainSeconds,
+        tokensTrained: student.tokensTrained,
+        trainSeconds: student.trainSeconds,
+        epochs: student.epochs,
+        optimizerSteps: student.optimizerSteps,
+        trainingRunId: student.trainingRunId,
+        studentDir: student.dir,
         ...evaluated,
+      });
+      sigmaSeries.push(...sigmaSeriesOf(student.name, seed, student.sigma));
+    }
+  }
+
+  const questions = wb.store.questionSets.questions(world.evalBase.questionSetId);
+  const traces = new Map(
+    systems.map((s) => [s.evaluationId, wb.store.evaluations.allTraces(s.evaluationId).map((t) => t.trace)]),
+  );
+  const runsOf = (group: string, seeds: readonly number[] = preset.seeds): SeedRun[] =>
+    systems
+      .filter((s) => s.group === group && s.seed !== null && seeds.includes(s.seed))
+      .map((s) => ({ seed: s.seed!, traces: traces.get(s.evaluationId)! }));
+  const students = systems.filter((s) => s.objective);
+  const groups = [...new Map(students.map((s) => [s.group, s])).values()];
+  const bootstrap = { resamples: systems[0]!.summary.bootstrap.resamples, seed: 0 };
+  const pooled = groups.map((g) =>
+    pooledRow(
+      { name: g.groupName, group: g.group, objective: g.objective, budget: g.budget },
+      runsOf(g.group),
+      questions,
+      bootstrap,
+    ),
+  );
+
+  const comparisons: ComparisonResult[] = [];
+  for (const vanilla of groups.filter((g) => g.budget !== null)) {
+    for (const steper of groups.filter((g) => g.objective !== 'vanilla')) {
+      const compare = (seeds: readonly number[]) =>
+        pooledComparison(runsOf(steper.group, seeds), runsOf(vanilla.group, seeds), questions, bootstrap);
+      for (const seed of preset.seeds) {
+        const name = (g: SystemResult) => systems.find((s) => s.group === g.group && s.seed === seed)!.name;
+        comparisons.push({
+          a: name(steper),
+          b: name(vanilla),
+          budget: vanilla.budget!,
+          seed,
+          result: compare([seed]),
+        });
+      }
+      comparisons.push({
+        a: steper.groupName,
+        b: vanilla.groupName,
+        budget: vanilla.budget!,
+        seed: null,
+        result: compare(preset.seeds),
       });
     }
   }
 
-  const comparisons = [];
-  const scoresOf = (s: SystemResult) =>
-    scoreTraces(
-      wb.store.evaluations.allTraces(s.evaluationId).map((t) => t.trace),
-      wb.store.questionSets.questions(evalBase.questionSetId),
-    ).perTrace;
-  for (const seed of preset.seeds) {
-    const vanilla = systems.find((s) => s.objective === 'vanilla' && s.seed === seed);
-    for (const s of systems.filter((x) => x.seed === seed && x.objective?.startsWith('steper'))) {
-      if (vanilla)
-        comparisons.push({
-          a: s.name,
-          b: vanilla.name,
-          result: compareStudents(scoresOf(s), scoresOf(vanilla)),
-        });
-    }
-  }
-
   const figures = { accuracyLatency: 'figure6-accuracy-latency.png', sigma: 'figure7-sigma.png' };
-  writeFileSync(
-    join(out, figures.accuracyLatency),
-    svgToPng(
-      chartSvg({
-        title: 'Accuracy vs latency (IRCoT, held-out)',
-        xLabel: 'latency per question (ms)',
-        yLabel: 'Acc (%)',
-        kind: 'scatter',
-        series: systems.map((s) => ({
-          name: s.name.replace(' · seed ', ' s'),
-          points: [
-            {
-              x: s.summary.latencyMs,
-              y: 100 * s.summary.acc,
-              yLow: 100 * (s.summary.intervals.acc?.ci[0] ?? s.summary.acc),
-              yHigh: 100 * (s.summary.intervals.acc?.ci[1] ?? s.summary.acc),
-            },
-          ],
-        })),
-      }),
-    ),
+  writeFileSync(join(out, figures.accuracyLatency), accuracyLatencyPng(systems));
+  const firstDifficulty = sigmaSeries.filter(
+    (s) => s.seed === preset.seeds[0] && s.system.startsWith(OBJECTIVE_NAMES['steper-difficulty']),
   );
-  writeFileSync(
-    join(out, figures.sigma),
-    svgToPng(
-      chartSvg({
-        title: 'Normalised σ̃ per stage (StepER difficulty-aware)',
-        xLabel: 'optimizer step',
-        yLabel: 'σ̃',
-        kind: 'line',
-        series: sigmaSeries,
-      }),
-    ),
-  );
+  writeFileSync(join(out, figures.sigma), sigmaPng(firstDifficulty));
 
   const result: ExperimentResult = {
     preset: preset.name,
     claims: preset.claims,
-    budget: preset.budget,
+    budget: budgetOf(preset),
     command: opts.command,
     commit: opts.commit,
     startedAt: new Date(started).toISOString(),
     wallSeconds: (Date.now() - started) / 1000,
     world: preset.world,
     teacher: {
-      traces: demo.tracesDone,
-      kept: demo.tracesKept,
-      examples: { ...dataset.manifest.counts.examples },
+      traces: world.demo.tracesDone,
+      kept: world.demo.tracesKept,
+      examples: { ...world.dataset.manifest.counts.examples },
     },
     systems,
+    pooled,
     comparisons,
+    sigmaSeries,
     figures,
   };
   writeFileSync(join(out, 'report.md'), renderReport(result));
   writeFileSync(join(out, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+  recordReport(wb, {
+    kind: 'experiment',
+    name: `Vanilla-KD vs StepER (${preset.name})`,
+    preset: preset.name,
+    outDir: out,
+  });
   return result;
 }

@@ -10,6 +10,7 @@ import { WEB_DIST } from '../paths';
 import { appRouter } from '../routers/_app';
 import type { Workbench } from '../workbench';
 import { loopbackHostAllowed, TOKEN_COOKIE, tokenMatches } from './auth';
+import { REPORT_FILES_PREFIX, serveReportFile } from './reportFiles';
 
 export interface ServeOptions {
   host: string;
@@ -84,6 +85,10 @@ export async function startHttpServer(wb: Workbench, opts: ServeOptions): Promis
     }
     if (url.pathname === '/trpc' || url.pathname.startsWith('/trpc/')) {
       trpc(req, res);
+      return;
+    }
+    if (url.pathname.startsWith(REPORT_FILES_PREFIX)) {
+      serveReportFile(wb.store, req, res, url.pathname);
       return;
     }
     if (url.pathname === '/health') {

@@ -3,8 +3,11 @@ import { annotationsRouter } from './annotations';
 import { corporaRouter } from './corpora';
 import { evaluationsRouter } from './evaluations';
 import { jobsRouter } from './jobs';
+import { liveRouter } from './live';
 import { playgroundRouter } from './playground';
+import { promptsRouter } from './prompts';
 import { questionSetsRouter } from './questionSets';
+import { reportsRouter } from './reports';
 import { stepDataRouter } from './stepData';
 import { systemRouter } from './system';
 import { teacherRunsRouter } from './teacherRuns';
@@ -23,6 +26,9 @@ export const appRouter = router({
   training: trainingRouter,
   evaluations: evaluationsRouter,
   playground: playgroundRouter,
+  live: liveRouter,
+  prompts: promptsRouter,
+  reports: reportsRouter,
 });
 
 export type AppRouter = typeof appRouter;

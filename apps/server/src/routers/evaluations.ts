@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { compareEvaluations } from '../evaluation/compare';
 import { EvalConfigSchema } from '../evaluation/config';
+import { JudgeStartSchema, listJudgements, startJudgement } from '../evaluation/judge/index';
 import { startEvaluation } from '../evaluation/start';
 import { procedure, router } from '../trpc';
 import { Id, Paging } from './schemas';
@@ -11,10 +12,29 @@ export const evaluationsRouter = router({
     .input(z.object({ id: Id }))
     .query(({ ctx, input }) => ctx.wb.store.evaluations.require(input.id)),
   start: procedure.input(EvalConfigSchema).mutation(({ ctx, input }) => startEvaluation(ctx.wb, input)),
-  traces: procedure.input(Paging.extend({ id: Id })).query(({ ctx, input }) => {
-    ctx.wb.store.evaluations.require(input.id);
-    return ctx.wb.store.evaluations.traces(input.id, input);
-  }),
+  /**
+   * Whole traces in question order, a page (≤ 500) at a time: `offset` pages on through any
+   * number of questions; `questionIds` keeps only those questions (e.g. the one a view shows).
+   */
+  traces: procedure
+    .input(Paging.extend({ id: Id, questionIds: z.array(Id).min(1).max(500).optional() }))
+    .query(({ ctx, input }) => {
+      ctx.wb.store.evaluations.require(input.id);
+      return ctx.wb.store.evaluations.traces(input.id, input);
+    }),
+  /** Per question its text, prediction and scores, no trace: up to 5,000 a page, for long lists. */
+  outcomes: procedure
+    .input(
+      z.object({
+        id: Id,
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(5000).default(5000),
+      }),
+    )
+    .query(({ ctx, input }) => {
+      ctx.wb.store.evaluations.require(input.id);
+      return ctx.wb.store.evaluations.outcomes(input.id, input);
+    }),
   /** Paired test of A against B on the same questions: is the difference real or noise? */
   compare: procedure
     .input(
@@ -28,4 +48,10 @@ export const evaluationsRouter = router({
     .query(({ ctx, input }) =>
       compareEvaluations(ctx.wb.store, input.a, input.b, { resamples: input.resamples, seed: input.seed }),
     ),
+  /** Judge an evaluation's traces by reasoning stage or rationale validity (LM judge or offline evidence judge), as a queued job. */
+  judge: procedure.input(JudgeStartSchema).mutation(({ ctx, input }) => startJudgement(ctx.wb, input)),
+  /** An evaluation's judgements: status, progress, and once done the scores with 95% CIs and the unparseable count. */
+  judgements: procedure
+    .input(z.object({ id: Id }))
+    .query(({ ctx, input }) => listJudgements(ctx.wb.store, input.id)),
 });

@@ -1,26 +1,13 @@
-import {
-  type Generator,
-  LoopNameSchema,
-  type Question,
-  type Retriever,
-  runLoop,
-  type ScoredPassage,
-  type Stage,
-  type Trace,
-} from '@steper/core';
+import { LoopNameSchema, type Question } from '@steper/core';
 import { z } from 'zod';
-import { errorMessage, notFound } from '../errors';
-import { AsyncQueue } from '../jobs/queue';
+import { notFound } from '../errors';
 import { createTeacher } from '../teachers/create';
 import { TeacherSpecSchema } from '../teachers/spec';
 import { procedure, router } from '../trpc';
+import { type LoopEvent, watchLoop } from './live';
 import { Id } from './schemas';
 
-export type PlaygroundEvent =
-  | { type: 'retrieval'; query: string; passages: ScoredPassage[]; ms: number }
-  | { type: 'generation'; stage: Stage; step: number; prompt: string; output: string; ms: number }
-  | { type: 'done'; trace: Trace }
-  | { type: 'error'; message: string };
+export type PlaygroundEvent = LoopEvent;
 
 const PlaygroundInput = z
   .object({
@@ -46,9 +33,10 @@ const PlaygroundInput = z
 export const playgroundRouter = router({
   /**
    * One question through a loop, live: each retrieval and each generation as it happens, then the
-   * whole trace. Nothing is stored; LM calls still go through the content cache.
+   * whole trace (live.run's loop watcher, with its raw events). Nothing is stored; LM calls still
+   * go through the content cache. Corpus, question and teacher are checked before the stream starts.
    */
-  run: procedure.input(PlaygroundInput).subscription(async function* ({ ctx, input, signal }) {
+  run: procedure.input(PlaygroundInput).subscription(({ ctx, input, signal }) => {
     const { wb } = ctx;
     const retriever = wb.retrievers.get(input.corpusId);
     let question: Question;
@@ -70,33 +58,6 @@ export const playgroundRouter = router({
       };
     }
     const teacher = createTeacher(input.generator, { store: wb.store, endpoints: wb.endpoints, owner: null });
-    const events = new AsyncQueue<PlaygroundEvent>();
-    const watchedRetriever: Retriever = {
-      passage: (id) => retriever.passage(id),
-      search: async (query, k, exclude) => {
-        const t0 = performance.now();
-        const passages = await retriever.search(query, k, exclude);
-        events.push({ type: 'retrieval', query, passages, ms: performance.now() - t0 });
-        return passages;
-      },
-    };
-    const watchedGenerator: Generator = {
-      label: teacher.generator.label,
-      generate: async (request, s) => {
-        const t0 = performance.now();
-        const result = await teacher.generator.generate(request, s);
-        const { stage, step } = request.context;
-        events.push({
-          type: 'generation',
-          stage,
-          step,
-          prompt: request.prompt,
-          output: result.text,
-          ms: performance.now() - t0,
-        });
-        return result;
-      },
-    };
     const config = {
       loop: input.loop,
       maxSteps: input.maxSteps,
@@ -104,10 +65,6 @@ export const playgroundRouter = router({
       maxTokens: input.maxTokens,
       promptStyle: input.promptStyle,
     };
-    runLoop(question, { retriever: watchedRetriever, generator: watchedGenerator, config }, signal)
-      .then((trace) => events.push({ type: 'done', trace }))
-      .catch((err) => events.push({ type: 'error', message: errorMessage(err) }))
-      .finally(() => events.close());
-    yield* events;
+    return watchLoop(question, { retriever, generator: teacher.generator, config }, signal);
   }),
 });

@@ -54,9 +54,14 @@ export const stepDataRouter = router({
     return e;
   }),
 
-  /** Questions of the dataset with their example counts per stage, for question-by-question browsing. */
-  questions: procedure.input(Paging.extend({ id: Id })).query(({ ctx, input }) => {
-    ctx.wb.store.stepDatasets.require(input.id);
-    return ctx.wb.store.stepDatasets.questions(input.id, input);
-  }),
+  /**
+   * Questions of the dataset with their example counts per stage, for question-by-question browsing;
+   * `assignedTo` keeps only the questions assigned to that annotator.
+   */
+  questions: procedure
+    .input(Paging.extend({ id: Id, assignedTo: z.string().trim().min(1).max(100).optional() }))
+    .query(({ ctx, input }) => {
+      ctx.wb.store.stepDatasets.require(input.id);
+      return ctx.wb.store.stepDatasets.questions(input.id, input);
+    }),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { notFound } from '../errors';
+import { WorkspacePrompts } from '../store/prompts';
 import { TeachConfigSchema } from '../teach/config';
 import { startTeacherRun } from '../teach/start';
 import { procedure, router } from '../trpc';
@@ -13,8 +14,27 @@ export const teacherRunsRouter = router({
     .input(z.object({ id: Id }))
     .query(({ ctx, input }) => ctx.wb.store.teacherRuns.require(input.id)),
 
-  /** Checks corpus, index, questions and the teacher on the first question, then queues the run. */
-  start: procedure.input(TeachConfigSchema).mutation(({ ctx, input }) => startTeacherRun(ctx.wb, input)),
+  /**
+   * Checks corpus, index, questions and the teacher on the first question, then queues the run.
+   * Without demonstrations it gets the workspace's default ones (else the built-in); the run
+   * records which in `config.demonstrationsSource` ('request' | 'workspace' | 'built-in').
+   */
+  start: procedure.input(TeachConfigSchema).mutation(async ({ ctx, input }) => {
+    const { store } = ctx.wb;
+    const defaults = input.demonstrations ? null : new WorkspacePrompts(store.dir).effective(input.loop);
+    const started = await startTeacherRun(
+      ctx.wb,
+      defaults ? { ...input, demonstrations: defaults.file } : input,
+    );
+    store.teacherRuns.setDemonstrationsSource(started.run.id, defaults?.source ?? 'request');
+    return { ...started, run: store.teacherRuns.require(started.run.id) };
+  }),
+
+  /** The question types among the run's traces with their counts, for the explorer's type filter. */
+  questionTypes: procedure.input(z.object({ id: Id })).query(({ ctx, input }) => {
+    ctx.wb.store.teacherRuns.require(input.id);
+    return ctx.wb.store.teacherRuns.questionTypes(input.id);
+  }),
 
   traces: procedure
     .input(
@@ -24,6 +44,8 @@ export const teacherRunsRouter = router({
         earlyStop: z.boolean().optional(),
         steps: z.number().int().min(1).max(20).optional(),
         search: z.string().max(200).optional(),
+        /** The question's type (bridge, comparison, …), as teacherRuns.questionTypes lists them. */
+        type: z.string().min(1).max(100).optional(),
       }),
     )
     .query(({ ctx, input }) => {

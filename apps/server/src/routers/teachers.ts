@@ -1,5 +1,6 @@
-import { defaultDemonstrations, LoopNameSchema } from '@steper/core';
+import { LoopNameSchema } from '@steper/core';
 import { z } from 'zod';
+import { WorkspacePrompts } from '../store/prompts';
 import { createTeacher } from '../teachers/create';
 import { TeacherSpecSchema } from '../teachers/spec';
 import { procedure, router } from '../trpc';
@@ -15,8 +16,12 @@ export const teachersRouter = router({
     return { ok: true, teacher: teacher.describe };
   }),
 
-  /** The built-in few-shot demonstrations of a loop, to edit and send back with a run. */
-  demonstrations: procedure
-    .input(z.object({ loop: LoopNameSchema }))
-    .query(({ input }) => defaultDemonstrations(input.loop)),
+  /**
+   * The few-shot demonstrations a teacher run of this loop gets by default, to edit and send back
+   * with a run: the workspace's saved default (`source: 'workspace'`), else the built-in ones.
+   */
+  demonstrations: procedure.input(z.object({ loop: LoopNameSchema })).query(({ ctx, input }) => {
+    const { file, source } = new WorkspacePrompts(ctx.wb.store.dir).effective(input.loop);
+    return { ...file, source };
+  }),
 });

@@ -18,7 +18,10 @@ export const trainingRouter = router({
 
   start: procedure.input(TrainingStartSchema).mutation(({ ctx, input }) => startTraining(ctx.wb, input)),
 
-  /** Train a finished run for more epochs, from its last checkpoint. */
+  /**
+   * Train a finished run for more epochs, from its last checkpoint (a warm restart of the
+   * schedule): the same run, its job re-queued; its events continue on training.watch.
+   */
   extend: procedure
     .input(z.object({ id: Id, epochs: z.number().int().min(1).max(100) }))
     .mutation(({ ctx, input }) => {
@@ -33,7 +36,7 @@ export const trainingRouter = router({
       return store.transaction(() => {
         const job = runner.enqueue('train', { runId: run.id, extendEpochs: input.epochs });
         store.trainingRuns.setJob(run.id, job.id);
-        return job;
+        return { run: store.trainingRuns.require(run.id), job };
       });
     }),
 

@@ -41,9 +41,14 @@ export function migrate(db: Db, migrations = loadMigrations()): number[] {
         'Update the server, or open another workspace.',
     );
   }
+  // Every version not yet recorded, not only those above the highest: a migration that lands after a
+  // higher-numbered one (parallel branches) must still run.
+  const done = new Set(
+    (db.prepare('SELECT version FROM schema_version').all() as { version: number }[]).map((r) => r.version),
+  );
   const applied: number[] = [];
   for (const m of migrations) {
-    if (m.version <= current) continue;
+    if (done.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql);
       db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)').run(

@@ -54,6 +54,15 @@ export interface EvaluationTraceRow {
   trace: Trace;
 }
 
+export interface EvaluationOutcomeRow {
+  questionId: string;
+  idx: number;
+  /** The question's text (its id when the question set is gone). */
+  question: string;
+  prediction: string;
+  scores: Record<string, number>;
+}
+
 export class EvaluationRepo {
   constructor(private readonly db: Db) {}
 
@@ -115,17 +124,24 @@ export class EvaluationRepo {
     ).run(id, row.questionId, row.idx, row.prediction, packJson(row.trace), JSON.stringify(row.scores));
   }
 
-  traces(id: string, opts: { offset: number; limit: number }): Page<EvaluationTraceRow> {
+  /** Traces in question order, paged by offset; only those of `questionIds` when given. */
+  traces(
+    id: string,
+    opts: { offset: number; limit: number; questionIds?: readonly string[] },
+  ): Page<EvaluationTraceRow> {
+    // One statement text whatever the number of ids: they travel as one JSON array.
+    const only = opts.questionIds ? ' AND question_id IN (SELECT value FROM json_each(?))' : '';
+    const args: unknown[] = opts.questionIds ? [id, JSON.stringify(opts.questionIds)] : [id];
     const total = (
-      prepare(this.db, 'SELECT COUNT(*) AS n FROM evaluation_traces WHERE evaluation_id = ?').get(id) as {
-        n: number;
-      }
+      prepare(this.db, `SELECT COUNT(*) AS n FROM evaluation_traces WHERE evaluation_id = ?${only}`).get(
+        ...args,
+      ) as { n: number }
     ).n;
     const items = (
       prepare(
         this.db,
-        'SELECT * FROM evaluation_traces WHERE evaluation_id = ? ORDER BY idx LIMIT ? OFFSET ?',
-      ).all(id, opts.limit, opts.offset) as {
+        `SELECT * FROM evaluation_traces WHERE evaluation_id = ?${only} ORDER BY idx LIMIT ? OFFSET ?`,
+      ).all(...args, opts.limit, opts.offset) as {
         question_id: string;
         idx: number;
         prediction: string;
@@ -138,6 +154,41 @@ export class EvaluationRepo {
       prediction: r.prediction,
       scores: JSON.parse(r.scores),
       trace: unpackJson<Trace>(r.trace),
+    }));
+    return { items, total, offset: opts.offset, limit: opts.limit };
+  }
+
+  /**
+   * Per question, the question's text, the prediction and its scores, without the trace: what a
+   * list of thousands of questions needs (the text comes from the evaluated question set).
+   */
+  outcomes(id: string, opts: { offset: number; limit: number }): Page<EvaluationOutcomeRow> {
+    const total = (
+      prepare(this.db, 'SELECT COUNT(*) AS n FROM evaluation_traces WHERE evaluation_id = ?').get(id) as {
+        n: number;
+      }
+    ).n;
+    const items = (
+      prepare(
+        this.db,
+        `SELECT t.question_id, t.idx, t.prediction, t.scores, q.question
+           FROM evaluation_traces t
+           JOIN evaluations e ON e.id = t.evaluation_id
+           LEFT JOIN questions q ON q.set_id = json_extract(e.config, '$.questionSetId') AND q.id = t.question_id
+           WHERE t.evaluation_id = ? ORDER BY t.idx LIMIT ? OFFSET ?`,
+      ).all(id, opts.limit, opts.offset) as {
+        question_id: string;
+        idx: number;
+        prediction: string;
+        scores: string;
+        question: string | null;
+      }[]
+    ).map((r) => ({
+      questionId: r.question_id,
+      idx: r.idx,
+      question: r.question ?? r.question_id,
+      prediction: r.prediction,
+      scores: JSON.parse(r.scores) as Record<string, number>,
     }));
     return { items, total, offset: opts.offset, limit: opts.limit };
   }

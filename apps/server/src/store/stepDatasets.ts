@@ -36,6 +36,23 @@ export interface ExampleFilter {
   step?: number;
 }
 
+export interface QuestionPageOptions {
+  offset: number;
+  limit: number;
+  /** Only the questions assigned to this annotator. */
+  assignedTo?: string;
+}
+
+/** A question of a step dataset as lists show it. */
+export interface DatasetQuestion {
+  questionId: string;
+  /** The question's text (its id when the run's trace is gone). */
+  question: string;
+  init: number;
+  exp: number;
+  agg: number;
+}
+
 export class StepDatasetRepo {
   constructor(private readonly db: Db) {}
 
@@ -140,27 +157,37 @@ export class StepDatasetRepo {
     return r && (JSON.parse(r.data) as StepExample);
   }
 
-  /** Questions of the dataset with their example counts per stage, paged, for question-by-question browsing. */
-  questions(
-    datasetId: string,
-    opts: { offset: number; limit: number },
-  ): Page<{ questionId: string; init: number; exp: number; agg: number }> {
+  /**
+   * Questions of the dataset with their text and example counts per stage, paged, for
+   * question-by-question browsing: one query (the text comes from the run's traces).
+   */
+  questions(datasetId: string, opts: QuestionPageOptions): Page<DatasetQuestion> {
+    // Filters on the questions, each a condition on e.*.
+    const where = ['e.dataset_id = ?'];
+    const args: unknown[] = [datasetId];
+    if (opts.assignedTo !== undefined) {
+      where.push(
+        'e.question_id IN (SELECT question_id FROM annotation_assignments WHERE dataset_id = e.dataset_id AND annotator = ?)',
+      );
+      args.push(opts.assignedTo);
+    }
+    const w = where.join(' AND ');
     const total = (
-      prepare(this.db, 'SELECT COUNT(DISTINCT question_id) AS n FROM step_examples WHERE dataset_id = ?').get(
-        datasetId,
+      prepare(this.db, `SELECT COUNT(DISTINCT e.question_id) AS n FROM step_examples e WHERE ${w}`).get(
+        ...args,
       ) as { n: number }
     ).n;
+    // The page is cut first, then only its questions are looked up among the run's traces.
     const items = prepare(
       this.db,
-      `SELECT question_id AS questionId,
-           SUM(stage = 'init') AS init, SUM(stage = 'exp') AS exp, SUM(stage = 'agg') AS agg
-         FROM step_examples WHERE dataset_id = ? GROUP BY question_id ORDER BY MIN(idx) LIMIT ? OFFSET ?`,
-    ).all(datasetId, opts.limit, opts.offset) as {
-      questionId: string;
-      init: number;
-      exp: number;
-      agg: number;
-    }[];
+      `SELECT g.questionId, COALESCE(t.question, g.questionId) AS question, g.init, g.exp, g.agg
+         FROM (SELECT e.question_id AS questionId, MIN(e.idx) AS first,
+                 SUM(e.stage = 'init') AS init, SUM(e.stage = 'exp') AS exp, SUM(e.stage = 'agg') AS agg
+               FROM step_examples e WHERE ${w} GROUP BY e.question_id ORDER BY first LIMIT ? OFFSET ?) g
+         JOIN step_datasets d ON d.id = ?
+         LEFT JOIN traces t ON t.run_id = d.teacher_run_id AND t.question_id = g.questionId
+         ORDER BY g.first`,
+    ).all(...args, opts.limit, opts.offset, datasetId) as DatasetQuestion[];
     return { items, total, offset: opts.offset, limit: opts.limit };
   }
 }

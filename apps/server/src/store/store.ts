@@ -1,11 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { AdjudicationRepo } from './adjudications';
 import { AnnotationRepo } from './annotations';
+import { AssignmentRepo } from './assignments';
 import { CorpusRepo } from './corpora';
 import { type Db, openDb } from './db';
 import { EvaluationRepo } from './evaluations';
 import { JobRepo } from './jobs';
 import { QuestionSetRepo } from './questionSets';
+import { ReportRepo } from './reports';
 import { StepDatasetRepo } from './stepDatasets';
 import { TeacherCacheRepo } from './teacherCache';
 import { TeacherRunRepo } from './teacherRuns';
@@ -23,9 +26,12 @@ export class Store {
   readonly teacherRuns: TeacherRunRepo;
   readonly stepDatasets: StepDatasetRepo;
   readonly annotations: AnnotationRepo;
+  readonly assignments: AssignmentRepo;
+  readonly adjudications: AdjudicationRepo;
   readonly trainingRuns: TrainingRunRepo;
   readonly evaluations: EvaluationRepo;
   readonly teacherCache: TeacherCacheRepo;
+  readonly reports: ReportRepo;
 
   private constructor(dir: string, db: Db) {
     this.dir = dir;
@@ -36,9 +42,12 @@ export class Store {
     this.teacherRuns = new TeacherRunRepo(db);
     this.stepDatasets = new StepDatasetRepo(db);
     this.annotations = new AnnotationRepo(db);
+    this.assignments = new AssignmentRepo(db);
+    this.adjudications = new AdjudicationRepo(db);
     this.trainingRuns = new TrainingRunRepo(db);
     this.evaluations = new EvaluationRepo(db);
     this.teacherCache = new TeacherCacheRepo(db);
+    this.reports = new ReportRepo(db);
   }
 
   /** Opens the workspace, creating and migrating its database on first use. */

@@ -129,7 +129,20 @@ export interface TraceFilter {
   earlyStop?: boolean;
   steps?: number;
   search?: string;
+  /** The question's type (its dataset's label: bridge, comparison, …). */
+  type?: string;
 }
+
+/** A trace as lists show it: with its question's type, which lives with the question. */
+export interface ListedTrace extends TraceRow {
+  questionType: string | null;
+}
+
+/** Each trace beside its question (the run's question set, the trace's question id). */
+const TRACES_WITH_QUESTIONS = `FROM traces t
+  JOIN teacher_runs r ON r.id = t.run_id
+  LEFT JOIN questions q ON q.set_id = r.question_set_id AND q.id = t.question_id`;
+const QUESTION_TYPE = "json_extract(q.data, '$.type')";
 
 export class TeacherRunRepo {
   constructor(private readonly db: Db) {}
@@ -193,6 +206,14 @@ export class TeacherRunRepo {
     prepare(this.db, 'UPDATE teacher_runs SET job_id = ? WHERE id = ?').run(jobId, id);
   }
 
+  /** Where the run's demonstrations came from, beside them in its config. */
+  setDemonstrationsSource(id: string, source: 'request' | 'workspace' | 'built-in'): void {
+    prepare(
+      this.db,
+      "UPDATE teacher_runs SET config = json_set(config, '$.demonstrationsSource', ?) WHERE id = ?",
+    ).run(source, id);
+  }
+
   setStatus(id: string, status: JobStatus, error: string | null = null): void {
     const finished = status === 'done' || status === 'failed' || status === 'cancelled';
     prepare(this.db, 'UPDATE teacher_runs SET status = ?, error = ?, finished_at = ? WHERE id = ?').run(
@@ -243,37 +264,51 @@ export class TeacherRunRepo {
     }
   }
 
-  traces(runId: string, opts: { offset: number; limit: number } & TraceFilter): Page<TraceRow> {
-    const where = ['run_id = ?'];
+  traces(runId: string, opts: { offset: number; limit: number } & TraceFilter): Page<ListedTrace> {
+    const where = ['t.run_id = ?'];
     const args: unknown[] = [runId];
     if (opts.correct !== undefined) {
-      where.push('correct = ?');
+      where.push('t.correct = ?');
       args.push(opts.correct ? 1 : 0);
     }
     if (opts.earlyStop !== undefined) {
-      where.push('early_stop = ?');
+      where.push('t.early_stop = ?');
       args.push(opts.earlyStop ? 1 : 0);
     }
     if (opts.steps !== undefined) {
-      where.push('steps = ?');
+      where.push('t.steps = ?');
       args.push(opts.steps);
     }
     if (opts.search) {
-      where.push('question LIKE ?');
+      where.push('t.question LIKE ?');
       args.push(`%${opts.search}%`);
+    }
+    if (opts.type !== undefined) {
+      where.push(`${QUESTION_TYPE} = ?`);
+      args.push(opts.type);
     }
     const w = where.join(' AND ');
     const total = (
-      prepare(this.db, `SELECT COUNT(*) AS n FROM traces WHERE ${w}`).get(...args) as { n: number }
+      prepare(this.db, `SELECT COUNT(*) AS n ${TRACES_WITH_QUESTIONS} WHERE ${w}`).get(...args) as {
+        n: number;
+      }
     ).n;
     const items = (
-      prepare(this.db, `SELECT * FROM traces WHERE ${w} ORDER BY idx LIMIT ? OFFSET ?`).all(
-        ...args,
-        opts.limit,
-        opts.offset,
-      ) as RawTrace[]
-    ).map(toTrace);
+      prepare(
+        this.db,
+        `SELECT t.*, ${QUESTION_TYPE} AS question_type ${TRACES_WITH_QUESTIONS} WHERE ${w} ORDER BY t.idx LIMIT ? OFFSET ?`,
+      ).all(...args, opts.limit, opts.offset) as (RawTrace & { question_type: string | null })[]
+    ).map((r) => ({ ...toTrace(r), questionType: r.question_type }));
     return { items, total, offset: opts.offset, limit: opts.limit };
+  }
+
+  /** The question types among the run's traces, with how many traces each has (untyped ones left out). */
+  questionTypes(runId: string): { type: string; count: number }[] {
+    return prepare(
+      this.db,
+      `SELECT ${QUESTION_TYPE} AS type, COUNT(*) AS count ${TRACES_WITH_QUESTIONS}
+         WHERE t.run_id = ? AND ${QUESTION_TYPE} IS NOT NULL GROUP BY 1 ORDER BY 1`,
+    ).all(runId) as { type: string; count: number }[];
   }
 
   allTraces(runId: string): TraceRow[] {

@@ -6,14 +6,16 @@ import { PRESETS } from '../../experiment/presets';
 import { runExperiment } from '../../experiment/run';
 import { Workbench } from '../../workbench';
 
-export const EXPERIMENT_HELP = `steper experiment [--quick | --preset quick|standard] [--out DIR] [--budget epoch|token]
+export const EXPERIMENT_HELP = `steper experiment [--quick | --preset quick|standard] [--out DIR] [--budget epoch|token|both]
   Vanilla-KD vs StepER end to end, from nothing: synthetic world, evidence teacher, step data,
   a tiny Qwen2 student trained with each objective (same init, order, seed), ONNX export, IRCoT
   evaluation of every student and the teacher on held-out questions, and a Markdown report with
-  tables, CIs, paired tests and PNG figures in DIR (default results/experiment-<preset>-<time>).
+  tables, CIs, per-seed and pooled paired tests and PNG figures in DIR (default
+  results/experiment-<preset>-<time>). --budget both trains Vanilla-KD twice (equal epochs and equal
+  training tokens, same init and question order) and reports both comparisons.
   --quick is a smoke run (2-core CPU, < 20 min) that claims nothing.`;
 
-function gitCommit(): string {
+export function gitCommit(): string {
   try {
     const sha = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
     const dirty = execFileSync('git', ['status', '--porcelain'], { encoding: 'utf8' }).trim()
@@ -42,8 +44,9 @@ export async function experimentCommand(argv: string[]): Promise<number> {
   const preset = PRESETS[name as keyof typeof PRESETS];
   if (!preset)
     throw new UserError('BAD_REQUEST', `--preset: unknown preset "${name}"; use quick or standard.`);
-  if (values.budget && values.budget !== 'epoch' && values.budget !== 'token') {
-    throw new UserError('BAD_REQUEST', `--budget: "${values.budget}" is neither epoch nor token.`);
+  const budget = values.budget;
+  if (budget !== undefined && budget !== 'epoch' && budget !== 'token' && budget !== 'both') {
+    throw new UserError('BAD_REQUEST', `--budget: "${budget}" is not one of epoch, token, both.`);
   }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const outDir = values.out ?? join('results', `experiment-${name}-${stamp}`);
@@ -52,7 +55,7 @@ export async function experimentCommand(argv: string[]): Promise<number> {
   try {
     const result = await runExperiment(
       wb,
-      { ...preset, ...(values.budget ? { budget: values.budget as 'epoch' | 'token' } : {}) },
+      { ...preset, ...(budget ? { budgetReport: budget } : {}) },
       {
         outDir,
         command: `steper experiment ${argv.join(' ')}`.trim(),

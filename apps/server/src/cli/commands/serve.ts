@@ -2,12 +2,14 @@ import { parseArgs } from 'node:util';
 import { type DemoSummary, ensureDemo } from '../../demo/demo';
 import { parseEnv } from '../../env';
 import { startHttpServer } from '../../http/server';
+import { importCommittedReports } from '../../reports/import';
 import { int } from '../args';
 import { GLOBAL_OPTIONS, openWorkbench } from '../context';
 import { terminalProgress } from '../progress';
 
 export const SERVE_HELP = `steper serve [--demo] [--host 127.0.0.1] [--port 4317] [--token T] [--workspace DIR]
-  Serve the API and the web app. --demo first makes the demo workspace ready (seconds).
+  Serve the API and the web app. --demo first makes the demo workspace ready (seconds)
+  and adds the committed reports of docs/results.
   A host other than loopback needs a token (--token or STEPER_TOKEN), sent by every client.`;
 
 export async function serveCommand(argv: string[]): Promise<number> {
@@ -37,6 +39,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
         `${demo.tracesKept}/${demo.tracesDone} traces kept, step dataset ${demo.datasetId} ` +
         `(examples: init ${demo.counts.examples.init}, exp ${demo.counts.examples.exp}, agg ${demo.counts.examples.agg}).\n`,
     );
+    // The committed experiment reports (docs/results), so a fresh workbench shows them.
+    const reports = importCommittedReports(wb);
+    for (const line of reports.skipped) process.stderr.write(`Committed report not imported: ${line}\n`);
   }
   const resumed = wb.runner.start();
   if (resumed.length)

@@ -1,22 +1,23 @@
-import { useQuery } from '@tanstack/react-query';
+import { type UseQueryResult, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { Link } from 'react-router';
-import { errorKind } from '../../api/errors';
-import { trpc, untypedClient } from '../../api/trpc';
+import { trpc } from '../../api/trpc';
 import { Section } from '../../components/Section';
-import { Empty, NotAvailable, QueryState } from '../../components/States';
+import { Empty, QueryState } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
-import { allPairs, disagreements } from '../../lib/agreement';
+import { allPairs } from '../../lib/agreement';
 import { num, pct } from '../../lib/format';
+import type { Dispute } from './reviewTypes';
 
-/** Who annotated what, agreement between annotators, and the steps they disagree on. */
-export function AgreementPanel({ datasetId }: { datasetId: string }) {
+/** Who annotated what, agreement between annotators, and the steps still to adjudicate. */
+export function AgreementPanel({
+  datasetId,
+  disputes,
+}: {
+  datasetId: string;
+  disputes: UseQueryResult<Dispute[], unknown>;
+}) {
   const all = useQuery(trpc.annotations.list.queryOptions({ datasetId }));
-  const assignments = useQuery({
-    queryKey: ['annotations', 'assignments', datasetId],
-    queryFn: () => untypedClient.query('annotations.assignments', { datasetId }),
-    retry: false,
-  });
   const stats = useMemo(() => {
     const rows = all.data ?? [];
     const perAnnotator = new Map<string, { accepted: number; rejected: number; edited: number }>();
@@ -25,16 +26,22 @@ export function AgreementPanel({ datasetId }: { datasetId: string }) {
       s[r.status]++;
       perAnnotator.set(r.annotator, s);
     }
-    return {
-      perAnnotator: [...perAnnotator.entries()],
-      pairs: allPairs(rows),
-      disputes: disagreements(rows),
-    };
+    return { perAnnotator: [...perAnnotator.entries()], pairs: allPairs(rows) };
   }, [all.data]);
-  const questionOf = (exampleId: string) => exampleId.split(':')[0] ?? exampleId;
+  const open = (disputes.data ?? []).filter((d) => !d.adjudication);
+  const adjudicate = (exampleId?: string) =>
+    `/annotate/${datasetId}?view=adjudicate${exampleId ? `&example=${encodeURIComponent(exampleId)}` : ''}`;
 
   return (
-    <Section id="agreement" title="Annotators and agreement">
+    <Section
+      id="agreement"
+      title="Annotators and agreement"
+      actions={
+        <Link to={adjudicate()} className="btn btn-small" id="open-adjudication">
+          Adjudicate{open.length > 0 ? ` (${open.length} open)` : ''}
+        </Link>
+      }
+    >
       <QueryState query={all} what="annotations">
         {() =>
           stats.perAnnotator.length === 0 ? (
@@ -85,16 +92,13 @@ export function AgreementPanel({ datasetId }: { datasetId: string }) {
                   </tbody>
                 </table>
               )}
-              {stats.disputes.length > 0 && (
+              {open.length > 0 && (
                 <div className="panel-body">
-                  <div className="field-label">To adjudicate ({stats.disputes.length})</div>
+                  <div className="field-label">To adjudicate ({open.length})</div>
                   <ul className="dispute-list">
-                    {stats.disputes.slice(0, 20).map((d) => (
+                    {open.slice(0, 20).map((d) => (
                       <li key={d.exampleId}>
-                        <Link
-                          to={`/annotate/${datasetId}/${encodeURIComponent(questionOf(d.exampleId))}`}
-                          className="mono"
-                        >
+                        <Link to={adjudicate(d.exampleId)} className="mono">
                           {d.exampleId}
                         </Link>{' '}
                         {d.verdicts.map((v) => (
@@ -111,12 +115,6 @@ export function AgreementPanel({ datasetId }: { datasetId: string }) {
           )
         }
       </QueryState>
-      {assignments.error && errorKind(assignments.error) === 'not-available' && (
-        <NotAvailable
-          feature="Assigning questions to annotators and recording adjudications"
-          need="annotations.assignments"
-        />
-      )}
     </Section>
   );
 }

@@ -8,12 +8,19 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { Empty, QueryState } from '../../components/States';
 import { useShortcuts } from '../../lib/shortcuts';
 import { useUi } from '../../state/ui';
+import { AdjudicateView } from './AdjudicateView';
 import { AgreementPanel } from './AgreementPanel';
 import { AnnotQuestionList } from './AnnotQuestionList';
+import { AssignView } from './AssignView';
 import { ExampleCard, type Mode } from './ExampleCard';
+import type { AnnotView } from './reviewTypes';
 import { useAnnotations } from './useAnnotations';
+import './annotate.css';
 
-/** Step-data annotation: question by question, accept / reject (with a reason) / edit each example. */
+/**
+ * Step-data annotation: question by question, accept / reject (with a reason) / edit each example;
+ * questions handed out to annotators; the steps they disagree on adjudicated.
+ */
 export default function AnnotateView() {
   const { datasetId, questionId } = useParams();
   const navigate = useNavigate();
@@ -47,6 +54,49 @@ export default function AnnotateView() {
   );
 }
 
+const VIEWS: { id: AnnotView; label: string }[] = [
+  { id: 'annotate', label: 'Annotate' },
+  { id: 'assign', label: 'Assign' },
+  { id: 'adjudicate', label: 'Adjudicate' },
+];
+
+function Shortcuts({ view }: { view: AnnotView }) {
+  if (view === 'assign') return null;
+  const keys: [string, string][] =
+    view === 'annotate'
+      ? [
+          ['j/k', 'next / previous step'],
+          ['n/p', 'next / previous question'],
+          ['a', 'accept'],
+          ['r', 'reject'],
+          ['e', 'edit'],
+          ['u', 'clear'],
+        ]
+      : [
+          ['j/k', 'next / previous disagreement'],
+          ['1–9', "take that annotator's verdict"],
+          ['a', 'keep the teacher’s target'],
+          ['r', 'reject'],
+          ['e', 'write a resolution'],
+          ['u', 'reopen'],
+        ];
+  return (
+    <span className="shortcuts">
+      {keys.map(([k, what]) => (
+        <span key={k}>
+          {k.split('/').map((part, i) => (
+            <span key={part}>
+              {i > 0 && '/'}
+              <kbd>{part}</kbd>
+            </span>
+          ))}{' '}
+          {what}
+        </span>
+      ))}
+    </span>
+  );
+}
+
 function DatasetAnnotation({
   datasetId,
   questionId,
@@ -58,8 +108,10 @@ function DatasetAnnotation({
 }) {
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
+  const view = (VIEWS.find((v) => v.id === params.get('view'))?.id ?? 'annotate') as AnnotView;
   const page = Number(params.get('page') ?? 0);
   const { annotator, setAnnotator } = useUi();
+  const mineOnly = params.get('mine') === '1' && Boolean(annotator);
   const [nameDraft, setNameDraft] = useState(annotator);
   const dataset = useQuery(trpc.stepData.get.queryOptions({ id: datasetId }));
   const run = useQuery({
@@ -67,18 +119,37 @@ function DatasetAnnotation({
     enabled: Boolean(dataset.data),
   });
   const questionPage = useQuery(
-    trpc.stepData.questions.queryOptions({ id: datasetId, offset: page * 50, limit: 50 }),
+    trpc.stepData.questions.queryOptions({
+      id: datasetId,
+      offset: page * 50,
+      limit: 50,
+      ...(mineOnly ? { assignedTo: annotator } : {}),
+    }),
   );
+  const disputes = useQuery(trpc.annotations.disputes.queryOptions({ datasetId, state: 'all' }));
+  const openDisputes = disputes.data?.filter((d) => !d.adjudication).length ?? 0;
   const ann = useAnnotations(datasetId, annotator);
 
+  const search = (extra: Record<string, string | null>) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(extra)) {
+      if (v === null) next.delete(k);
+      else next.set(k, v);
+    }
+    const s = next.toString();
+    return s ? `?${s}` : '';
+  };
+  const questionUrl = (qid: string) => `/annotate/${datasetId}/${encodeURIComponent(qid)}${search({})}`;
+
   // Open the first question when none is chosen.
+  const first = questionPage.data?.items[0]?.questionId;
   useEffect(() => {
-    const first = questionPage.data?.items[0]?.questionId;
-    if (!questionId && first)
-      navigate(`/annotate/${datasetId}/${encodeURIComponent(first)}${page ? `?page=${page}` : ''}`, {
-        replace: true,
-      });
-  }, [questionId, questionPage.data, datasetId, navigate, page]);
+    if (view !== 'annotate' || questionId || !first) return;
+    const query = params.toString();
+    navigate(`/annotate/${datasetId}/${encodeURIComponent(first)}${query ? `?${query}` : ''}`, {
+      replace: true,
+    });
+  }, [view, questionId, first, datasetId, navigate, params]);
 
   const doneByQuestion = useMemo(() => {
     const m = new Map<string, number>();
@@ -93,49 +164,52 @@ function DatasetAnnotation({
   const goQuestion = (delta: number) => {
     const i = questionId ? order.indexOf(questionId) : -1;
     const next = order[i + delta];
-    if (next) navigate(`/annotate/${datasetId}/${encodeURIComponent(next)}${page ? `?page=${page}` : ''}`);
+    if (next) navigate(questionUrl(next));
     else if (delta > 0 && questionPage.data && (page + 1) * 50 < questionPage.data.total)
-      setParams({ page: String(page + 1) });
+      navigate(`/annotate/${datasetId}${search({ page: String(page + 1) })}`);
   };
 
   return (
     <>
       <ViewHeader
         title="Annotation"
-        sub={
-          <span className="shortcuts">
-            <span>
-              <kbd>j</kbd>/<kbd>k</kbd> next / previous step
-            </span>
-            <span>
-              <kbd>n</kbd>/<kbd>p</kbd> next / previous question
-            </span>
-            <span>
-              <kbd>a</kbd> accept
-            </span>
-            <span>
-              <kbd>r</kbd> reject
-            </span>
-            <span>
-              <kbd>e</kbd> edit
-            </span>
-            <span>
-              <kbd>u</kbd> clear
-            </span>
-          </span>
-        }
+        sub={<Shortcuts view={view} />}
         actions={
-          <select
-            id="annot-dataset"
-            value={datasetId}
-            onChange={(e) => navigate(`/annotate/${e.target.value}`)}
-          >
-            {datasets.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
-          </select>
+          <>
+            <div className="segmented" role="tablist" aria-label="Annotation task">
+              {VIEWS.map((v) => (
+                <button
+                  key={v.id}
+                  type="button"
+                  role="tab"
+                  id={`annot-tab-${v.id}`}
+                  aria-selected={v.id === view}
+                  className={v.id === view ? 'on' : undefined}
+                  onClick={() => setParams(v.id === 'annotate' ? {} : { view: v.id })}
+                >
+                  {v.label}
+                  {v.id === 'adjudicate' && openDisputes > 0 && (
+                    <span className="tab-count" data-testid="open-disputes">
+                      {openDisputes}
+                    </span>
+                  )}
+                </button>
+              ))}
+            </div>
+            <select
+              id="annot-dataset"
+              value={datasetId}
+              onChange={(e) =>
+                navigate(`/annotate/${e.target.value}${search({ page: null, example: null })}`)
+              }
+            >
+              {datasets.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name}
+                </option>
+              ))}
+            </select>
+          </>
         }
       />
       <section className="panel">
@@ -148,7 +222,7 @@ function DatasetAnnotation({
             style={{ display: 'flex', gap: 6, alignItems: 'center' }}
           >
             <label htmlFor="annotator-name" className="muted" style={{ fontSize: 12 }}>
-              Annotator
+              {view === 'adjudicate' ? 'Adjudicator' : 'Annotator'}
             </label>
             <input
               id="annotator-name"
@@ -190,39 +264,55 @@ function DatasetAnnotation({
         </div>
         {!annotator && (
           <div className="conflict">
-            Enter your name to annotate: every verdict is recorded with who gave it.
+            {view === 'adjudicate'
+              ? 'Enter your name to adjudicate: every resolution is recorded with who made it.'
+              : 'Enter your name to annotate: every verdict is recorded with who gave it.'}
           </div>
         )}
       </section>
-      <div className="split">
-        <AnnotQuestionList
+      {view === 'assign' ? (
+        <AssignView datasetId={datasetId} me={annotator} />
+      ) : view === 'adjudicate' ? (
+        <AdjudicateView
           datasetId={datasetId}
           questionSetId={run.data?.questionSetId}
-          page={page}
-          onPage={(p) => setParams({ page: String(p) })}
-          selected={questionId}
-          onSelect={(qid) =>
-            navigate(`/annotate/${datasetId}/${encodeURIComponent(qid)}${page ? `?page=${page}` : ''}`)
-          }
-          doneByQuestion={doneByQuestion}
+          adjudicator={annotator}
+          disputes={disputes}
         />
-        <div>
-          {questionId ? (
-            <QuestionExamples
-              key={questionId}
-              datasetId={datasetId}
-              questionId={questionId}
-              questionSetId={run.data?.questionSetId}
-              ann={ann}
-              annotator={annotator}
-              onQuestion={goQuestion}
-            />
-          ) : (
-            <Empty title="Pick a question">Its step-wise examples open here.</Empty>
-          )}
-          <AgreementPanel datasetId={datasetId} />
+      ) : (
+        <div className="split">
+          <AnnotQuestionList
+            questions={questionPage}
+            page={page}
+            onPage={(p) => navigate(`/annotate/${datasetId}${search({ page: String(p) })}`)}
+            selected={questionId}
+            onSelect={(qid) => navigate(questionUrl(qid))}
+            doneByQuestion={doneByQuestion}
+            me={annotator}
+            mineOnly={mineOnly}
+            onMineOnly={(on) =>
+              navigate(`/annotate/${datasetId}${search({ mine: on ? '1' : null, page: null })}`)
+            }
+            datasetId={datasetId}
+          />
+          <div>
+            {questionId ? (
+              <QuestionExamples
+                key={questionId}
+                datasetId={datasetId}
+                questionId={questionId}
+                questionSetId={run.data?.questionSetId}
+                ann={ann}
+                annotator={annotator}
+                onQuestion={goQuestion}
+              />
+            ) : (
+              <Empty title="Pick a question">Its step-wise examples open here.</Empty>
+            )}
+            <AgreementPanel datasetId={datasetId} disputes={disputes} />
+          </div>
         </div>
-      </div>
+      )}
     </>
   );
 }
@@ -248,6 +338,7 @@ function QuestionExamples({
     enabled: Boolean(questionSetId),
   });
   const everyone = useQuery(trpc.annotations.list.queryOptions({ datasetId, questionId }));
+  const resolutions = useQuery(trpc.annotations.adjudications.queryOptions({ datasetId, questionId }));
   const [focus, setFocus] = useState(0);
   const [mode, setMode] = useState<{ id: string; mode: Mode } | null>(null);
   const refs = useRef(new Map<number, HTMLElement>());
@@ -309,6 +400,7 @@ function QuestionExamples({
               example={ex}
               mine={ann.byExample.get(ex.id)}
               others={(everyone.data ?? []).filter((a) => a.exampleId === ex.id && a.annotator !== annotator)}
+              adjudication={resolutions.data?.find((r) => r.exampleId === ex.id)}
               focused={i === focus}
               mode={mode?.id === ex.id ? mode.mode : 'view'}
               conflict={ann.conflicts[ex.id]}

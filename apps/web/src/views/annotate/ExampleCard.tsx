@@ -3,6 +3,7 @@ import { forwardRef, useEffect, useRef, useState } from 'react';
 import type { Annotation } from '../../api/types';
 import { LazyEditor } from '../../components/LazyEditor';
 import { StatusBadge } from '../../components/StatusBadge';
+import type { Adjudication } from './reviewTypes';
 import type { Verdict } from './useAnnotations';
 
 export type Mode = 'view' | 'reject' | 'edit';
@@ -24,6 +25,8 @@ export const ExampleCard = forwardRef<
     example: StepExample;
     mine: Annotation | undefined;
     others: Annotation[];
+    /** The adjudicator's resolution, which the export prefers over every annotator's verdict. */
+    adjudication?: Adjudication;
     focused: boolean;
     mode: Mode;
     conflict?: string;
@@ -36,7 +39,7 @@ export const ExampleCard = forwardRef<
     onReload: () => void;
   }
 >(function ExampleCard(props, ref) {
-  const { example, mine, others, focused, mode, conflict, error, canAnnotate } = props;
+  const { example, mine, others, adjudication, focused, mode, conflict, error, canAnnotate } = props;
   const shownTarget = mine?.status === 'edited' && mine.editedTarget ? mine.editedTarget : example.target;
   const known = mine?.status === 'edited' ? '' : example.knownPrefix;
   const rest = known && shownTarget.startsWith(known) ? shownTarget.slice(known.length) : shownTarget;
@@ -153,7 +156,7 @@ export const ExampleCard = forwardRef<
           onSave={(reason) => props.onVerdict({ status: 'rejected', reason })}
         />
       )}
-      {(mine?.reason || others.length > 0) && (
+      {(mine?.reason || others.length > 0 || adjudication) && (
         <div className="annot-note">
           {mine?.reason && (
             <span>
@@ -165,13 +168,19 @@ export const ExampleCard = forwardRef<
               {o.annotator}: <StatusBadge status={o.status} />
             </span>
           ))}
+          {adjudication && (
+            <span className="adjudicated-note" data-testid="adjudicated-note">
+              adjudicated by {adjudication.adjudicator}: <StatusBadge status={adjudication.status} /> — the
+              export uses this
+            </span>
+          )}
         </div>
       )}
     </article>
   );
 });
 
-function RejectRow({
+export function RejectRow({
   initial,
   onSave,
   onCancel,
@@ -216,16 +225,20 @@ function RejectRow({
   );
 }
 
-function EditPanel({
+export function EditPanel({
   example,
   initial,
   onSave,
   onCancel,
+  saveLabel = 'Save edit',
+  hint = 'The edited target replaces the teacher’s in the export.',
 }: {
   example: StepExample;
   initial: string;
   onSave: (t: string) => void;
   onCancel: () => void;
+  saveLabel?: string;
+  hint?: string;
 }) {
   const [text, setText] = useState(initial);
   const save = () => text.trim() && onSave(text);
@@ -249,13 +262,13 @@ function EditPanel({
           disabled={!text.trim() || text === example.target}
           onClick={save}
         >
-          Save edit
+          {saveLabel}
         </button>
         <button type="button" className="btn btn-small" onClick={onCancel}>
           Cancel
         </button>
         <span className="muted" style={{ fontSize: 12 }}>
-          The edited target replaces the teacher’s in the export.
+          {hint}
         </span>
       </div>
     </div>

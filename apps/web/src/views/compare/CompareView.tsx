@@ -7,10 +7,21 @@ import { Empty, QueryState } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
 import type { Outcome } from '../../lib/compare';
 import { EvalForm } from './EvalForm';
-import { colorOf, LatencyChart, MetricsTable, RetrievalTables } from './MetricsTables';
+import {
+  colorOf,
+  evaluationRows,
+  evaluationTableRows,
+  LatencyChart,
+  MetricsTable,
+  RetrievalTables,
+} from './MetricsTables';
+import { ReportsPanel } from './ReportsPanel';
 import { SideBySide } from './SideBySide';
 
-/** Comparison: URL /compare?e=id,id&q=questionId&only=split, so a comparison can be linked. */
+/**
+ * Comparison: URL /compare?e=id,id&q=questionId&only=split, so a comparison can be linked; the
+ * reports of the experiment and the analyses at /compare?tab=reports&report=id.
+ */
 export default function CompareView() {
   const [params, setParams] = useSearchParams();
   const evals = useQuery(trpc.evaluations.list.queryOptions());
@@ -28,11 +39,44 @@ export default function CompareView() {
   const toggle = (id: string) =>
     update('e', (chosen.includes(id) ? chosen.filter((x) => x !== id) : [...chosen, id]).join(','));
 
+  const tab = params.get('tab') === 'reports' ? 'reports' : 'evaluations';
+  const tabs = (
+    <span className="segmented" role="tablist" aria-label="Comparison source">
+      {(['evaluations', 'reports'] as const).map((t) => (
+        <button
+          key={t}
+          type="button"
+          role="tab"
+          id={`cmp-tab-${t}`}
+          aria-selected={tab === t}
+          className={tab === t ? 'on' : undefined}
+          onClick={() => update('tab', t === 'reports' ? t : null)}
+        >
+          {t === 'reports' ? 'Reports' : 'Evaluations'}
+        </button>
+      ))}
+    </span>
+  );
+
+  if (tab === 'reports') {
+    return (
+      <div className="view view-compare">
+        <ViewHeader
+          title="Comparison"
+          sub="Reports of the Vanilla-KD vs StepER experiment and the paper's analyses, as their jobs wrote them."
+          actions={tabs}
+        />
+        <ReportsPanel reportId={params.get('report')} onOpen={(id) => update('report', id)} />
+      </div>
+    );
+  }
+
   return (
     <div className="view view-compare">
       <ViewHeader
         title="Comparison"
         sub="Students evaluated on the same questions: Table 1, Table 7, Table 8, Figure 6, and traces side by side."
+        actions={tabs}
       />
       <QueryState query={evals} what="evaluations">
         {(list) => {
@@ -82,9 +126,9 @@ export default function CompareView() {
               </Section>
               {selected.length > 0 && (
                 <>
-                  <MetricsTable evals={selected} sets={sets.data ?? []} />
-                  <RetrievalTables evals={selected} />
-                  <LatencyChart evals={selected} />
+                  <MetricsTable rows={evaluationTableRows(selected, sets.data ?? [])} />
+                  <RetrievalTables rows={evaluationRows(selected)} />
+                  <LatencyChart rows={evaluationRows(selected)} />
                   <h2 style={{ margin: '20px 0 10px' }}>Per question</h2>
                   <SideBySide
                     evals={selected}

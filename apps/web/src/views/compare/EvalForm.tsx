@@ -1,9 +1,15 @@
 import type { LoopName } from '@steper/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { errorMessage } from '../../api/errors';
 import { trpc } from '../../api/trpc';
+import { ALL_LOOPS, EVIDENCE_CHOICE } from '../../components/choices';
+import { type Choice, FormActions, InputField, SelectField } from '../../components/FormField';
 import { Section } from '../../components/Section';
+
+const PROMPT_STYLES: Choice[] = [
+  { value: 'teacher', label: 'teacher (few-shot)' },
+  { value: 'student', label: 'student (q, P≤s)' },
+];
 
 /** Evaluate a generator with a loop on a question set; the result is comparable here. */
 export function EvalForm() {
@@ -47,111 +53,91 @@ export function EvalForm() {
   return (
     <Section id="eval-form" title="New evaluation">
       <form className="form-grid" onSubmit={submit}>
-        <label>
-          Name
-          <input
-            id="eval-name"
-            type="text"
-            value={f.name}
-            placeholder={`${f.generator} · ${f.loop} · K=${f.topK}`}
-            onChange={(e) => set('name', e.target.value)}
-          />
-        </label>
-        <label>
-          Generator
-          <select id="eval-generator" value={f.generator} onChange={(e) => set('generator', e.target.value)}>
-            <option value="evidence">Evidence teacher (offline, no LM)</option>
-            {endpoints.data?.map((ep) => (
-              <option key={ep.name} value={ep.name}>
-                {ep.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Corpus
-          <select id="eval-corpus" value={corpusId} onChange={(e) => set('corpusId', e.target.value)}>
-            {corpora.data?.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Questions
-          <select
-            id="eval-questions"
-            value={questionSetId}
-            onChange={(e) => set('questionSetId', e.target.value)}
-          >
-            {sets.data?.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="narrow">
-          Loop
-          <select id="eval-loop" value={f.loop} onChange={(e) => set('loop', e.target.value)}>
-            <option value="ircot">IRCoT</option>
-            <option value="self-ask">Self-Ask</option>
-            <option value="single-step">single-step</option>
-            <option value="no-retrieval">no retrieval</option>
-          </select>
-        </label>
-        <label className="narrow">
-          Prompt
-          <select id="eval-style" value={f.promptStyle} onChange={(e) => set('promptStyle', e.target.value)}>
-            <option value="teacher">teacher (few-shot)</option>
-            <option value="student">student (q, P≤s)</option>
-          </select>
-        </label>
-        <label className="narrow">
-          S
-          <input
-            id="eval-s"
-            type="number"
-            min={1}
-            max={20}
-            value={f.maxSteps}
-            onChange={(e) => set('maxSteps', Number(e.target.value))}
-          />
-        </label>
-        <label className="narrow">
-          K
-          <input
-            id="eval-k"
-            type="number"
-            min={1}
-            max={100}
-            value={f.topK}
-            onChange={(e) => set('topK', Number(e.target.value))}
-          />
-        </label>
-        <label className="narrow">
-          Only first N
-          <input
-            id="eval-limit"
-            type="number"
-            min={1}
-            value={f.limit}
-            placeholder="all"
-            onChange={(e) => set('limit', e.target.value)}
-          />
-        </label>
-        <div className="form-actions">
-          <button
-            id="eval-start"
-            type="submit"
-            className="btn btn-primary"
-            disabled={!corpusId || !questionSetId || start.isPending}
-          >
-            {start.isPending ? 'Starting…' : 'Start evaluation'}
-          </button>
-          {start.error && <span className="error-text">{errorMessage(start.error)}</span>}
-        </div>
+        <InputField
+          id="eval-name"
+          label="Name"
+          placeholder={`${f.generator} · ${f.loop} · K=${f.topK}`}
+          value={f.name}
+          onChange={(v) => set('name', v)}
+        />
+        <SelectField
+          id="eval-generator"
+          label="Generator"
+          value={f.generator}
+          onChange={(v) => set('generator', v)}
+          choices={[
+            EVIDENCE_CHOICE,
+            ...(endpoints.data?.map((ep) => ({ value: ep.name, label: ep.name })) ?? []),
+          ]}
+        />
+        <SelectField
+          id="eval-corpus"
+          label="Corpus"
+          value={corpusId}
+          onChange={(v) => set('corpusId', v)}
+          choices={corpora.data?.map((c) => ({ value: c.id, label: c.name })) ?? []}
+        />
+        <SelectField
+          id="eval-questions"
+          label="Questions"
+          value={questionSetId}
+          onChange={(v) => set('questionSetId', v)}
+          choices={sets.data?.map((s) => ({ value: s.id, label: s.name })) ?? []}
+        />
+        <SelectField
+          id="eval-loop"
+          label="Loop"
+          width="narrow"
+          value={f.loop}
+          onChange={(v) => set('loop', v)}
+          choices={ALL_LOOPS}
+        />
+        <SelectField
+          id="eval-style"
+          label="Prompt"
+          width="narrow"
+          value={f.promptStyle}
+          onChange={(v) => set('promptStyle', v)}
+          choices={PROMPT_STYLES}
+        />
+        <InputField
+          id="eval-s"
+          label="S"
+          type="number"
+          min={1}
+          max={20}
+          width="narrow"
+          value={f.maxSteps}
+          onChange={(v) => set('maxSteps', Number(v))}
+        />
+        <InputField
+          id="eval-k"
+          label="K"
+          type="number"
+          min={1}
+          max={100}
+          width="narrow"
+          value={f.topK}
+          onChange={(v) => set('topK', Number(v))}
+        />
+        <InputField
+          id="eval-limit"
+          label="Only first N"
+          type="number"
+          min={1}
+          placeholder="all"
+          width="narrow"
+          value={f.limit}
+          onChange={(v) => set('limit', v)}
+        />
+        <FormActions
+          id="eval-start"
+          label="Start evaluation"
+          pendingLabel="Starting…"
+          pending={start.isPending}
+          disabled={!corpusId || !questionSetId}
+          error={start.error}
+        />
       </form>
     </Section>
   );

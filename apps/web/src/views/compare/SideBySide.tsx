@@ -1,18 +1,40 @@
 import { useQueries } from '@tanstack/react-query';
-import { useMemo } from 'react';
-import { trpc } from '../../api/trpc';
-import type { Evaluation, EvaluationTrace } from '../../api/types';
+import { useEffect, useMemo, useState } from 'react';
+import { trpc, trpcClient } from '../../api/trpc';
+import type { Evaluation, EvaluationTrace, Outputs } from '../../api/types';
 import { PassageCard } from '../../components/PassageCard';
 import { Empty, ErrorView, Loading } from '../../components/States';
 import { type AlignedStep, alignSteps, type Outcome, outcome } from '../../lib/compare';
 import { pct } from '../../lib/format';
 import { colorOf } from './MetricsTables';
 
-const LIMIT = 500;
+type QuestionOutcome = Outputs['evaluations']['outcomes']['items'][number];
+
+/** Questions listed per page; every question of every evaluation is in the list. */
+const PAGE = 100;
+/** Outcomes fetched per request (text, prediction, scores: no traces). */
+const OUTCOMES_PAGE = 5000;
+
+/** Every question's outcome in one evaluation, page after page. */
+async function allOutcomes(id: string): Promise<QuestionOutcome[]> {
+  const all: QuestionOutcome[] = [];
+  for (;;) {
+    const page = await trpcClient.evaluations.outcomes.query({
+      id,
+      offset: all.length,
+      limit: OUTCOMES_PAGE,
+    });
+    all.push(...page.items);
+    if (page.items.length === 0 || all.length >= page.total) return all;
+  }
+}
+
+const isRight = (o: QuestionOutcome | null): boolean => (o?.scores.em ?? 0) >= 0.999;
 
 /**
  * Per question, the generators' traces side by side, step aligned, differences marked;
- * filterable to the questions where one is right and another wrong.
+ * filterable to the questions where one is right and another wrong. The list holds every
+ * question (outcomes only); the traces are fetched for the question opened.
  */
 export function SideBySide({
   evals,
@@ -28,25 +50,48 @@ export function SideBySide({
   onFilter: (f: Outcome | '') => void;
 }) {
   const results = useQueries({
-    queries: evals.map((e) => trpc.evaluations.traces.queryOptions({ id: e.id, limit: LIMIT })),
+    queries: evals.map((e) => ({
+      queryKey: ['evaluations', 'outcomes', 'all', e.id, e.tracesDone],
+      queryFn: () => allOutcomes(e.id),
+    })),
   });
   const failed = results.find((r) => r.error);
   const loading = results.some((r) => r.isPending);
   const rows = useMemo(() => {
     if (loading || failed) return [];
-    const maps = results.map((r) => new Map((r.data?.items ?? []).map((t) => [t.questionId, t])));
-    const ids = [...new Set(results.flatMap((r) => r.data?.items.map((t) => t.questionId) ?? []))];
+    const maps = results.map((r) => new Map((r.data ?? []).map((o) => [o.questionId, o])));
+    const ids = [...new Set(results.flatMap((r) => r.data?.map((o) => o.questionId) ?? []))];
     return ids.map((id) => {
-      const traces = maps.map((m) => m.get(id) ?? null);
-      return { id, traces, outcome: outcome(traces.map((t) => t?.scores.em)) };
+      const outcomes = maps.map((m) => m.get(id) ?? null);
+      return {
+        id,
+        question: outcomes.find(Boolean)?.question ?? id,
+        outcomes,
+        outcome: outcome(outcomes.map((o) => o?.scores.em)),
+      };
     });
   }, [results, loading, failed]);
-  if (failed) return <ErrorView error={failed.error} what="evaluation traces" />;
-  if (loading) return <Loading what="evaluation traces" />;
+  const [page, setPage] = useState(0);
+  // A new filter or a new set of evaluations starts the list from its first page.
+  const evalKey = evals.map((e) => e.id).join(',');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the page resets when filter or evaluations change.
+  useEffect(() => setPage(0), [filter, evalKey]);
+  const traces = useQueries({
+    queries: evals.map((e) => ({
+      ...trpc.evaluations.traces.queryOptions({ id: e.id, questionIds: [questionId ?? ''], limit: 1 }),
+      enabled: Boolean(questionId),
+    })),
+  });
+  if (failed) return <ErrorView error={failed.error} what="evaluation outcomes" />;
+  if (loading) return <Loading what="evaluation outcomes" />;
   const shown = rows.filter((r) => !filter || r.outcome === filter);
+  const pages = Math.max(1, Math.ceil(shown.length / PAGE));
+  const at = Math.min(page, pages - 1);
+  const pageRows = shown.slice(at * PAGE, (at + 1) * PAGE);
   const current = rows.find((r) => r.id === questionId) ?? null;
   const counts = { split: 0, 'all-right': 0, 'all-wrong': 0 } as Record<Outcome, number>;
   for (const r of rows) counts[r.outcome]++;
+  const traceError = traces.find((t) => t.error)?.error;
 
   return (
     <div className="split">
@@ -63,7 +108,7 @@ export function SideBySide({
           <Empty title="No question matches" />
         ) : (
           <ul className="q-list" data-testid="cmp-question-list">
-            {shown.map((r) => (
+            {pageRows.map((r) => (
               <li key={r.id}>
                 <button
                   type="button"
@@ -71,15 +116,15 @@ export function SideBySide({
                   data-testid="cmp-question"
                   onClick={() => onQuestion(r.id)}
                 >
-                  <div className="q-text">{r.traces.find(Boolean)?.trace.question ?? r.id}</div>
+                  <div className="q-text">{r.question}</div>
                   <div className="q-meta">
-                    {r.traces.map((t, i) => (
+                    {r.outcomes.map((o, i) => (
                       <span
                         key={evals[i]!.id}
-                        className={`verdict ${t && (t.scores.em ?? 0) >= 0.999 ? 'verdict-ok' : 'verdict-bad'}`}
+                        className={`verdict ${isRight(o) ? 'verdict-ok' : 'verdict-bad'}`}
                         style={{ boxShadow: `inset 3px 0 0 ${colorOf(i)}` }}
                       >
-                        {t ? ((t.scores.em ?? 0) >= 0.999 ? 'right' : 'wrong') : 'missing'}
+                        {o ? (isRight(o) ? 'right' : 'wrong') : 'missing'}
                       </span>
                     ))}
                   </div>
@@ -88,13 +133,39 @@ export function SideBySide({
             ))}
           </ul>
         )}
-        {rows.length >= LIMIT && <div className="pager">First {LIMIT} questions of each evaluation.</div>}
+        {shown.length > PAGE && (
+          <div className="pager" data-testid="cmp-pager">
+            <button
+              type="button"
+              className="btn btn-small"
+              disabled={at === 0}
+              onClick={() => setPage(at - 1)}
+            >
+              ← Prev
+            </button>
+            <span>
+              {at * PAGE + 1}–{Math.min(shown.length, (at + 1) * PAGE)} of {shown.length}
+            </span>
+            <button
+              type="button"
+              className="btn btn-small"
+              disabled={at + 1 >= pages}
+              onClick={() => setPage(at + 1)}
+            >
+              Next →
+            </button>
+          </div>
+        )}
       </section>
       <div>
-        {current ? (
-          <AlignedTraces evals={evals} traces={current.traces} />
-        ) : (
+        {!current ? (
           <Empty title="Pick a question">The traces open here side by side, step by step.</Empty>
+        ) : traceError ? (
+          <ErrorView error={traceError} what="the traces of this question" />
+        ) : traces.some((t) => t.isPending) ? (
+          <Loading what="the traces of this question" />
+        ) : (
+          <AlignedTraces evals={evals} traces={traces.map((t) => t.data?.items[0] ?? null)} />
         )}
       </div>
     </div>

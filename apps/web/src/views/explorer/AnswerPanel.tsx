@@ -1,7 +1,7 @@
 import { pct } from '../../lib/format';
 import { scoreAnswer } from '../../lib/trace';
 
-/** The final answer against the gold answers, with EM / F1 / Acc. */
+/** The final answer against the gold answers, with EM / F1 / Acc (none without a gold answer). */
 export function AnswerPanel({
   prediction,
   answers,
@@ -11,7 +11,8 @@ export function AnswerPanel({
   answers: string[];
   kept?: boolean;
 }) {
-  const s = scoreAnswer(prediction, answers);
+  const gold = answers.filter((a) => a.trim());
+  const s = gold.length ? scoreAnswer(prediction, gold) : null;
   return (
     <section className="panel answer-card" id="answer" data-testid="answer-panel">
       <div>
@@ -22,8 +23,8 @@ export function AnswerPanel({
       </div>
       <div>
         <div className="field-label">Gold</div>
-        <div className="answer-value">{answers[0]}</div>
-        {answers.length > 1 && <div className="muted">aliases: {answers.slice(1).join(' · ')}</div>}
+        <div className="answer-value">{gold[0] ?? <span className="muted">none given</span>}</div>
+        {gold.length > 1 && <div className="muted">aliases: {gold.slice(1).join(' · ')}</div>}
         {kept !== undefined && (
           <div style={{ marginTop: 6 }}>
             <span className={`verdict ${kept ? 'verdict-ok' : 'verdict-bad'}`}>
@@ -32,11 +33,13 @@ export function AnswerPanel({
           </div>
         )}
       </div>
-      <div className="metrics">
-        <Metric label="EM" value={s.em} />
-        <Metric label="F1" value={s.f1} />
-        <Metric label="Acc" value={s.acc} />
-      </div>
+      {s && (
+        <div className="metrics">
+          <Metric label="EM" value={s.em} />
+          <Metric label="F1" value={s.f1} />
+          <Metric label="Acc" value={s.acc} />
+        </div>
+      )}
     </section>
   );
 }

@@ -157,7 +157,6 @@ export default function ExplorerView() {
             <div className="split">
               <QuestionList
                 runId={run.id}
-                questionSetId={run.questionSetId}
                 maxSteps={run.maxSteps}
                 filters={filters}
                 onFilters={setFilters}

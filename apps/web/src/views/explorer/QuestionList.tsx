@@ -14,10 +14,9 @@ export interface ListFilters {
 
 const PAGE = 50;
 
-/** The run's questions with search and filters; kept / steps / early stop are filtered by the server. */
+/** The run's questions with search and filters, every one applied by the server to the whole run. */
 export function QuestionList({
   runId,
-  questionSetId,
   maxSteps,
   filters,
   onFilters,
@@ -26,7 +25,6 @@ export function QuestionList({
   onOrder,
 }: {
   runId: string;
-  questionSetId: string;
   maxSteps: number;
   filters: ListFilters;
   onFilters: (f: Partial<ListFilters>) => void;
@@ -49,23 +47,13 @@ export function QuestionList({
       ...(filters.kept ? { correct: filters.kept === 'kept' } : {}),
       ...(filters.steps ? { steps: Number(filters.steps) } : {}),
       ...(filters.earlyStop ? { earlyStop: filters.earlyStop === 'yes' } : {}),
+      ...(filters.type ? { type: filters.type } : {}),
     }),
     placeholderData: keepPreviousData,
   });
-  // Question types come with the question set (the trace list does not carry them yet).
-  const questions = useQuery(trpc.questionSets.questions.queryOptions({ id: questionSetId, limit: 500 }));
-  const typeOf = useMemo(() => {
-    const m = new Map<string, string>();
-    for (const q of questions.data?.items ?? []) if (q.type) m.set(q.id, q.type);
-    return m;
-  }, [questions.data]);
-  const types = useMemo(() => [...new Set(typeOf.values())].sort(), [typeOf]);
+  const types = useQuery(trpc.teacherRuns.questionTypes.queryOptions({ id: runId }));
 
-  const items = useMemo(
-    () =>
-      (traces.data?.items ?? []).filter((t) => !filters.type || typeOf.get(t.questionId) === filters.type),
-    [traces.data, filters.type, typeOf],
-  );
+  const items = useMemo(() => traces.data?.items ?? [], [traces.data]);
   useEffect(() => onOrder(items.map((t) => t.questionId)), [items, onOrder]);
   const total = traces.data?.total ?? 0;
 
@@ -112,14 +100,14 @@ export function QuestionList({
         <select
           id="filter-type"
           value={filters.type}
-          onChange={(e) => onFilters({ type: e.target.value })}
-          disabled={types.length === 0}
-          title="Question type (applied to the page shown)"
+          onChange={(e) => onFilters({ type: e.target.value, page: 0 })}
+          disabled={!types.data?.length}
+          title="Question type"
         >
           <option value="">any type</option>
-          {types.map((t) => (
-            <option key={t} value={t}>
-              {t}
+          {types.data?.map((t) => (
+            <option key={t.type} value={t.type}>
+              {t.type} ({t.count})
             </option>
           ))}
         </select>
@@ -148,7 +136,7 @@ export function QuestionList({
                         {t.steps} step{t.steps === 1 ? '' : 's'}
                       </span>
                       {t.earlyStop && <span>early stop</span>}
-                      {typeOf.get(t.questionId) && <span>{typeOf.get(t.questionId)}</span>}
+                      {t.questionType && <span>{t.questionType}</span>}
                       {t.error && <span className="error-text">error</span>}
                     </div>
                   </button>

@@ -1,10 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { errorMessage } from '../../api/errors';
 import { trpc } from '../../api/trpc';
+import { type Choice, Field, FormActions, InputField, SelectField } from '../../components/FormField';
 import { Section } from '../../components/Section';
 
 type Target = 'corpus-passages' | 'corpus-dataset' | 'questions';
+
+const TARGETS: Choice[] = [
+  { value: 'corpus-passages', label: 'Corpus: JSONL of {id, title, text}' },
+  { value: 'corpus-dataset', label: 'Corpus: paragraphs of a dataset file' },
+  { value: 'questions', label: 'Question set: HotpotQA / 2Wiki / MuSiQue / IRCoT' },
+];
 
 /** Import a corpus or a question set by file upload: the server parses and stores it. */
 export function ImportPanel() {
@@ -54,53 +60,49 @@ export function ImportPanel() {
   return (
     <Section id="import" title="Import">
       <form className="form-grid" onSubmit={submit}>
-        <label>
-          What
-          <select id="import-kind" value={target} onChange={(e) => setTarget(e.target.value as Target)}>
-            <option value="corpus-passages">Corpus: JSONL of {'{id, title, text}'}</option>
-            <option value="corpus-dataset">Corpus: paragraphs of a dataset file</option>
-            <option value="questions">Question set: HotpotQA / 2Wiki / MuSiQue / IRCoT</option>
-          </select>
-        </label>
-        <label>
-          File
+        <SelectField
+          id="import-kind"
+          label="What"
+          value={target}
+          onChange={(v) => setTarget(v as Target)}
+          choices={TARGETS}
+        />
+        <Field label="File" htmlFor="import-file">
           <input
             id="import-file"
             type="file"
             accept=".json,.jsonl,.txt"
             onChange={(e) => setFile(e.target.files?.[0] ?? null)}
           />
-        </label>
-        <label>
-          Name
-          <input
-            id="import-name"
-            type="text"
-            value={name}
-            placeholder={file?.name ?? 'from the file name'}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </label>
+        </Field>
+        <InputField
+          id="import-name"
+          label="Name"
+          placeholder={file?.name ?? 'from the file name'}
+          value={name}
+          onChange={setName}
+        />
         {target === 'questions' && (
-          <label>
-            Resolve gold passages in
-            <select id="import-corpus" value={corpusId} onChange={(e) => setCorpusId(e.target.value)}>
-              <option value="">(no corpus)</option>
-              {corpora.data?.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField
+            id="import-corpus"
+            label="Resolve gold passages in"
+            value={corpusId}
+            onChange={setCorpusId}
+            choices={[
+              { value: '', label: '(no corpus)' },
+              ...(corpora.data?.map((c) => ({ value: c.id, label: c.name })) ?? []),
+            ]}
+          />
         )}
-        <div className="form-actions">
-          <button id="import-submit" type="submit" className="btn btn-primary" disabled={!file || pending}>
-            {pending ? 'Importing…' : 'Import'}
-          </button>
-          {done && <span className="ok-text">{done}</span>}
-          {error && <span className="error-text">{errorMessage(error)}</span>}
-        </div>
+        <FormActions
+          id="import-submit"
+          label="Import"
+          pendingLabel="Importing…"
+          pending={pending}
+          disabled={!file}
+          done={done}
+          error={error}
+        />
       </form>
     </Section>
   );

@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { errorMessage } from '../../api/errors';
 import { trpc } from '../../api/trpc';
+import { EVIDENCE_CHOICE, TEACHER_LOOPS } from '../../components/choices';
+import { FormActions, InputField, SelectField } from '../../components/FormField';
 import { Section } from '../../components/Section';
 
 /** Start a teacher run: a loop over a question set with a teacher, S and K. */
@@ -45,107 +46,84 @@ export function TeacherRunForm() {
   return (
     <Section id="start-teacher-run" title="Start a teacher run">
       <form className="form-grid" onSubmit={submit}>
-        <label>
-          Corpus
-          <select id="teach-corpus" value={corpusId} onChange={(e) => set('corpusId', e.target.value)}>
-            {corpora.data?.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Questions
-          <select
-            id="teach-questions"
-            value={questionSetId}
-            onChange={(e) => set('questionSetId', e.target.value)}
-          >
-            {sets.data?.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name} ({s.questionCount})
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Loop
-          <select
-            id="teach-loop"
-            value={form.loop}
-            onChange={(e) => set('loop', e.target.value as 'ircot' | 'self-ask')}
-          >
-            <option value="ircot">IRCoT</option>
-            <option value="self-ask">Self-Ask</option>
-          </select>
-        </label>
-        <label>
-          Teacher
-          <select id="teach-teacher" value={form.teacher} onChange={(e) => set('teacher', e.target.value)}>
-            <option value="evidence">Evidence teacher (offline, no LM)</option>
-            {endpoints.data?.map((ep) => (
-              <option key={ep.name} value={ep.name}>
-                {ep.name} · {ep.model ?? ''}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="narrow">
-          S (max steps)
-          <input
-            id="teach-s"
-            type="number"
-            min={1}
-            max={20}
-            value={form.maxSteps}
-            onChange={(e) => set('maxSteps', Number(e.target.value))}
-          />
-        </label>
-        <label className="narrow">
-          K (top-k)
-          <input
-            id="teach-k"
-            type="number"
-            min={1}
-            max={100}
-            value={form.topK}
-            onChange={(e) => set('topK', Number(e.target.value))}
-          />
-        </label>
-        <label className="narrow">
-          Only first N
-          <input
-            id="teach-limit"
-            type="number"
-            min={1}
-            placeholder="all"
-            value={form.limit}
-            onChange={(e) => set('limit', e.target.value)}
-          />
-        </label>
-        <label>
-          Name
-          <input
-            id="teach-name"
-            type="text"
-            value={form.name}
-            placeholder="ircot · evidence"
-            onChange={(e) => set('name', e.target.value)}
-          />
-        </label>
-        <div className="form-actions">
-          <button
-            id="teach-start"
-            type="submit"
-            className="btn btn-primary"
-            disabled={!corpusId || !questionSetId || start.isPending}
-          >
-            {start.isPending ? 'Starting…' : 'Start run'}
-          </button>
-          {start.data && <span className="ok-text">Queued {start.data.run.id}.</span>}
-          {start.error && <span className="error-text">{errorMessage(start.error)}</span>}
-        </div>
+        <SelectField
+          id="teach-corpus"
+          label="Corpus"
+          value={corpusId}
+          onChange={(v) => set('corpusId', v)}
+          choices={corpora.data?.map((c) => ({ value: c.id, label: c.name })) ?? []}
+        />
+        <SelectField
+          id="teach-questions"
+          label="Questions"
+          value={questionSetId}
+          onChange={(v) => set('questionSetId', v)}
+          choices={sets.data?.map((s) => ({ value: s.id, label: `${s.name} (${s.questionCount})` })) ?? []}
+        />
+        <SelectField
+          id="teach-loop"
+          label="Loop"
+          value={form.loop}
+          onChange={(v) => set('loop', v as 'ircot' | 'self-ask')}
+          choices={TEACHER_LOOPS}
+        />
+        <SelectField
+          id="teach-teacher"
+          label="Teacher"
+          value={form.teacher}
+          onChange={(v) => set('teacher', v)}
+          choices={[
+            EVIDENCE_CHOICE,
+            ...(endpoints.data?.map((ep) => ({ value: ep.name, label: `${ep.name} · ${ep.model ?? ''}` })) ??
+              []),
+          ]}
+        />
+        <InputField
+          id="teach-s"
+          label="S (max steps)"
+          type="number"
+          min={1}
+          max={20}
+          width="narrow"
+          value={form.maxSteps}
+          onChange={(v) => set('maxSteps', Number(v))}
+        />
+        <InputField
+          id="teach-k"
+          label="K (top-k)"
+          type="number"
+          min={1}
+          max={100}
+          width="narrow"
+          value={form.topK}
+          onChange={(v) => set('topK', Number(v))}
+        />
+        <InputField
+          id="teach-limit"
+          label="Only first N"
+          type="number"
+          min={1}
+          placeholder="all"
+          width="narrow"
+          value={form.limit}
+          onChange={(v) => set('limit', v)}
+        />
+        <InputField
+          id="teach-name"
+          label="Name"
+          placeholder="ircot · evidence"
+          value={form.name}
+          onChange={(v) => set('name', v)}
+        />
+        <FormActions
+          id="teach-start"
+          label="Start run"
+          pendingLabel="Starting…"
+          pending={start.isPending}
+          disabled={!corpusId || !questionSetId}
+          done={start.data && `Queued ${start.data.run.id}.`}
+          error={start.error}
+        />
       </form>
     </Section>
   );

@@ -7,8 +7,8 @@ import {
 } from '@steper/core/prompts/index';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { errorKind, errorMessage } from '../../api/errors';
-import { trpc, untypedClient } from '../../api/trpc';
+import { errorMessage } from '../../api/errors';
+import { trpc } from '../../api/trpc';
 import { ViewHeader } from '../../components/Layout';
 import { LazyEditor } from '../../components/LazyEditor';
 import { Section } from '../../components/Section';
@@ -23,9 +23,17 @@ export default function PromptsView() {
   const [loop, setLoop] = useState<'ircot' | 'self-ask'>('ircot');
   const [style, setStyle] = useState<'teacher' | 'student'>('teacher');
   const demos = useQuery(trpc.teachers.demonstrations.queryOptions({ loop }));
-  // Edits are kept per loop; the editor starts from the server's demonstrations.
+  // Edits are kept per loop; the editor starts from the server's demonstrations (the workspace
+  // default, else the built-in ones); where they come from is shown beside, not in, the file.
   const [edits, setEdits] = useState<Record<string, string>>({});
-  const text = edits[loop] ?? (demos.data ? JSON.stringify(demos.data, null, 2) : '');
+  const served = useMemo(() => {
+    if (!demos.data) return '';
+    const { source: _, ...file } = demos.data;
+    return JSON.stringify(file, null, 2);
+  }, [demos.data]);
+  const text = edits[loop] ?? served;
+  // The editor is uncontrolled: a new key loads a new text (after a save, a reset, a loop switch).
+  const [generation, setGeneration] = useState(0);
   const setText = (t: string) => setEdits((e) => ({ ...e, [loop]: t }));
   const parsed = useMemo((): { file: DemonstrationFile | null; error: string | null } => {
     if (!text) return { file: null, error: null };
@@ -56,9 +64,18 @@ export default function PromptsView() {
     }
   }, [row, style, loop, parsed.file, passages]);
 
-  const save = useMutation({
-    mutationFn: (file: DemonstrationFile) => untypedClient.mutation('prompts.save', { loop, file }),
-  });
+  const reloadDemos = async () => {
+    await queryClient.invalidateQueries({ queryKey: trpc.teachers.demonstrations.queryKey({ loop }) });
+    setEdits(({ [loop]: _, ...rest }) => rest);
+    setGeneration((g) => g + 1);
+  };
+  const save = useMutation(trpc.prompts.save.mutationOptions({ onSuccess: reloadDemos }));
+  const reset = useMutation(trpc.prompts.reset.mutationOptions({ onSuccess: reloadDemos }));
+  const switchLoop = (l: 'ircot' | 'self-ask') => {
+    setLoop(l);
+    save.reset();
+    reset.reset();
+  };
   const start = useMutation(
     trpc.teacherRuns.start.mutationOptions({ onSuccess: () => queryClient.invalidateQueries() }),
   );
@@ -75,7 +92,7 @@ export default function PromptsView() {
                 type="button"
                 id="prompt-loop-ircot"
                 className={loop === 'ircot' ? 'on' : ''}
-                onClick={() => setLoop('ircot')}
+                onClick={() => switchLoop('ircot')}
               >
                 IRCoT
               </button>
@@ -83,7 +100,7 @@ export default function PromptsView() {
                 type="button"
                 id="prompt-loop-self-ask"
                 className={loop === 'self-ask' ? 'on' : ''}
-                onClick={() => setLoop('self-ask')}
+                onClick={() => switchLoop('self-ask')}
               >
                 Self-Ask
               </button>
@@ -110,12 +127,36 @@ export default function PromptsView() {
         }
       />
       <div className="editor-grid">
-        <Section id="demos" title={`Demonstrations (${loop})`}>
+        <Section
+          id="demos"
+          title={`Demonstrations (${loop})`}
+          actions={
+            demos.data && (
+              <span
+                className={`badge ${demos.data.source === 'workspace' ? 'badge-done' : 'badge-queued'}`}
+                data-testid="demos-source"
+                title={
+                  demos.data.source === 'workspace'
+                    ? 'Saved for this workspace: teacher runs without demonstrations use these.'
+                    : 'Built into the workbench (the synthetic world’s).'
+                }
+              >
+                {demos.data.source === 'workspace' ? 'workspace default' : 'built-in'}
+              </span>
+            )
+          }
+        >
           <QueryState query={demos} what="demonstrations">
             {() => (
               <div className="panel-body">
                 {text && (
-                  <LazyEditor key={loop} id="demos-editor" language="json" value={text} onChange={setText} />
+                  <LazyEditor
+                    key={`${loop}-${generation}`}
+                    id="demos-editor"
+                    language="json"
+                    value={text}
+                    onChange={setText}
+                  />
                 )}
                 {parsed.error ? (
                   <div className="error-text mono-wrap" data-testid="demos-error">
@@ -154,20 +195,46 @@ export default function PromptsView() {
                     id="demos-save"
                     className="btn btn-small"
                     disabled={!parsed.file || save.isPending}
-                    onClick={() => parsed.file && save.mutate(parsed.file)}
+                    onClick={() => {
+                      reset.reset();
+                      if (parsed.file) save.mutate({ loop, file: parsed.file });
+                    }}
                   >
                     Save as the workspace default
                   </button>
+                  {demos.data?.source === 'workspace' && (
+                    <button
+                      type="button"
+                      id="demos-reset"
+                      className="btn btn-small"
+                      disabled={reset.isPending}
+                      onClick={() => {
+                        save.reset();
+                        reset.mutate({ loop });
+                      }}
+                    >
+                      Reset to built-in
+                    </button>
+                  )}
                   {start.data && <span className="ok-text">Queued {start.data.run.id}.</span>}
-                  {start.error && <span className="error-text">{errorMessage(start.error)}</span>}
-                  {save.error &&
-                    (errorKind(save.error) === 'not-available' ? (
-                      <span className="muted" data-testid="not-available">
-                        Saving defaults needs prompts.save on the server: not available yet.
-                      </span>
-                    ) : (
-                      <span className="error-text">{errorMessage(save.error)}</span>
-                    ))}
+                  {save.isSuccess && (
+                    <span className="ok-text" data-testid="demos-saved">
+                      Saved: teacher runs without demonstrations use these.
+                    </span>
+                  )}
+                  {reset.isSuccess && (
+                    <span className="ok-text" data-testid="demos-reset-done">
+                      Back to the built-in demonstrations.
+                    </span>
+                  )}
+                  {[start.error, save.error, reset.error].map(
+                    (err) =>
+                      err && (
+                        <span key={errorMessage(err)} className="error-text">
+                          {errorMessage(err)}
+                        </span>
+                      ),
+                  )}
                 </div>
               </div>
             )}

@@ -2,10 +2,10 @@ import type { TrainerEvent } from '@steper/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useState } from 'react';
-import { errorKind, errorMessage } from '../../api/errors';
-import { trpc, untypedClient } from '../../api/trpc';
+import { errorMessage } from '../../api/errors';
+import { trpc } from '../../api/trpc';
 import { Section } from '../../components/Section';
-import { ErrorView, QueryState } from '../../components/States';
+import { QueryState } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
 import { ago, duration, int, num } from '../../lib/format';
 import { addEvent, emptySeries, hasSigma, type RunSeries } from '../../lib/series';
@@ -125,10 +125,16 @@ function Stat({ k, v, testId }: { k: string; v: string; testId?: string }) {
 }
 
 function Checkpoints({ series, runId, status }: { series: RunSeries; runId: string; status: string }) {
+  const queryClient = useQueryClient();
   const [epochs, setEpochs] = useState(1);
-  const extend = useMutation({
-    mutationFn: (input: { id: string; epochs: number }) => untypedClient.mutation('training.extend', input),
-  });
+  // The run goes back to queued, then running: the dashboard polls its status and the open
+  // event stream draws the new steps after the old ones.
+  const extend = useMutation(
+    trpc.training.extend.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.training.pathKey() }),
+    }),
+  );
+  const valid = Number.isInteger(epochs) && epochs >= 1 && epochs <= 100;
   return (
     <Section id="checkpoints" title="Checkpoints" count={series.checkpoints.length}>
       {series.checkpoints.length === 0 ? (
@@ -160,41 +166,41 @@ function Checkpoints({ series, runId, status }: { series: RunSeries; runId: stri
         </table>
       )}
       {status === 'done' && (
-        <div className="form-grid">
+        <form
+          className="form-grid"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (valid) extend.mutate({ id: runId, epochs });
+          }}
+        >
           <label className="narrow">
             More epochs
             <input
               id="extend-epochs"
               type="number"
               min={1}
+              max={100}
               value={epochs}
               onChange={(e) => setEpochs(Number(e.target.value))}
             />
           </label>
           <div className="form-actions">
-            <button
-              type="button"
-              className="btn"
-              id="extend-run"
-              disabled={extend.isPending}
-              onClick={() => extend.mutate({ id: runId, epochs })}
-            >
-              Extend the run
+            <button type="submit" className="btn" id="extend-run" disabled={!valid || extend.isPending}>
+              {extend.isPending ? 'Starting…' : 'Extend the run'}
             </button>
-            {extend.error &&
-              (errorKind(extend.error) === 'not-available' ? (
-                <span className="muted">
-                  Extending a finished run needs training.extend on the server: not available yet.
-                </span>
-              ) : (
-                <span className="error-text">{errorMessage(extend.error)}</span>
-              ))}
+            <span className="muted">
+              Continues from the last checkpoint with a fresh warm-up and cosine segment.
+            </span>
+            {extend.error && <span className="error-text">{errorMessage(extend.error)}</span>}
           </div>
+        </form>
+      )}
+      {extend.data && status !== 'done' && (
+        <div className="state-body" data-testid="extend-queued">
+          Extended by {extend.variables?.epochs} epoch{extend.variables?.epochs === 1 ? '' : 's'}: job{' '}
+          <span className="mono">{extend.data.job.id}</span>.
         </div>
       )}
-      {extend.error &&
-        errorKind(extend.error) !== 'not-available' &&
-        errorKind(extend.error) !== 'bad-input' && <ErrorView error={extend.error} what="the extension" />}
     </Section>
   );
 }

@@ -1,0 +1,258 @@
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StepConfig, TrainerEvent } from '@steper/core';
+import { startTraining } from '../training/start';
+import type { Workbench } from '../workbench';
+import { requireDone, runChildJob } from './child-jobs';
+import type { ExperimentPreset } from './presets';
+import { type OnnxExporter, trainerPython } from './python';
+import { contentKey, fileHash, StepRecords } from './steps';
+import { epochTokens } from './tokens';
+
+export type Objective = 'vanilla' | 'steper-uniform' | 'steper-fixed' | 'steper-difficulty';
+
+export const OBJECTIVE_NAMES: Record<Objective, string> = {
+  vanilla: 'Vanilla-KD',
+  'steper-uniform': 'StepER (uniform)',
+  'steper-fixed': 'StepER (fixed λ)',
+  'steper-difficulty': 'StepER (difficulty-aware)',
+};
+
+/** The tiny Qwen2 initialisation every objective of one seed starts from. */
+export interface InitModel {
+  dir: string;
+  key: string;
+  seed: number;
+}
+
+/**
+ * A tiny Qwen2-architecture model with random weights and a tokenizer trained on the step data,
+ * one per (data, size, seed), kept in the workspace and reused by every run that asks for it.
+ */
+export async function buildInit(
+  wb: Workbench,
+  examples: string,
+  model: ExperimentPreset['model'],
+  seed: number,
+): Promise<InitModel> {
+  const key = contentKey({ examples: fileHash(examples), model, seed });
+  const dir = wb.store.path(join('students', `init-${key}`));
+  if (!existsSync(join(dir, 'config.json'))) {
+    rmSync(dir, { recursive: true, force: true });
+    await trainerPython([
+      '-m',
+      'steper_trainer.tiny_model',
+      '--corpus',
+      examples,
+      '--out',
+      dir,
+      '--vocab-size',
+      String(model.vocabSize),
+      '--hidden-size',
+      String(model.hiddenSize),
+      '--layers',
+      String(model.layers),
+      '--seed',
+      String(seed),
+    ]);
+  }
+  return { dir, key, seed };
+}
+
+/** One student to train: an objective (with its λ or step configuration) from one init. */
+export interface StudentSpec {
+  name: string;
+  objective: Objective;
+  /** λ (init, exp, agg) for steper-fixed. */
+  stageWeights?: [number, number, number];
+  /** §6.1 step configuration (StepER objectives); all stages by default. */
+  stepConfig?: StepConfig;
+  /** Multiplies epochs and the step cap: the equal-token budget of Vanilla-KD. */
+  budgetScale?: number;
+}
+
+export interface SigmaPoint {
+  step: number;
+  sigma: number;
+  sigmaNorm: number;
+}
+
+export interface TrainedStudent {
+  name: string;
+  objective: Objective;
+  stageWeights: [number, number, number] | null;
+  stepConfig: StepConfig | null;
+  seed: number;
+  key: string;
+  trainingRunId: string;
+  /** The ONNX export the evaluation loads. */
+  dir: string;
+  epochs: number;
+  maxSteps: number | null;
+  optimizerSteps: number;
+  /** Prompt + target tokens of one epoch of its examples (student tokenizer). */
+  epochTokens: number;
+  /** Estimated tokens seen: one epoch's tokens × epochs completed. */
+  tokensTrained: number;
+  trainSeconds: number;
+  /** σ_j and σ̃_j per stage over training (difficulty-aware only; empty otherwise). */
+  sigma: Record<'init' | 'exp' | 'agg', SigmaPoint[]>;
+  /** Found in the workspace from an earlier run with the same inputs. */
+  reused: boolean;
+}
+
+/** What every student of a comparison shares: the data, its dataset row (if any), the sizes, the exporter. */
+export interface TrainingSetup {
+  examples: string;
+  datasetId?: string;
+  train: ExperimentPreset['train'];
+  /** One interpreter for every ONNX export of the run; a one-off process per export without it. */
+  exporter?: OnnxExporter;
+}
+
+type Step = Extract<TrainerEvent, { event: 'step' }>;
+
+function sigmaOf(steps: readonly Step[]): TrainedStudent['sigma'] {
+  const out: TrainedStudent['sigma'] = { init: [], exp: [], agg: [] };
+  // A resumed run repeats the steps after its checkpoint: the later record of a step wins.
+  const byStep = new Map(steps.map((s) => [s.step, s]));
+  for (const s of [...byStep.values()].sort((a, b) => a.step - b.step)) {
+    for (const stage of ['init', 'exp', 'agg'] as const) {
+      const sigma = s.sigma[stage];
+      const norm = s.sigmaNorm[stage];
+      if (sigma !== null && norm !== null) out[stage].push({ step: s.step, sigma, sigmaNorm: norm });
+    }
+  }
+  return out;
+}
+
+/**
+ * Trains one student from `init` (same init, same question order for the same seed), then
+ * exports it to ONNX. Every step is recorded under the content key of its inputs, so a resumed
+ * or repeated run continues the training job, or reuses the finished export, instead of paying
+ * again. CPU and fp32 as the experiment has always run (the comparison, not the speed, matters).
+ */
+export async function trainStudent(
+  wb: Workbench,
+  setup: TrainingSetup,
+  init: InitModel,
+  spec: StudentSpec,
+  opts: { signal?: AbortSignal | undefined; log?: (line: string) => void } = {},
+): Promise<TrainedStudent> {
+  const { train } = setup;
+  const scale = spec.budgetScale ?? 1;
+  const epochs = Math.max(1, Math.round(train.epochs * scale));
+  const maxSteps = train.maxSteps === null ? null : Math.max(1, Math.round(train.maxSteps * scale));
+  // The objective's own default step configuration is left out, so "all" and no choice are one student.
+  const stepConfig =
+    spec.stepConfig === (spec.objective === 'vanilla' ? 'agg' : 'all') ? undefined : spec.stepConfig;
+  const config = {
+    model: init.dir,
+    objective: spec.objective,
+    ...(spec.stageWeights ? { stage_weights: spec.stageWeights } : {}),
+    ...(stepConfig ? { step_config: stepConfig } : {}),
+    seed: init.seed,
+    device: 'cpu',
+    precision: 'fp32',
+    epochs,
+    batch_size: train.batchSize,
+    lr: train.lr,
+    sigma_lr: train.sigmaLr,
+    max_seq_len: train.maxSeqLen,
+    max_steps: maxSteps,
+    eval_fraction: 0,
+    eval_every: 0,
+    checkpoint_every: 0,
+    gradient_checkpointing: false,
+  };
+  const key = contentKey({
+    data: fileHash(setup.examples),
+    init: init.key,
+    config: { ...config, model: null },
+  });
+  const records = new StepRecords(wb.store);
+  const record =
+    records.get<{ runId: string; exported: boolean; trainSeconds: number }>('student', key) ?? {};
+  const dir = wb.store.path(join('students', key));
+  let reused = true;
+  let trainSeconds = record.trainSeconds ?? 0;
+
+  let run = record.runId ? wb.store.trainingRuns.get(record.runId) : undefined;
+  if (run?.status !== 'done') {
+    reused = false;
+    const t0 = Date.now();
+    if (run?.jobId && wb.store.jobs.get(run.jobId)) {
+      opts.log?.(`resuming training of ${spec.name}`);
+      requireDone(await runChildJob(wb, { resume: run.jobId }, opts), `training ${spec.name}`);
+    } else {
+      opts.log?.(`training ${spec.name}`);
+      const started = await startTraining(
+        wb,
+        {
+          name: spec.name,
+          ...(setup.datasetId ? { datasetId: setup.datasetId } : {}),
+          config: setup.datasetId ? config : { ...config, data: setup.examples },
+        },
+        { queue: false },
+      );
+      run = started.run;
+      records.put('student', key, { runId: run.id, exported: false });
+      const runId = run.id;
+      const job = await runChildJob(
+        wb,
+        { kind: 'train', payload: { runId } },
+        { ...opts, created: (j) => wb.store.trainingRuns.setJob(runId, j.id) },
+      );
+      requireDone(job, `training ${spec.name}`);
+    }
+    trainSeconds = (Date.now() - t0) / 1000;
+    records.put('student', key, { trainSeconds, exported: false });
+  }
+  const runId = (run ?? wb.store.trainingRuns.require(record.runId!)).id;
+
+  if (!record.exported || reused === false || !existsSync(join(dir, 'onnx', 'model.onnx'))) {
+    reused = false;
+    opts.signal?.throwIfAborted();
+    opts.log?.(`exporting ${spec.name} to ONNX`);
+    rmSync(dir, { recursive: true, force: true });
+    const checkpoint = wb.store.path(wb.store.trainingRuns.require(runId).runDir);
+    if (setup.exporter) await setup.exporter.export(checkpoint, dir);
+    else
+      await trainerPython([
+        '-m',
+        'steper_trainer',
+        'export',
+        '--checkpoint',
+        checkpoint,
+        '--out',
+        dir,
+        '--formats',
+        'onnx',
+      ]);
+    records.put('student', key, { exported: true });
+  }
+
+  const events = wb.store.trainingRuns.events(runId).map((e) => e.event);
+  const steps = events.filter((e): e is Step => e.event === 'step');
+  const { tokens, questions } = epochTokens(setup.examples, init.dir, spec.objective, spec.stepConfig);
+  const optimizerSteps = steps.reduce((m, s) => Math.max(m, s.step), 0);
+  const epochsSeen = Math.min(epochs, (optimizerSteps * train.batchSize) / Math.max(1, questions));
+  return {
+    name: spec.name,
+    objective: spec.objective,
+    stageWeights: spec.stageWeights ?? null,
+    stepConfig: spec.stepConfig ?? null,
+    seed: init.seed,
+    key,
+    trainingRunId: runId,
+    dir,
+    epochs,
+    maxSteps,
+    optimizerSteps,
+    epochTokens: tokens,
+    tokensTrained: Math.round(tokens * epochsSeen),
+    trainSeconds,
+    sigma: sigmaOf(steps),
+    reused,
+  };
+}

@@ -1,0 +1,224 @@
+import { Link } from 'react-router';
+import { Section } from '../../components/Section';
+import { duration, int, num, pct } from '../../lib/format';
+import { colorOf, LatencyChart, MetricsTable, RetrievalTables, type SystemRow } from './MetricsTables';
+import { PairedTests } from './PairedTests';
+import { BUDGET_LABELS, comparisonsByBudget, counterpart, pooledRows, systemRow } from './reportRows';
+import type { ExperimentResult, OpenedReport, SystemResult } from './reportTypes';
+import { figureUrl } from './reportTypes';
+import { SigmaFigure } from './SigmaFigure';
+
+/** The Vanilla-KD vs StepER experiment's report, drawn from its result.json. */
+export function ExperimentReport({ report, result }: { report: OpenedReport; result: ExperimentResult }) {
+  const here = new Set(report.evaluationsHere);
+  const rows: SystemRow[] = result.systems.map((s, i) => ({
+    ...systemRow(s, `${i}-${s.evaluationId}`, colorOf(i)),
+    note: <TraceLink system={s} partner={counterpart(result, s)} here={here} />,
+  }));
+  const pooled = pooledRows(result);
+  const judged = result.systems.filter((s) => s.summary.offlineJudge);
+  const trained = result.systems.filter((s) => s.objective);
+  const fig6 = result.figures.accuracyLatency;
+  return (
+    <div className="report" data-testid="experiment-report">
+      <Section id="report-head" title={report.name}>
+        <div className="panel-body report-meta">
+          {!result.claims && (
+            <div className="report-banner" role="note" data-testid="claims-nothing">
+              <strong>This is a smoke run: it claims nothing.</strong> The <code>{result.preset}</code> preset
+              checks that the pipeline runs end to end; its students are far too small and too briefly trained
+              for these numbers to mean anything.
+            </div>
+          )}
+          <dl className="report-facts">
+            <dt>Command</dt>
+            <dd>
+              <code className="mono-wrap">{result.command}</code>
+            </dd>
+            <dt>Commit</dt>
+            <dd>
+              <code className="mono-wrap">{result.commit}</code>
+            </dd>
+            <dt>Started</dt>
+            <dd>
+              {new Date(result.startedAt).toLocaleString('en-GB')} · wall time {duration(result.wallSeconds)}
+            </dd>
+            <dt>Preset</dt>
+            <dd>
+              {result.preset}
+              {result.budget && ` · Vanilla-KD trained at ${budgetText(result.budget)}`}
+            </dd>
+            {result.world && (
+              <>
+                <dt>Synthetic world</dt>
+                <dd>
+                  seed {result.world.seed}, {int(result.world.passages)} passages,{' '}
+                  {int(result.world.questions)} questions
+                </dd>
+              </>
+            )}
+            {result.teacher && (
+              <>
+                <dt>Teacher data</dt>
+                <dd>
+                  offline evidence teacher, IRCoT: {int(result.teacher.traces)} traces,{' '}
+                  {int(result.teacher.kept)} kept; step examples{' '}
+                  {Object.entries(result.teacher.examples)
+                    .map(([k, v]) => `${k} ${int(v)}`)
+                    .join(', ')}
+                </dd>
+              </>
+            )}
+            <dt>Folder</dt>
+            <dd>
+              <code className="mono-wrap">{report.outDir}</code>
+            </dd>
+          </dl>
+        </div>
+      </Section>
+
+      <MetricsTable rows={rows} id="report-metrics-table" title="Answer accuracy, 95% CI (Table 1)" />
+      {pooled.length > 0 && (
+        <MetricsTable
+          rows={pooled}
+          id="report-pooled-table"
+          title="Pooled over seeds, 95% CI over question × seed rows (Table 1)"
+        />
+      )}
+      <RetrievalTables rows={rows} idPrefix="report-" />
+      {comparisonsByBudget(result).map(({ budget, rows: comparisons }) => (
+        <PairedTests
+          key={budget ?? 'one'}
+          id={`report-paired-${budget ?? 'tests'}`}
+          title={`Paired tests${budget ? ` at ${BUDGET_LABELS[budget]}` : ''}: StepER vs Vanilla-KD (same questions)`}
+          result={result}
+          comparisons={comparisons}
+          here={here}
+        />
+      ))}
+      <div className="report-charts">
+        <div>
+          <LatencyChart rows={rows} id="report-latency-chart" />
+          {fig6 && report.figures.includes(fig6) && (
+            <a className="figure-link" href={figureUrl(report.id, fig6)} target="_blank" rel="noreferrer">
+              the report's PNG of Figure 6
+            </a>
+          )}
+        </div>
+        <SigmaFigure report={report} result={result} />
+      </div>
+
+      {trained.length > 0 && (
+        <Section id="report-budget" title="Training budget">
+          <table className="table">
+            <thead>
+              <tr>
+                <th>Student</th>
+                <th>Objective</th>
+                <th>Budget</th>
+                <th className="num">Seed</th>
+                <th className="num">Epochs</th>
+                <th className="num">Optimizer steps</th>
+                <th className="num">Tokens trained</th>
+                <th className="num">Training time</th>
+              </tr>
+            </thead>
+            <tbody>
+              {trained.map((s) => (
+                <tr key={`${s.name}-${s.evaluationId}`}>
+                  <td>
+                    <span className="cell-title">{s.name}</span>
+                  </td>
+                  <td>{s.objective}</td>
+                  <td>
+                    {s.budget
+                      ? BUDGET_LABELS[s.budget]
+                      : s.objective === 'vanilla'
+                        ? budgetText(result.budget ?? '—')
+                        : 'its own epochs'}
+                  </td>
+                  <td className="num">{s.seed ?? '—'}</td>
+                  <td className="num">{num(s.epochs ?? null, 2)}</td>
+                  <td className="num">{int(s.optimizerSteps)}</td>
+                  <td className="num">{int(s.tokensTrained)}</td>
+                  <td className="num">{duration(s.trainSeconds)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Section>
+      )}
+
+      {judged.length > 0 && (
+        <Section id="report-stages" title="Reasoning stages (offline evidence judge, no LM)">
+          <table className="table">
+            <thead>
+              <tr>
+                <th>System</th>
+                <th className="num">Initialization</th>
+                <th className="num">Expansion</th>
+                <th className="num">Aggregation</th>
+              </tr>
+            </thead>
+            <tbody>
+              {judged.map((s) => {
+                const j = s.summary.offlineJudge!;
+                return (
+                  <tr key={`${s.name}-${s.evaluationId}`}>
+                    <td>
+                      <span className="cell-title">{s.name}</span>
+                    </td>
+                    <td className="num">{pct(j.initialization.mean)}</td>
+                    <td className="num">{pct(j.expansion.mean)}</td>
+                    <td className="num">{pct(j.aggregation.mean)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </Section>
+      )}
+      <p className="muted report-foot">
+        Intervals: 95% percentile bootstrap ({num(result.systems[0]?.summary.bootstrap?.resamples ?? null, 0)}{' '}
+        resamples) over the held-out questions.
+      </p>
+    </div>
+  );
+}
+
+function budgetText(budget: string): string {
+  if (budget === 'both') return 'equal epochs and at equal training tokens';
+  return budget === 'epoch' || budget === 'token' ? BUDGET_LABELS[budget] : budget;
+}
+
+/** A system's traces in the side-by-side view, beside Vanilla-KD of its seed when that is here too. */
+function TraceLink({
+  system,
+  partner,
+  here,
+}: {
+  system: SystemResult;
+  partner: SystemResult | null;
+  here: Set<string>;
+}) {
+  if (!here.has(system.evaluationId)) {
+    return (
+      <span
+        className="muted"
+        title={`Evaluation ${system.evaluationId} ran in another workspace; its traces are not here.`}
+      >
+        traces not in this workspace
+      </span>
+    );
+  }
+  const pair = partner && here.has(partner.evaluationId);
+  const ids = pair ? `${system.evaluationId},${partner.evaluationId}` : system.evaluationId;
+  return (
+    <Link
+      to={`/compare?e=${encodeURIComponent(ids)}${pair ? '&only=split' : ''}`}
+      data-testid="report-trace-link"
+    >
+      {pair ? 'traces vs Vanilla-KD' : 'traces'} →
+    </Link>
+  );
+}

@@ -1,0 +1,133 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { errorMessage } from '../../api/errors';
+import { trpc } from '../../api/trpc';
+import { Section } from '../../components/Section';
+import { Empty, QueryState } from '../../components/States';
+import { ago } from '../../lib/format';
+import { AnalysisReport } from './AnalysisReport';
+import { ExperimentReport } from './ExperimentReport';
+import { REPORT_KIND_LABELS } from './reportTypes';
+import './reports.css';
+
+/** The workspace's reports, an import form, and the report opened (URL ?report=id). */
+export function ReportsPanel({
+  reportId,
+  onOpen,
+}: {
+  reportId: string | null;
+  onOpen: (id: string) => void;
+}) {
+  const list = useQuery(trpc.reports.list.queryOptions());
+  return (
+    <>
+      <Section
+        id="report-list"
+        title="Reports"
+        count={list.data?.length}
+        actions={<ImportForm onImported={onOpen} />}
+      >
+        <QueryState query={list} what="reports">
+          {(reports) =>
+            reports.length === 0 ? (
+              <Empty title="No report yet">
+                Run <code>steper experiment --quick</code> (or an analysis) in this workspace, or import a
+                report folder written elsewhere, e.g. <code>docs/results/quick-smoke-2026-11-23</code>.
+              </Empty>
+            ) : (
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th>Report</th>
+                    <th>Kind</th>
+                    <th>Preset</th>
+                    <th>Recorded</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {reports.map((r) => (
+                    <tr
+                      key={r.id}
+                      className={r.id === reportId ? 'selected' : undefined}
+                      data-testid="report-row"
+                    >
+                      <td>
+                        <button type="button" className="link-button cell-title" onClick={() => onOpen(r.id)}>
+                          {r.name}
+                        </button>
+                        <span className="cell-id" title={r.outDir}>
+                          {r.outDir}
+                        </span>
+                        {!r.available && <span className="tag tag-muted">folder missing</span>}
+                      </td>
+                      <td>
+                        <span className="tag report-kind">{REPORT_KIND_LABELS[r.kind]}</span>
+                      </td>
+                      <td>{r.preset ?? '—'}</td>
+                      <td className="muted">{ago(r.createdAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )
+          }
+        </QueryState>
+      </Section>
+      {reportId && <OpenReport id={reportId} />}
+    </>
+  );
+}
+
+function OpenReport({ id }: { id: string }) {
+  const report = useQuery(trpc.reports.get.queryOptions({ id }));
+  return (
+    <div data-testid="report-view">
+      <QueryState query={report} what={`report ${id}`}>
+        {(r) =>
+          r.experiment ? <ExperimentReport report={r} result={r.experiment} /> : <AnalysisReport report={r} />
+        }
+      </QueryState>
+    </div>
+  );
+}
+
+/** Adds a report folder written by the CLI elsewhere; a relative path is taken from the repository root. */
+function ImportForm({ onImported }: { onImported: (id: string) => void }) {
+  const queryClient = useQueryClient();
+  const [outDir, setOutDir] = useState('');
+  const importing = useMutation(
+    trpc.reports.import.mutationOptions({
+      onSuccess: async (row) => {
+        setOutDir('');
+        await queryClient.invalidateQueries({ queryKey: trpc.reports.pathKey() });
+        onImported(row.id);
+      },
+    }),
+  );
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    importing.mutate({ outDir });
+  };
+  return (
+    <form className="report-import" onSubmit={submit}>
+      <label className="visually-hidden" htmlFor="report-import-dir">
+        Report folder
+      </label>
+      <input
+        id="report-import-dir"
+        className="mono"
+        placeholder="docs/results/<run> or /abs/path"
+        value={outDir}
+        onChange={(e) => setOutDir(e.target.value)}
+      />
+      <button id="report-import" type="submit" className="btn btn-small" disabled={importing.isPending}>
+        {importing.isPending ? 'Importing…' : 'Import report'}
+      </button>
+      {importing.error && (
+        <div className="error-text report-import-error" role="alert">
+          {errorMessage(importing.error)}
+        </div>
+      )}
+    </form>
+  );
+}
