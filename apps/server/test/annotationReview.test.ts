@@ -1,24 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
-import { appRouter } from '../src/routers/_app';
 import { finalVerdict, type Verdict } from '../src/stepdata/verdicts';
-import { createCallerFactory, createContext } from '../src/trpc';
-import type { Workbench } from '../src/workbench';
+import { callerFor, failure } from './support/caller';
 import { smallDemo, testWorkbench } from './support/workspace';
-
-const createCaller = createCallerFactory(appRouter);
-const callerFor = (wb: Workbench) => createCaller(createContext(wb)());
-
-async function failure(p: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(TRPCError);
-    return err as TRPCError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** A demo workspace, its API, and its first `n` step-wise examples. */
 async function setup(n = 12) {

@@ -1,28 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultDemonstrations, EvidenceTeacher, type Trace, type TraceStep } from '@steper/core';
-import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { AsyncQueue } from '../src/jobs/queue';
-import { appRouter } from '../src/routers/_app';
 import { type LiveEvent, type LoopEvent, liveSteps, watchLoop } from '../src/routers/live';
-import { createCallerFactory, createContext } from '../src/trpc';
-import type { Workbench } from '../src/workbench';
+import { callerFor, failure } from './support/caller';
 import { smallDemo, tempDir, testWorkbench } from './support/workspace';
-
-const createCaller = createCallerFactory(appRouter);
-const callerFor = (wb: Workbench, signal?: AbortSignal) =>
-  createCaller(createContext(wb)(), signal ? { signal } : {});
-
-async function failure(p: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(TRPCError);
-    return err as TRPCError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function collect(stream: AsyncIterable<LiveEvent>): Promise<LiveEvent[]> {
   const events: LiveEvent[] = [];

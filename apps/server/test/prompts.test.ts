@@ -1,25 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DemonstrationFile, defaultDemonstrations } from '@steper/core';
-import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
-import { appRouter } from '../src/routers/_app';
-import { createCallerFactory, createContext } from '../src/trpc';
-import type { Workbench } from '../src/workbench';
+import { callerFor, failure } from './support/caller';
 import { smallDemo, testWorkbench } from './support/workspace';
-
-const createCaller = createCallerFactory(appRouter);
-const callerFor = (wb: Workbench) => createCaller(createContext(wb)());
-
-async function failure(p: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(TRPCError);
-    return err as TRPCError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const edited = (): DemonstrationFile => {
   const file = structuredClone(defaultDemonstrations('ircot'));

@@ -1,31 +1,15 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { startHttpServer } from '../src/http/server';
 import { importCommittedReports } from '../src/reports/import';
 import { recordReport } from '../src/reports/record';
-import { appRouter } from '../src/routers/_app';
-import { createCallerFactory, createContext } from '../src/trpc';
-import type { Workbench } from '../src/workbench';
+import { callerFor, failure } from './support/caller';
 import { tempDir, testWorkbench } from './support/workspace';
-
-const createCaller = createCallerFactory(appRouter);
-const callerFor = (wb: Workbench) => createCaller(createContext(wb)());
 
 const COMMITTED = 'docs/results/quick-smoke-2026-11-23';
 const COMMITTED_ABS = join(import.meta.dirname, '..', '..', '..', COMMITTED);
-
-async function failure(p: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(TRPCError);
-    return err as TRPCError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** A copy of the committed quick-smoke report, free to be damaged. */
 function reportCopy(): string {

@@ -1,26 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
-import { appRouter } from '../src/routers/_app';
-import { createCallerFactory, createContext } from '../src/trpc';
 import type { Workbench } from '../src/workbench';
+import { callerFor, failure } from './support/caller';
 import { startOpenAiDouble } from './support/openaiDouble';
 import { closedPort, smallDemo, tempDir, testWorkbench } from './support/workspace';
-
-const createCaller = createCallerFactory(appRouter);
-const callerFor = (wb: Workbench) => createCaller(createContext(wb)());
-
-/** The error a call throws, for asserting on its code and message. */
-async function failure(p: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(TRPCError);
-    return err as TRPCError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** Row counts of every table: "the store is as it was" means these are unchanged. */
 function tableCounts(wb: Workbench): Record<string, number> {
@@ -352,7 +336,7 @@ describe('routers (createCaller with a real context)', () => {
         buildDataset: false,
       });
       const controller = new AbortController();
-      const watcher = createCaller(createContext(wb)(), { signal: controller.signal });
+      const watcher = callerFor(wb, controller.signal);
       const stream = await watcher.jobs.watch({ id: job!.id });
       wb.runner.start();
       const seen: string[] = [];

@@ -1,22 +1,8 @@
 import type { TrainerEvent } from '@steper/core';
-import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
-import { appRouter } from '../src/routers/_app';
-import { createCallerFactory, createContext } from '../src/trpc';
+import { callerFor, failure } from './support/caller';
 import { buildTinyModel, requireTrainerVenv, TINY_TEXTS } from './support/tinyTeacher';
 import { smallDemo, testWorkbench } from './support/workspace';
-
-const createCaller = createCallerFactory(appRouter);
-
-async function failure(p: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(TRPCError);
-    return err as TRPCError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('training.extend with the real trainer (tiny model on CPU)', () => {
   it('continues a finished run by more epochs from its last checkpoint, as the same run', async () => {
@@ -24,7 +10,7 @@ describe('training.extend with the real trainer (tiny model on CPU)', () => {
     const model = await buildTinyModel(TINY_TEXTS);
     const wb = testWorkbench();
     const demo = await smallDemo(wb);
-    const api = createCaller(createContext(wb)());
+    const api = callerFor(wb);
     wb.runner.start();
 
     const { run, job } = await api.training.start({
