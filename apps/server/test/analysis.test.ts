@@ -28,6 +28,7 @@ const MICRO: AnalysisPreset = {
     testQuestions: 4,
     seeds: [1],
     model: { vocabSize: 300, hiddenSize: 32, layers: 1 },
+    pretrain: null,
     train: { epochs: 1, batchSize: 4, lr: 1e-3, sigmaLr: 0.01, maxSeqLen: 512, maxSteps: 2 },
     maxTokens: 8,
     claims: false,

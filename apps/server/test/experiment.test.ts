@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { EvidenceTeacher, runLoop, scoreTraces, type Trace } from '@steper/core';
@@ -7,6 +7,7 @@ import { summarizeEvaluation } from '../src/evaluation/summary';
 import { chartSvg, svgToPng } from '../src/experiment/plots';
 import { pooledComparison, pooledRow } from '../src/experiment/pooled';
 import { ExperimentPresetSchema, PRESETS } from '../src/experiment/presets';
+import { corpusRows, pretrainedInit } from '../src/experiment/pretrain';
 import { type ExperimentResult, renderReport, type SystemResult } from '../src/experiment/report';
 import { epochTokens, selectStepConfig } from '../src/experiment/tokens';
 import { EXAMPLES_FILE } from '../src/stepdata/build';
@@ -285,6 +286,74 @@ describe('experiment pieces on the demo', () => {
     expect(emOf(ir)).toBeGreaterThan(emOf(nr));
     expect(() => pooledComparison(A, [B[0]!], questions)).toThrow(/pool the same seeds/);
   }, 120_000);
+});
+
+describe('corpus pre-training of the init', () => {
+  const passages = Array.from({ length: 13 }, (_, i) => ({
+    id: `p${i}`,
+    title: `T${i}`,
+    text: `Text ${i}.`,
+  }));
+
+  it('lays every passage out once per pass, in seeded groups shaped like the prompts', () => {
+    const settings = {
+      passes: 3,
+      passagesPerRow: 4,
+      repeatsPerRow: 0,
+      batchSize: 2,
+      lr: 1e-3,
+      maxSeqLen: 256,
+    };
+    const rows = corpusRows(passages, settings, 5);
+    expect(rows).toHaveLength(3 * Math.ceil(13 / 4));
+    const seen = rows.flatMap((r) => r.passageIds);
+    for (const p of passages) expect(seen.filter((id) => id === p.id)).toHaveLength(3);
+    // Repeats: the row's last passages are earlier ones of the same row, verbatim.
+    for (const row of corpusRows(passages, { ...settings, repeatsPerRow: 2 }, 5)) {
+      const ids = row.passageIds;
+      const firstShown = ids.slice(0, ids.length - Math.min(2, ids.length / 2));
+      const tail = ids.slice(firstShown.length);
+      expect(tail.every((id) => firstShown.includes(id))).toBe(true);
+      expect(row.target.split('\n\n').slice(firstShown.length)).toEqual(
+        tail.map((id) => row.target.split('\n\n')[firstShown.indexOf(id)]),
+      );
+    }
+    // Empty prompts: the trainer's loss then covers every token (plain language modelling).
+    expect(rows.every((r) => r.prompt === '' && r.stage === 'agg')).toBe(true);
+    const withT3 = rows.find((r) => r.passageIds.includes('p3'))!;
+    expect(withT3.target).toContain('Wikipedia Title: T3\nText 3.');
+    expect(corpusRows(passages, settings, 5)).toEqual(rows);
+    expect(corpusRows(passages, settings, 6).map((r) => r.target)).not.toEqual(rows.map((r) => r.target));
+  });
+
+  it('trains the init on the corpus once and reuses the result', async () => {
+    const wb = testWorkbench();
+    const demo = await smallDemo(wb);
+    const model = await buildTinyModel(TINY_TEXTS);
+    const init = { dir: model, key: 'tiny', seed: 3 };
+    const settings = {
+      passes: 1,
+      passagesPerRow: 6,
+      repeatsPerRow: 2,
+      batchSize: 8,
+      lr: 1e-3,
+      maxSeqLen: 256,
+    };
+    const base = await pretrainedInit(wb, init, demo.corpusId, settings);
+    expect(base.seed).toBe(3);
+    expect(base.dir).not.toBe(model);
+    const weights = (dir: string) => readFileSync(join(dir, 'model.safetensors'));
+    expect(weights(base.dir).equals(weights(model))).toBe(false);
+    expect(readFileSync(join(base.dir, 'tokenizer.json'))).toEqual(
+      readFileSync(join(model, 'tokenizer.json')),
+    );
+    const built = statSync(join(base.dir, 'model.safetensors')).mtimeMs;
+    const again = await pretrainedInit(wb, init, demo.corpusId, settings);
+    expect(again).toEqual(base);
+    expect(statSync(join(again.dir, 'model.safetensors')).mtimeMs).toBe(built);
+    const other = await pretrainedInit(wb, init, demo.corpusId, { ...settings, lr: 2e-3 });
+    expect(other.dir).not.toBe(base.dir);
+  }, 180_000);
 });
 
 describe('steper experiment (CLI)', () => {

@@ -15,9 +15,9 @@ import { type EvaluatedSystem, evaluateSystem } from '../experiment/evaluate';
 import { noClaims } from '../experiment/markdown';
 import { contentKey, StepRecords } from '../experiment/steps';
 import {
-  buildInit,
   type InitModel,
   type StudentSpec,
+  studentInits,
   type TrainedStudent,
   type TrainingSetup,
   trainStudent,
@@ -38,11 +38,12 @@ export async function studentsWorld(ctx: AnalysisContext): Promise<StudentsWorld
   const { base } = ctx.preset;
   ctx.log('building the synthetic world, running the evidence teacher, building step data');
   const world = await prepareWorld(ctx.wb, base.world, base.testQuestions);
-  const inits: InitModel[] = [];
-  for (const seed of base.seeds) {
-    ctx.log(`building the tiny Qwen2 initialisation (seed ${seed})`);
-    inits.push(await buildInit(ctx.wb, world.examples, base.model, seed));
-  }
+  const inits = await studentInits(
+    ctx.wb,
+    { examples: world.examples, corpusId: world.evalBase.corpusId },
+    base,
+    ctx.log,
+  );
   return {
     world,
     setup: {

@@ -15,7 +15,7 @@ import {
   type SystemResult,
   sigmaSeriesOf,
 } from './report';
-import { buildInit, OBJECTIVE_NAMES, type StudentSpec, trainStudent } from './students';
+import { OBJECTIVE_NAMES, type StudentSpec, studentInits, type TrainDevice, trainStudent } from './students';
 import { epochTokens } from './tokens';
 import { prepareWorld } from './world';
 
@@ -26,6 +26,8 @@ export interface ExperimentOptions {
   log?: (line: string) => void;
   /** Cancels the run between (and inside) its training and evaluation jobs. */
   signal?: AbortSignal;
+  /** Where students train (default cpu). */
+  device?: TrainDevice;
 }
 
 interface PlannedStudent {
@@ -128,11 +130,23 @@ export async function runExperiment(
   });
 
   const exporter = sharedExporter();
-  const setup = { examples: world.examples, datasetId: world.dataset.id, train: preset.train, exporter };
+  const setup = {
+    examples: world.examples,
+    datasetId: world.dataset.id,
+    train: preset.train,
+    exporter,
+    device: opts.device ?? 'cpu',
+  };
   const sigmaSeries: SigmaSeries[] = [];
-  for (const seed of preset.seeds) {
-    log(`building the tiny Qwen2 initialisation (seed ${seed})`);
-    const init = await buildInit(wb, world.examples, preset.model, seed);
+  const inits = await studentInits(
+    wb,
+    { examples: world.examples, corpusId: world.evalBase.corpusId },
+    preset,
+    log,
+    opts.device,
+  );
+  for (const init of inits) {
+    const seed = init.seed;
     for (const planned of planStudents(preset, world.examples, init.dir, seed)) {
       const student = await trainStudent(wb, setup, init, planned.spec, { signal, log });
       const evaluated = await evaluateSystem(

@@ -5,6 +5,7 @@ import { startTraining } from '../training/start';
 import type { Workbench } from '../workbench';
 import { requireDone, runChildJob } from './child-jobs';
 import type { ExperimentPreset } from './presets';
+import { pretrainedInit } from './pretrain';
 import { type OnnxExporter, trainerPython } from './python';
 import { contentKey, fileHash, StepRecords } from './steps';
 import { epochTokens } from './tokens';
@@ -59,6 +60,33 @@ export async function buildInit(
   return { dir, key, seed };
 }
 
+/**
+ * The initialisation of each seed, in seed order. With pre-training, the first seed's random init
+ * is pre-trained once and every seed fine-tunes that one base: like runs from one pretrained LM,
+ * seeds then differ in question order only.
+ */
+export async function studentInits(
+  wb: Workbench,
+  world: { examples: string; corpusId: string },
+  preset: Pick<ExperimentPreset, 'model' | 'seeds' | 'pretrain'>,
+  log: (line: string) => void = () => {},
+  device: TrainDevice = 'cpu',
+): Promise<InitModel[]> {
+  if (preset.pretrain) {
+    const [first] = preset.seeds;
+    log(`building the tiny Qwen2 initialisation (seed ${first})`);
+    const random = await buildInit(wb, world.examples, preset.model, first!);
+    const base = await pretrainedInit(wb, random, world.corpusId, preset.pretrain, log, device);
+    return preset.seeds.map((seed) => ({ ...base, seed }));
+  }
+  const inits: InitModel[] = [];
+  for (const seed of preset.seeds) {
+    log(`building the tiny Qwen2 initialisation (seed ${seed})`);
+    inits.push(await buildInit(wb, world.examples, preset.model, seed));
+  }
+  return inits;
+}
+
 /** One student to train: an objective (with its λ or step configuration) from one init. */
 export interface StudentSpec {
   name: string;
@@ -108,6 +136,18 @@ export interface TrainingSetup {
   train: ExperimentPreset['train'];
   /** One interpreter for every ONNX export of the run; a one-off process per export without it. */
   exporter?: OnnxExporter;
+  /** Where the trainer runs (default cpu, fp32); cuda trains with bf16 autocast. */
+  device?: TrainDevice;
+}
+
+export type TrainDevice = 'cpu' | 'cuda';
+
+/** The trainer's device and precision settings for a device. */
+export function deviceConfig(device: TrainDevice = 'cpu'): {
+  device: TrainDevice;
+  precision: 'fp32' | 'auto';
+} {
+  return { device, precision: device === 'cpu' ? 'fp32' : 'auto' };
 }
 
 type Step = Extract<TrainerEvent, { event: 'step' }>;
@@ -130,7 +170,7 @@ function sigmaOf(steps: readonly Step[]): TrainedStudent['sigma'] {
  * Trains one student from `init` (same init, same question order for the same seed), then
  * exports it to ONNX. Every step is recorded under the content key of its inputs, so a resumed
  * or repeated run continues the training job, or reuses the finished export, instead of paying
- * again. CPU and fp32 as the experiment has always run (the comparison, not the speed, matters).
+ * again. CPU and fp32 unless the setup names cuda.
  */
 export async function trainStudent(
   wb: Workbench,
@@ -152,8 +192,7 @@ export async function trainStudent(
     ...(spec.stageWeights ? { stage_weights: spec.stageWeights } : {}),
     ...(stepConfig ? { step_config: stepConfig } : {}),
     seed: init.seed,
-    device: 'cpu',
-    precision: 'fp32',
+    ...deviceConfig(setup.device),
     epochs,
     batch_size: train.batchSize,
     lr: train.lr,

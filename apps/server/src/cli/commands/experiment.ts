@@ -6,14 +6,15 @@ import { PRESETS } from '../../experiment/presets';
 import { runExperiment } from '../../experiment/run';
 import { Workbench } from '../../workbench';
 
-export const EXPERIMENT_HELP = `steper experiment [--quick | --preset quick|standard] [--out DIR] [--budget epoch|token|both]
+export const EXPERIMENT_HELP = `steper experiment [--quick | --preset quick|standard] [--out DIR] [--budget epoch|token|both] [--device cpu|cuda]
   Vanilla-KD vs StepER end to end, from nothing: synthetic world, evidence teacher, step data,
   a tiny Qwen2 student trained with each objective (same init, order, seed), ONNX export, IRCoT
   evaluation of every student and the teacher on held-out questions, and a Markdown report with
   tables, CIs, per-seed and pooled paired tests and PNG figures in DIR (default
   results/experiment-<preset>-<time>). --budget both trains Vanilla-KD twice (equal epochs and equal
   training tokens, same init and question order) and reports both comparisons.
-  --quick is a smoke run (2-core CPU, < 20 min) that claims nothing.`;
+  --quick is a smoke run (2-core CPU, < 20 min) that claims nothing. --device cuda trains on the
+  GPU (bf16 autocast); evaluation runs the ONNX students on the CPU either way.`;
 
 export function gitCommit(): string {
   try {
@@ -35,6 +36,7 @@ export async function experimentCommand(argv: string[]): Promise<number> {
       preset: { type: 'string' },
       out: { type: 'string' },
       budget: { type: 'string' },
+      device: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -48,6 +50,10 @@ export async function experimentCommand(argv: string[]): Promise<number> {
   if (budget !== undefined && budget !== 'epoch' && budget !== 'token' && budget !== 'both') {
     throw new UserError('BAD_REQUEST', `--budget: "${budget}" is not one of epoch, token, both.`);
   }
+  const device = values.device ?? 'cpu';
+  if (device !== 'cpu' && device !== 'cuda') {
+    throw new UserError('BAD_REQUEST', `--device: "${device}" is not one of cpu, cuda.`);
+  }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const outDir = values.out ?? join('results', `experiment-${name}-${stamp}`);
   // A workspace of its own: the experiment never mixes with (or reuses) another demo's data.
@@ -60,6 +66,7 @@ export async function experimentCommand(argv: string[]): Promise<number> {
         outDir,
         command: `steper experiment ${argv.join(' ')}`.trim(),
         commit: gitCommit(),
+        device,
         log: (line) => process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(0)}s] ${line}\n`),
       },
     );

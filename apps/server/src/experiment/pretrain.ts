@@ -1,0 +1,131 @@
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Passage, StepExample } from '@steper/core';
+import type { Workbench } from '../workbench';
+import type { ExperimentPreset } from './presets';
+import { trainerPython } from './python';
+import { contentKey } from './steps';
+import { deviceConfig, type InitModel, type TrainDevice } from './students';
+
+export type PretrainSettings = NonNullable<ExperimentPreset['pretrain']>;
+
+/** mulberry32: a seeded shuffle that gives the same rows on every host. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Language-modelling rows over the corpus: each pass shuffles the passages and joins
+ * `passagesPerRow` of them in the prompts' "Wikipedia Title: …" layout, then `repeatsPerRow` of
+ * the same passages again. They are step examples with an empty prompt, so the trainer's
+ * Vanilla-KD loss is plain next-token loss on every token.
+ */
+export function corpusRows(
+  passages: readonly Passage[],
+  settings: PretrainSettings,
+  seed: number,
+): StepExample[] {
+  const random = rng(seed);
+  const rows: StepExample[] = [];
+  for (let pass = 0; pass < settings.passes; pass++) {
+    const order = passages.map((_, i) => i);
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (let i = 0; i < order.length; i += settings.passagesPerRow) {
+      const group = order.slice(i, i + settings.passagesPerRow).map((k) => passages[k]!);
+      // Passages shown again later in the row: predicting them is copying from the context.
+      const again = group
+        .map((p) => ({ p, r: random() }))
+        .sort((x, y) => x.r - y.r)
+        .slice(0, settings.repeatsPerRow)
+        .map((x) => x.p);
+      group.push(...again);
+      const id = `lm-${rows.length}`;
+      rows.push({
+        id,
+        questionId: id,
+        stage: 'agg',
+        step: 1,
+        loop: 'ircot',
+        prompt: '',
+        target: group.map((p) => `Wikipedia Title: ${p.title}\n${p.text}`).join('\n\n'),
+        knownPrefix: '',
+        passageIds: group.map((p) => p.id),
+      });
+    }
+  }
+  return rows;
+}
+
+/**
+ * The random tiny initialisation after a language-modelling pre-training on the world's corpus:
+ * the students of the paper distil into pretrained LMs, and a random 1M-parameter model cannot
+ * learn to copy a sentence out of a 700-token context from the ~40 supervised tokens of each
+ * distillation example in a CPU budget (docs/results/calibration-2026-12-05.md). Built once per
+ * (init, corpus, settings) and shared by every student that starts from it.
+ */
+export async function pretrainedInit(
+  wb: Workbench,
+  init: InitModel,
+  corpusId: string,
+  settings: PretrainSettings,
+  log: (line: string) => void = () => {},
+  device: TrainDevice = 'cpu',
+): Promise<InitModel> {
+  const corpus = wb.store.corpora.require(corpusId);
+  const key = contentKey({ init: init.key, corpus: corpus.id, source: corpus.source, settings });
+  const dir = wb.store.path(join('students', `base-${key}`));
+  if (existsSync(join(dir, 'config.json'))) return { dir, key, seed: init.seed };
+
+  log(`pre-training the initialisation on the corpus (${settings.passes} passes)`);
+  const work = wb.store.path(join('students', `base-${key}.work`));
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const rows = corpusRows(wb.store.corpora.allPassages(corpusId), settings, init.seed);
+  const data = join(work, 'corpus-lm.jsonl');
+  writeFileSync(data, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+  const config = join(work, 'config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      data,
+      out_dir: join(work, 'run'),
+      model: init.dir,
+      objective: 'vanilla',
+      seed: init.seed,
+      ...deviceConfig(device),
+      epochs: 1,
+      batch_size: settings.batchSize,
+      lr: settings.lr,
+      max_seq_len: settings.maxSeqLen,
+      eval_fraction: 0,
+      eval_every: 0,
+      checkpoint_every: 0,
+      gradient_checkpointing: false,
+    }),
+  );
+  await trainerPython(['-m', 'steper_trainer', 'train', '--config', config]);
+  const checkpoints = join(work, 'run', 'checkpoints');
+  const last = readdirSync(checkpoints)
+    .filter((d) => d.startsWith('step-'))
+    .sort()
+    .at(-1);
+  if (!last) throw new Error(`pre-training wrote no checkpoint under ${checkpoints}`);
+  // The model folder carries the init's tokenizer; copied whole, then renamed into place.
+  const staged = `${dir}.staged`;
+  rmSync(staged, { recursive: true, force: true });
+  cpSync(join(checkpoints, last, 'model'), staged, { recursive: true });
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(staged, dir);
+  rmSync(work, { recursive: true, force: true });
+  return { dir, key, seed: init.seed };
+}

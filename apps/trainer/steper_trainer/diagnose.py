@@ -1,0 +1,118 @@
+"""What a student can do, measured on step examples it did not train on — the questions to ask
+before reading an evaluation where every student scores zero.
+
+- next step: given an example's prompt and the reasoning already known (R_≤s−1), does greedy
+  decoding write the teacher's next sentence (init, exp) or final answer (agg)? Per stage.
+- copy: a passage of the prompt shown a second time at its end; the loss on its second showing
+  against its first. A student that cannot copy from its context (no induction heads) scores
+  about 1; one that can is far below 1. Multi-step RAG needs this skill at every step.
+
+    python -m steper_trainer.diagnose --model DIR --examples held-out.jsonl [--per-stage 40]
+
+Prints one JSON object. Use held-out (dev) questions: never the test questions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer
+
+from .data import StepExample, read_step_dataset
+
+STAGES = ('init', 'exp', 'agg')
+
+
+def next_step_accuracy(model, tokenizer, examples: list[StepExample], per_stage: int, max_new_tokens: int) -> dict:
+    out: dict[str, dict] = {}
+    for stage in STAGES:
+        rows = [e for e in examples if e.stage == stage][:per_stage]
+        right, sample = 0, None
+        for e in rows:
+            want = e.target[len(e.known_prefix) :].strip()
+            ids = tokenizer(e.prompt + e.known_prefix, return_tensors='pt').input_ids
+            with torch.no_grad():
+                gen = model.generate(
+                    ids,
+                    max_new_tokens=max_new_tokens,
+                    do_sample=False,
+                    eos_token_id=tokenizer.eos_token_id,
+                    pad_token_id=tokenizer.eos_token_id,
+                )
+            got = tokenizer.decode(gen[0, ids.shape[1] :], skip_special_tokens=True).strip()
+            right += got.startswith(want)
+            sample = sample or {'want': want, 'got': got}
+        out[stage] = {'right': right, 'examples': len(rows), 'accuracy': right / len(rows) if rows else None, 'sample': sample}
+    return out
+
+
+def copy_ratio(model, tokenizer, examples: list[StepExample], limit: int, max_len: int) -> dict:
+    """Mean loss on a passage's second showing over its first, on the prompts' own passages."""
+    first = again = 0.0
+    n_first = n_again = 0
+    for e in examples[:limit]:
+        blocks = [b for b in e.prompt.split('\n\n') if b.startswith('Wikipedia Title:')]
+        if len(blocks) < 2:
+            continue
+        before = '\n\n'.join(blocks) + '\n\n'
+        text = before + blocks[0]
+        n_before = len(tokenizer(before).input_ids)
+        n_block = len(tokenizer(blocks[0]).input_ids)
+        ids = tokenizer(text, return_tensors='pt').input_ids
+        if ids.shape[1] > max_len:
+            continue
+        with torch.no_grad():
+            logp = torch.log_softmax(model(ids).logits[0, :-1].float(), -1)
+        nll = -logp.gather(-1, ids[0, 1:, None])[:, 0]
+        # Token t is predicted at position t-1; the first token of each showing has no context to copy.
+        first += nll[1 : n_block - 1].sum().item()
+        n_first += n_block - 2
+        again += nll[n_before:].sum().item()
+        n_again += ids.shape[1] - 1 - n_before
+    if n_first == 0 or n_again == 0:
+        return {'firstLoss': None, 'againLoss': None, 'ratio': None}
+    return {'firstLoss': first / n_first, 'againLoss': again / n_again, 'ratio': (again / n_again) / (first / n_first)}
+
+
+def diagnose(
+    model_dir: str,
+    examples_path: str,
+    tokenizer_dir: str | None = None,
+    per_stage: int = 40,
+    max_new_tokens: int = 48,
+    copy_examples: int = 20,
+    max_len: int = 2048,
+) -> dict:
+    tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir or model_dir)
+    model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32).eval()
+    examples = read_step_dataset(examples_path)
+    return {
+        'model': model_dir,
+        'examples': examples_path,
+        'nextStep': next_step_accuracy(model, tokenizer, examples, per_stage, max_new_tokens),
+        'copy': copy_ratio(model, tokenizer, examples, copy_examples, max_len),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog='python -m steper_trainer.diagnose', description=__doc__.split('\n\n')[0])
+    parser.add_argument('--model', required=True, help="a Hugging Face model folder (a checkpoint's model/ or an init)")
+    parser.add_argument('--tokenizer', help='tokenizer folder when the model folder has none')
+    parser.add_argument('--examples', required=True, help='held-out step examples (JSON lines)')
+    parser.add_argument('--per-stage', type=int, default=40, help='examples decoded per stage (default 40)')
+    parser.add_argument('--max-new-tokens', type=int, default=48)
+    args = parser.parse_args(argv)
+    for flag, path in (('--model', args.model), ('--examples', args.examples)):
+        if not Path(path).exists():
+            print(f'diagnose: {flag} {path} does not exist', file=sys.stderr)
+            return 2
+    print(json.dumps(diagnose(args.model, args.examples, args.tokenizer, args.per_stage, args.max_new_tokens)))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""The diagnosis of a student: greedy next-step accuracy per stage and the in-context copy ratio."""
+
+import io
+import subprocess
+import sys
+
+import pytest
+
+from steper_trainer.diagnose import diagnose
+from steper_trainer.events import EventWriter
+from steper_trainer.train import train
+
+from conftest import TRAINER_ROOT, base_config, trainer_env, write_config
+
+
+def test_a_student_that_memorised_its_steps_gets_them_right_and_a_random_one_does_not(tmp_path, tiny_model, dataset):
+    before = diagnose(str(tiny_model), str(dataset), per_stage=5, max_new_tokens=24)
+    assert all(before['nextStep'][s]['right'] == 0 for s in ('init', 'exp', 'agg'))
+    assert before['nextStep']['init']['examples'] == 5
+    # Random weights: the second showing of a passage is as hard to predict as the first.
+    assert before['copy']['ratio'] == pytest.approx(1.0, abs=0.15)
+
+    cfg = base_config(tmp_path, dataset, tiny_model, objective='steper-uniform', epochs=40, lr=1e-2, batch_size=5, warmup_ratio=0.0)
+    train(write_config(tmp_path, cfg), events=EventWriter(stream=io.StringIO()))
+    model = next((tmp_path / 'run' / 'checkpoints').glob('step-*')) / 'model'
+    after = diagnose(str(model), str(dataset), per_stage=5, max_new_tokens=24)
+    right = {s: after['nextStep'][s]['right'] for s in ('init', 'exp', 'agg')}
+    assert sum(right.values()) >= 6 and all(right[s] >= 1 for s in right), right
+    assert after['nextStep']['init']['sample']['want'] == 'The Grey Harbour 0 was directed by Aldo Brin.'
+    assert set(after['copy']) == {'firstLoss', 'againLoss', 'ratio'}
+
+
+def test_a_missing_file_is_named():
+    r = subprocess.run(
+        [sys.executable, '-m', 'steper_trainer.diagnose', '--model', '/nowhere/model', '--examples', '/nowhere/x.jsonl'],
+        capture_output=True,
+        text=True,
+        env=trainer_env(),
+        cwd=TRAINER_ROOT,
+    )
+    assert r.returncode == 2 and 'diagnose: --model /nowhere/model does not exist' in r.stderr
