@@ -19,6 +19,11 @@ export default defineConfig({
   server: {
     port: 5173,
     strictPort: true,
+    // As the server sends them (apps/server/src/http/server.ts): multi-threaded WebAssembly.
+    headers: {
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
+    },
     proxy: { '/trpc': { target: `http://127.0.0.1:${apiPort}`, changeOrigin: false } },
   },
 });

@@ -8,7 +8,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { DEMO_DIR, loadNodeStudent, nodeGenerate, variantFile } from '../../e2e/tests/playground-node';
@@ -85,7 +85,8 @@ function stop(child: ChildProcess): void {
   if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
 }
 
-async function browserRun(base: string, backend: 'wasm' | 'webgpu'): Promise<Row> {
+/** One browser run; `threads` caps WebAssembly's threads (the page may use up to 4 when isolated). */
+async function browserRun(base: string, backend: 'wasm' | 'webgpu', threads?: number): Promise<Row> {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: backend === 'webgpu' ? [...COMMON_FLAGS, ...WEBGPU_FLAGS] : [...COMMON_FLAGS, '--disable-gpu'],
@@ -93,7 +94,8 @@ async function browserRun(base: string, backend: 'wasm' | 'webgpu'): Promise<Row
   try {
     const page = await browser.newPage();
     const t0 = performance.now();
-    await page.goto(`${base}/playground?backend=${backend}&students=${STUDENT}`);
+    const cap = threads ? `&threads=${threads}` : '';
+    await page.goto(`${base}/playground?backend=${backend}&students=${STUDENT}${cap}`);
     const badge = page.getByTestId('backend-badge');
     await badge.waitFor({ timeout: 120_000 });
     const loadMs = performance.now() - t0;
@@ -103,8 +105,17 @@ async function browserRun(base: string, backend: 'wasm' | 'webgpu'): Promise<Row
     const variant = (await badge.getAttribute('data-variant'))!;
     const gens: Gen[] = [];
     for (const q of manifest.questions.slice(0, QUESTIONS)) gens.push(...(await answer(page, q.id)));
-    const label = backend === 'wasm' ? 'browser WASM' : 'browser WebGPU (SwiftShader)';
-    const note = backend === 'wasm' ? '1 thread' : 'smoke test, CPU, not a GPU figure';
+    const used = Number(await badge.getAttribute('data-threads'));
+    const label =
+      backend === 'wasm'
+        ? `browser WASM, ${used} thread${used === 1 ? '' : 's'}`
+        : 'browser WebGPU (SwiftShader)';
+    const note =
+      backend === 'wasm'
+        ? used === 1
+          ? 'baseline: one thread (the default below 10M parameters)'
+          : 'cross-origin isolated, ?threads='
+        : 'smoke test, CPU, not a GPU figure';
     return { engine: label, note, variant, gens, loadMs };
   } finally {
     await browser.close();
@@ -182,7 +193,8 @@ const workspace = mkdtempSync(join(tmpdir(), 'steper-bench-'));
 const server = await startServer(port, workspace);
 try {
   const base = `http://localhost:${port}`;
-  const wasm = await browserRun(base, 'wasm');
+  const wasm1 = await browserRun(base, 'wasm', 1);
+  const wasm = await browserRun(base, 'wasm', Math.min(4, availableParallelism()));
   const webgpu = await browserRun(base, 'webgpu');
   // Node runs the prompts the WASM run saw, on the variant it used (the browser's tokens are the
   // same: the e2e tests check it), so every row does the same work.
@@ -193,7 +205,7 @@ try {
   console.log(
     `\nBrowser student benchmark — student "${STUDENT}", ${QUESTIONS} held-out questions, every loop step (IRCoT, S=5, K=4, ≤${manifest.loop.maxTokens} new tokens); Chromium ${await chromiumVersion()}`,
   );
-  console.table([summarise(node), summarise(wasm), summarise(webgpu)]);
+  console.table([summarise(node), summarise(wasm1), summarise(wasm), summarise(webgpu)]);
   console.log(
     'TTFT = tokenising + prefill of the whole prompt + the first token. WebGPU here is SwiftShader on the CPU: a smoke test of the WebGPU path, not a GPU figure.',
   );

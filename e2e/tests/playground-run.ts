@@ -19,8 +19,9 @@ export async function openPlayground(
   backend: 'wasm' | 'webgpu',
   students = manifest.students.map((s) => s.id),
   maxTokens?: number,
+  threads?: number,
 ): Promise<void> {
-  const limit = maxTokens ? `&maxTokens=${maxTokens}` : '';
+  const limit = (maxTokens ? `&maxTokens=${maxTokens}` : '') + (threads ? `&threads=${threads}` : '');
   await page.goto(`/playground?backend=${backend}&students=${students.join(',')}${limit}`);
   await expect(page.getByRole('heading', { name: 'Playground' })).toBeVisible();
   const badges = page.getByTestId('backend-badge');

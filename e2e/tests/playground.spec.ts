@@ -10,6 +10,10 @@ test('the playground answers a synthetic-world question on WASM, token for token
 }) => {
   await openPlayground(page, 'wasm');
   await expect(page.getByTestId('playground-runtime')).toContainText('WASM');
+  // The server isolates the page (COOP/COEP), so threads are there; a student this small runs on one.
+  expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+  await expect(page.getByTestId('backend-badge').first()).toHaveAttribute('data-threads', '1');
+  await expect(page.getByTestId('playground-runtime')).toContainText('threads cost more than they save');
   await answerAndCompare(page, 'wasm');
   await screenshot(page, 'playground-wasm');
 
@@ -18,6 +22,19 @@ test('the playground answers a synthetic-world question on WASM, token for token
   await expect(page.getByTestId('backend-badge').first()).toBeVisible({ timeout: 60_000 });
   const ready = page.getByTestId('playground-ready');
   await expect(ready).toHaveAttribute('data-from-cache', 'all');
+});
+
+test('on several WebAssembly threads (?threads=N) the tokens are still those of onnxruntime-node', async ({
+  page,
+}) => {
+  await page.goto('/playground');
+  const available = await page.evaluate(() => Math.min(4, navigator.hardwareConcurrency || 1));
+  test.skip(available < 2, 'one core: no second thread to run on');
+  await openPlayground(page, 'wasm', undefined, undefined, available);
+  const badge = page.getByTestId('backend-badge').first();
+  await expect(badge).toHaveAttribute('data-threads', String(available));
+  await expect(badge).toContainText(`WASM (${available} threads)`);
+  await answerAndCompare(page, 'wasm');
 });
 
 test('without WebGPU the playground says so and runs on WASM', async ({ page }) => {

@@ -93,6 +93,11 @@ describe('HTTP server', () => {
       expect(await (await fetch(`${server.url}/explore/q1`)).text()).toContain('StepER web');
       const asset = await fetch(`${server.url}/assets/app.js`);
       expect(asset.headers.get('content-type')).toMatch(/javascript/);
+      // Cross-origin isolated (multi-threaded WebAssembly in the playground), pages and API alike.
+      for (const res of [index, asset, await fetch(`${server.url}/trpc/system.info`)]) {
+        expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+        expect(res.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+      }
       // DNS rebinding: a foreign Host header is refused.
       const port = new URL(server.url).port;
       const rebound = await new Promise<number>((resolve) => {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Student } from '../src/inference/manifest';
 import { parseModelConfig } from '../src/inference/model-config';
-import { chooseBackend } from '../src/inference/variant';
+import {
+  approxParams,
+  chooseBackend,
+  chooseWasmThreads,
+  WASM_THREADS_FROM_PARAMS,
+} from '../src/inference/variant';
 import type { WebGpuProbe } from '../src/inference/webgpu';
 
 const file = (bytes: number) => ({ path: 'x.onnx', bytes, sha256: 'a'.repeat(64), externalData: [] });
@@ -87,5 +92,27 @@ describe('backend and variant choice', () => {
     expect(() => chooseBackend(student({ fp32: file(6_000_000_000) }), qwen05, 'wasm', gpu())).toThrow(
       /no variant fits WASM/,
     );
+  });
+});
+
+describe('WebAssembly threads', () => {
+  const tiny = parseModelConfig(
+    { num_hidden_layers: 2, num_attention_heads: 4, hidden_size: 64, vocab_size: 800, eos_token_id: 0 },
+    'config.json',
+  );
+
+  it('uses every thread for a big model, one for a tiny one, and what was asked within what the page has', () => {
+    expect(chooseWasmThreads([qwen05], 4)).toMatchObject({ threads: 4 });
+    expect(chooseWasmThreads([tiny], 4)).toMatchObject({ threads: 1 });
+    expect(chooseWasmThreads([tiny], 4).reason).toMatch(/0\.\d\dM parameters/);
+    // The biggest student decides: both columns run in one runtime.
+    expect(chooseWasmThreads([tiny, qwen05], 2).threads).toBe(2);
+    expect(chooseWasmThreads([tiny], 4, 3)).toMatchObject({ threads: 3 });
+    expect(chooseWasmThreads([qwen05], 2, 8).threads).toBe(2);
+    expect(chooseWasmThreads([qwen05], 1)).toMatchObject({
+      threads: 1,
+      reason: expect.stringMatching(/not cross-origin isolated/),
+    });
+    expect(approxParams(qwen05)).toBeGreaterThan(WASM_THREADS_FROM_PARAMS);
   });
 });

@@ -28,6 +28,15 @@ export interface RunningServer {
 
 const MAX_BODY = 512 * 1024 * 1024;
 
+/**
+ * Cross-origin isolation: the page gets SharedArrayBuffer, so onnxruntime-web runs WebAssembly
+ * on several threads. Every resource of the app is same-origin, so nothing it loads is blocked.
+ */
+export const ISOLATION_HEADERS = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+} as const;
+
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>StepER Workbench</title>
 <body style="font:16px system-ui;max-width:40em;margin:4em auto">
 <h1>StepER Workbench server</h1><p>The API is up at <code>/trpc</code>. The web app is not built yet:
@@ -62,6 +71,7 @@ export async function startHttpServer(wb: Workbench, opts: ServeOptions): Promis
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value);
     if (loopback && !loopbackHostAllowed(req)) {
       res.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden: unexpected Host header.');
       return;

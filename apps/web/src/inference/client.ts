@@ -35,8 +35,13 @@ export class PlaygroundClient {
     return () => this.listeners.delete(listener);
   }
 
-  load(manifestUrl: string, backend: BackendPreference, studentIds: string[] | null = null): void {
-    this.send({ type: 'load', manifestUrl, backend, studentIds });
+  load(
+    manifestUrl: string,
+    backend: BackendPreference,
+    studentIds: string[] | null = null,
+    threads?: number,
+  ): void {
+    this.send({ type: 'load', manifestUrl, backend, studentIds, ...(threads ? { threads } : {}) });
   }
 
   /** Queues one student's run; runs go one after another in the worker. */

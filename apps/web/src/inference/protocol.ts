@@ -13,6 +13,8 @@ export type WorkerRequest =
       manifestUrl: string;
       studentIds: string[] | null;
       backend: BackendPreference;
+      /** WebAssembly threads asked for (?threads=N); all the page may use when absent. */
+      threads?: number;
     }
   | {
       type: 'run';
@@ -38,6 +40,9 @@ export interface LoadedStudentInfo {
 
 export interface ReadyInfo {
   ortVersion: string;
+  /** WebAssembly threads in use: 1 unless the page is cross-origin isolated. */
+  wasmThreads: number;
+  wasmThreadsReason: string;
   gpu: WebGpuProbe;
   students: LoadedStudentInfo[];
   corpus: { name: string; passages: number };

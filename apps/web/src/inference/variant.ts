@@ -93,3 +93,37 @@ export function chooseBackend(
   const detail = problems.length ? problems.join('; ') : `no ${order.join(' or ')} variant is exported`;
   return wasm(`${wanted}, but ${detail}`, 'WebGPU cannot hold the model');
 }
+
+/** Rough parameter count of a Qwen2-family model: embedding plus ~12·h² per layer. */
+export function approxParams(dims: ModelDims): number {
+  return dims.vocabSize * dims.hiddenSize + dims.layers * 12 * dims.hiddenSize ** 2;
+}
+
+/**
+ * Below this, WebAssembly threads cost more than they save: each matrix product is too small to
+ * split (the 0.25M-parameter demo student decodes at 522 tok/s on one thread, 274 on two).
+ */
+export const WASM_THREADS_FROM_PARAMS = 10_000_000;
+
+/** Threads for the page's students: all it may use for big models, one for tiny ones, or as asked. */
+export function chooseWasmThreads(
+  dims: readonly ModelDims[],
+  available: number,
+  asked?: number,
+): { threads: number; reason: string } {
+  if (available <= 1) {
+    return { threads: 1, reason: 'one WebAssembly thread: the page is not cross-origin isolated' };
+  }
+  if (asked) {
+    const threads = Math.max(1, Math.min(asked, available));
+    return {
+      threads,
+      reason: `${threads} WebAssembly thread${threads === 1 ? '' : 's'}, as asked (?threads=)`,
+    };
+  }
+  const params = Math.max(0, ...dims.map(approxParams));
+  const millions = `${(params / 1e6).toFixed(params < 1e6 ? 2 : 0)}M parameters`;
+  return params >= WASM_THREADS_FROM_PARAMS
+    ? { threads: available, reason: `${available} WebAssembly threads for ${millions}` }
+    : { threads: 1, reason: `one WebAssembly thread: at ${millions} threads cost more than they save` };
+}

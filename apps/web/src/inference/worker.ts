@@ -12,11 +12,18 @@ import {
   variantBytes,
 } from './manifest';
 import { type ModelDims, parseModelConfig } from './model-config';
-import { createSession, type ModelFiles, OrtTensor, ortVersion } from './ort';
+import {
+  availableWasmThreads,
+  configureOrt,
+  createSession,
+  type ModelFiles,
+  OrtTensor,
+  ortVersion,
+} from './ort';
 import type { LoadErrorKind, LoadedStudentInfo, WorkerEvent, WorkerRequest } from './protocol';
 import { StudentGenerator } from './student-generator';
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
-import { type Choice, chooseBackend } from './variant';
+import { type Choice, chooseBackend, chooseWasmThreads } from './variant';
 import { probeWebGpu } from './webgpu';
 
 /**
@@ -39,6 +46,7 @@ interface LoadedStudent {
 let retriever: Bm25Retriever | null = null;
 let loopConfig: DemoManifest['loop'] = { loop: 'ircot', maxSteps: 5, topK: 4, maxTokens: 48 };
 const students = new Map<string, LoadedStudent>();
+let wasmThreads = { count: 1, reason: 'one WebAssembly thread' };
 const runs = new Map<number, AbortController>();
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -99,6 +107,13 @@ async function load(request: Extract<WorkerRequest, { type: 'load' }>): Promise<
       cacheNotes,
     );
     const dims = chosen.map((s, i) => parseModelConfig(JSON.parse(decode(configs[i]!)), s.config.path));
+    // Before the first session: the runtime reads its thread count once.
+    const threads = chooseWasmThreads(dims, availableWasmThreads(), request.threads);
+    wasmThreads = { count: configureOrt(threads.threads), reason: threads.reason };
+    if (wasmThreads.count !== threads.threads)
+      notice(
+        `${threads.threads} WebAssembly threads wanted; this worker's runtime already runs ${wasmThreads.count}.`,
+      );
     const gpu = await probeWebGpu();
     const choices = chosen.map((s, i) => chooseBackend(s, dims[i]!, request.backend, gpu));
     for (const [i, c] of choices.entries())
@@ -162,6 +177,8 @@ async function load(request: Extract<WorkerRequest, { type: 'load' }>): Promise<
       type: 'ready',
       info: {
         ortVersion,
+        wasmThreads: wasmThreads.count,
+        wasmThreadsReason: wasmThreads.reason,
         gpu,
         students: [...students.values()].map((s) => s.info),
         corpus: { name: manifest.corpus.name, passages: manifest.corpus.passages },

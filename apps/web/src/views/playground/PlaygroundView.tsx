@@ -15,7 +15,7 @@ const BACKENDS: BackendPreference[] = ['auto', 'webgpu', 'wasm'];
 /**
  * The in-browser demo: distilled students answer a multi-hop question by themselves, BM25 and the
  * IRCoT loop included, in a Web Worker; side by side when Vanilla-KD and StepER are both shipped.
- * ?backend=auto|webgpu|wasm, ?students=a,b, ?maxTokens=N and ?manifest=URL make a state linkable
+ * ?backend=auto|webgpu|wasm, ?students=a,b, ?maxTokens=N, ?threads=N (WebAssembly) and ?manifest=URL make a state linkable
  * (and testable).
  */
 export default function PlaygroundView() {
@@ -25,9 +25,10 @@ export default function PlaygroundView() {
   const studentsParam = params.get('students');
   const studentIds = useMemo(() => (studentsParam ? studentsParam.split(',') : null), [studentsParam]);
   const maxTokensParam = Number(params.get('maxTokens')) || null;
+  const threads = Math.floor(Number(params.get('threads'))) || undefined;
   const [reload, setReload] = useState(0);
   const manifest = manifestUrlFrom(params.get('manifest'));
-  const { state, run, cancel } = usePlayground(backend, studentIds, reload, manifest.url);
+  const { state, run, cancel } = usePlayground(backend, studentIds, reload, manifest.url, threads);
   const [current, setCurrent] = useState<{ question: DemoQuestion; runIds: number[] } | null>(null);
 
   const info = state.load.status === 'ready' ? state.load.info : null;

@@ -126,10 +126,16 @@ function ReadySummary({ info }: { info: ReadyInfo }) {
             data-student={s.id}
             data-backend={s.backend}
             data-variant={s.variant}
+            data-threads={s.backend === 'wasm' ? info.wasmThreads : undefined}
             title={s.reason}
           >
-            {s.label}: <strong>{s.backend === 'webgpu' ? 'WebGPU' : 'WASM'}</strong> · {s.variant} ·{' '}
-            {mb(s.modelBytes)}
+            {s.label}:{' '}
+            <strong>
+              {s.backend === 'webgpu'
+                ? 'WebGPU'
+                : `WASM (${info.wasmThreads} thread${info.wasmThreads === 1 ? '' : 's'})`}
+            </strong>{' '}
+            · {s.variant} · {mb(s.modelBytes)}
           </span>
         ))}
       </div>
@@ -139,8 +145,9 @@ function ReadySummary({ info }: { info: ReadyInfo }) {
           ? `${info.gpu.adapter}, shader-f16 ${info.gpu.shaderF16 ? 'yes' : 'no'}, maxBufferSize ${mb(info.gpu.maxBufferSize)}`
           : `none (${info.gpu.reason})`}
         {software && ' — a software adapter: WebGPU runs on the CPU here, not a GPU'}. onnxruntime-web{' '}
-        {info.ortVersion}. Loaded {mb(info.totalBytes)} in {(info.loadMs / 1000).toFixed(1)} s (
-        {mb(info.fromCacheBytes)} from the browser cache). Corpus: {info.corpus.name}.
+        {info.ortVersion}, {info.wasmThreadsReason}. Loaded {mb(info.totalBytes)} in{' '}
+        {(info.loadMs / 1000).toFixed(1)} s ({mb(info.fromCacheBytes)} from the browser cache). Corpus:{' '}
+        {info.corpus.name}.
       </div>
     </div>
   );

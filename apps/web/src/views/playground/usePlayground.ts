@@ -32,6 +32,7 @@ export function usePlayground(
   studentIds: string[] | null,
   reload = 0,
   manifestUrl = MANIFEST_URL,
+  threads?: number,
 ) {
   const [state, dispatch] = useReducer(reducer, initialState);
   const clientRef = useRef<PlaygroundClient | null>(null);
@@ -43,13 +44,13 @@ export function usePlayground(
     clientRef.current = client;
     const off = client.subscribe((event) => dispatch({ type: 'event', event }));
     dispatch({ type: 'loading' });
-    client.load(manifestUrl, backend, studentKey ? studentKey.split(',') : null);
+    client.load(manifestUrl, backend, studentKey ? studentKey.split(',') : null, threads);
     return () => {
       off();
       client.dispose();
       clientRef.current = null;
     };
-  }, [backend, studentKey, reload, manifestUrl]);
+  }, [backend, studentKey, reload, manifestUrl, threads]);
 
   const run = useCallback((question: DemoQuestion, students: string[], maxTokens?: number) => {
     const client = clientRef.current;
