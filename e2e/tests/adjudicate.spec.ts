@@ -38,7 +38,10 @@ test('questions are assigned, two annotators disagree on a step, the adjudicator
   // turing works through "Assigned to me": one question, whose first step they accept.
   await page.locator('#annot-tab-annotate').click();
   await signIn(page, 'turing');
-  await page.locator('#assigned-to-me').check();
+  // The filter lives in the URL (?mine=1): the box is checked once the navigation lands, so a
+  // plain click and a wait, not check(), which wants the state changed the moment it clicks.
+  await page.locator('#assigned-to-me').click();
+  await expect(page.locator('#assigned-to-me')).toBeChecked();
   const listed = page.getByTestId('annot-question');
   await expect(listed).toHaveCount(1);
   await expect(listed.first()).toHaveAttribute('data-question-id', questionId);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type DemonstrationFile, defaultDemonstrations } from '@steper/core';
 import { describe, expect, it } from 'vitest';
 import { callerFor, failure } from './support/caller';
+import { runCli } from './support/cli';
 import { smallDemo, testWorkbench } from './support/workspace';
 
 const edited = (): DemonstrationFile => {
@@ -104,6 +105,24 @@ describe('workspace default demonstrations', () => {
     expect(await config(selfAsk.run.id)).toMatchObject({
       demonstrationsSource: 'built-in',
       demonstrations: { format: 'self-ask' },
+    });
+    // The command line starts runs the same way: the workspace default, recorded as such.
+    const cli = await runCli([
+      'teach',
+      '--workspace',
+      wb.store.dir,
+      '--corpus',
+      demo.corpusId,
+      '--questions',
+      demo.questionSetIds.test,
+      '--limit',
+      '1',
+      '--no-build',
+    ]);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(await config(cli.stdout.trim())).toMatchObject({
+      demonstrationsSource: 'workspace',
+      demonstrations: { name: 'ircot-edited' },
     });
   });
 });

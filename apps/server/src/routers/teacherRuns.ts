@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { notFound } from '../errors';
-import { WorkspacePrompts } from '../store/prompts';
 import { TeachConfigSchema } from '../teach/config';
 import { startTeacherRun } from '../teach/start';
 import { procedure, router } from '../trpc';
@@ -19,16 +18,7 @@ export const teacherRunsRouter = router({
    * Without demonstrations it gets the workspace's default ones (else the built-in); the run
    * records which in `config.demonstrationsSource` ('request' | 'workspace' | 'built-in').
    */
-  start: procedure.input(TeachConfigSchema).mutation(async ({ ctx, input }) => {
-    const { store } = ctx.wb;
-    const defaults = input.demonstrations ? null : new WorkspacePrompts(store.dir).effective(input.loop);
-    const started = await startTeacherRun(
-      ctx.wb,
-      defaults ? { ...input, demonstrations: defaults.file } : input,
-    );
-    store.teacherRuns.setDemonstrationsSource(started.run.id, defaults?.source ?? 'request');
-    return { ...started, run: store.teacherRuns.require(started.run.id) };
-  }),
+  start: procedure.input(TeachConfigSchema).mutation(({ ctx, input }) => startTeacherRun(ctx.wb, input)),
 
   /** The question types among the run's traces with their counts, for the explorer's type filter. */
   questionTypes: procedure.input(z.object({ id: Id })).query(({ ctx, input }) => {

@@ -1,6 +1,7 @@
 import { type Question, TraceSchema } from '@steper/core';
 import { UserError, zodToUserError } from '../errors';
 import type { JobRow } from '../store/jobs';
+import { WorkspacePrompts } from '../store/prompts';
 import type { TeacherRunRow } from '../store/teacherRuns';
 import { newId } from '../store/util';
 import { createTeacher } from '../teachers/create';
@@ -11,7 +12,9 @@ import { teachQuestion } from './loop';
 /**
  * Checks everything a run needs before writing anything — corpus, index, questions, the teacher
  * answering well-formed responses on the first question — then records the run with its whole
- * configuration and queues its job. A bad input leaves the store as it was.
+ * configuration and queues its job. A bad input leaves the store as it was. Without
+ * demonstrations a run gets the workspace's default ones (else the built-in), whoever starts it
+ * (UI, CLI, demo); `config.demonstrationsSource` says which ('request' | 'workspace' | 'built-in').
  */
 export async function startTeacherRun(
   wb: Workbench,
@@ -20,8 +23,11 @@ export async function startTeacherRun(
 ): Promise<{ run: TeacherRunRow; job: JobRow | null }> {
   const parsed = TeachConfigSchema.safeParse(raw);
   if (!parsed.success) throw zodToUserError('teach config', parsed.error);
-  const config = parsed.data;
   const { store } = wb;
+  const defaults = parsed.data.demonstrations
+    ? null
+    : new WorkspacePrompts(store.dir).effective(parsed.data.loop);
+  const config = defaults ? { ...parsed.data, demonstrations: defaults.file } : parsed.data;
   store.corpora.require(config.corpusId);
   const retriever = wb.retrievers.get(config.corpusId);
   const set = store.questionSets.require(config.questionSetId);
@@ -57,6 +63,7 @@ export async function startTeacherRun(
       config: resolved as unknown as Record<string, unknown>,
       questionTotal: questions.length,
     });
+    store.teacherRuns.setDemonstrationsSource(run.id, defaults?.source ?? 'request');
     const job = opts.queue === false ? null : wb.runner.enqueue('teach', { runId: run.id });
     if (job) store.teacherRuns.setJob(run.id, job.id);
     return { run, job };

@@ -1,8 +1,7 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import { errorKind, errorMessage } from '../../api/errors';
+import { useMutation } from '@tanstack/react-query';
 import { trpc } from '../../api/trpc';
 import type { Dispute } from './reviewTypes';
+import { useExampleNotes } from './useExampleNotes';
 
 /** What the adjudicator decides: it overrides every annotator's verdict in the export. */
 export type Resolution =
@@ -19,22 +18,7 @@ export function useAdjudication(
   adjudicator: string,
   onResolved: (exampleId: string) => void,
 ) {
-  const queryClient = useQueryClient();
-  const [conflicts, setConflicts] = useState<Record<string, string>>({});
-  const [errors, setErrors] = useState<Record<string, string>>({});
-
-  const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: trpc.annotations.pathKey() });
-    void queryClient.invalidateQueries({ queryKey: trpc.stepData.get.queryKey({ id: datasetId }) });
-  };
-  const onFailure = (exampleId: string, err: unknown) => {
-    if (errorKind(err) === 'conflict') setConflicts((c) => ({ ...c, [exampleId]: errorMessage(err) }));
-    else setErrors((e) => ({ ...e, [exampleId]: errorMessage(err) }));
-  };
-  const clearNotes = (exampleId: string) => {
-    setConflicts(({ [exampleId]: _, ...rest }) => rest);
-    setErrors(({ [exampleId]: _, ...rest }) => rest);
-  };
+  const { conflicts, errors, refresh, onFailure, clearNotes } = useExampleNotes(datasetId);
 
   const save = useMutation(
     trpc.annotations.adjudicate.mutationOptions({

@@ -1,8 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
-import { errorKind, errorMessage } from '../../api/errors';
+import { useMemo } from 'react';
 import { trpc } from '../../api/trpc';
 import type { Annotation } from '../../api/types';
+import { useExampleNotes } from './useExampleNotes';
 
 export type Verdict =
   | { status: 'accepted' }
@@ -19,21 +19,7 @@ export function useAnnotations(datasetId: string, annotator: string) {
   const listOpts = trpc.annotations.list.queryOptions({ datasetId, annotator: annotator || '_' });
   const mine = useQuery({ ...listOpts, enabled: Boolean(annotator) });
   const byExample = useMemo(() => new Map((mine.data ?? []).map((a) => [a.exampleId, a])), [mine.data]);
-  const [conflicts, setConflicts] = useState<Record<string, string>>({});
-  const [errors, setErrors] = useState<Record<string, string>>({});
-
-  const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: trpc.annotations.pathKey() });
-    void queryClient.invalidateQueries({ queryKey: trpc.stepData.get.queryKey({ id: datasetId }) });
-  };
-  const onFailure = (exampleId: string, err: unknown) => {
-    if (errorKind(err) === 'conflict') setConflicts((c) => ({ ...c, [exampleId]: errorMessage(err) }));
-    else setErrors((e) => ({ ...e, [exampleId]: errorMessage(err) }));
-  };
-  const clearNotes = (exampleId: string) => {
-    setConflicts(({ [exampleId]: _, ...rest }) => rest);
-    setErrors(({ [exampleId]: _, ...rest }) => rest);
-  };
+  const { conflicts, errors, refresh, onFailure, clearNotes } = useExampleNotes(datasetId);
 
   const save = useMutation(
     trpc.annotations.save.mutationOptions({
