@@ -1,6 +1,6 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Passage, StepExample } from '@steper/core';
+import { type Passage, Rng, type StepExample } from '@steper/core';
 import type { Workbench } from '../workbench';
 import type { ExperimentPreset } from './presets';
 import { trainerPython } from './python';
@@ -8,18 +8,6 @@ import { contentKey } from './steps';
 import { deviceConfig, type InitModel, type TrainDevice } from './students';
 
 export type PretrainSettings = NonNullable<ExperimentPreset['pretrain']>;
-
-/** mulberry32: a seeded shuffle that gives the same rows on every host. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Language-modelling rows over the corpus: each pass shuffles the passages and joins
@@ -32,23 +20,14 @@ export function corpusRows(
   settings: PretrainSettings,
   seed: number,
 ): StepExample[] {
-  const random = rng(seed);
+  const rng = new Rng(seed);
   const rows: StepExample[] = [];
   for (let pass = 0; pass < settings.passes; pass++) {
-    const order = passages.map((_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
+    const order = rng.shuffle(passages);
     for (let i = 0; i < order.length; i += settings.passagesPerRow) {
-      const group = order.slice(i, i + settings.passagesPerRow).map((k) => passages[k]!);
+      const group = order.slice(i, i + settings.passagesPerRow);
       // Passages shown again later in the row: predicting them is copying from the context.
-      const again = group
-        .map((p) => ({ p, r: random() }))
-        .sort((x, y) => x.r - y.r)
-        .slice(0, settings.repeatsPerRow)
-        .map((x) => x.p);
-      group.push(...again);
+      group.push(...rng.sample(group, settings.repeatsPerRow));
       const id = `lm-${rows.length}`;
       rows.push({
         id,
