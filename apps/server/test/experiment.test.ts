@@ -362,4 +362,10 @@ describe('steper experiment (CLI)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('--budget: "tokens" is not one of epoch, token, both.');
   }, 60_000);
+
+  it('rejects an unknown device with the choices', async () => {
+    const r = await runCli(['experiment', '--quick', '--device', 'tpu']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--device: "tpu" is not one of cpu, cuda.');
+  }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Passage, Rng, type StepExample } from '@steper/core';
 import type { Workbench } from '../workbench';
@@ -99,12 +99,9 @@ export async function pretrainedInit(
     .sort()
     .at(-1);
   if (!last) throw new Error(`pre-training wrote no checkpoint under ${checkpoints}`);
-  // The model folder carries the init's tokenizer; copied whole, then renamed into place.
-  const staged = `${dir}.staged`;
-  rmSync(staged, { recursive: true, force: true });
-  cpSync(join(checkpoints, last, 'model'), staged, { recursive: true });
+  // The model folder carries the init's tokenizer: moved into place whole, the rest of the run dropped.
   rmSync(dir, { recursive: true, force: true });
-  renameSync(staged, dir);
+  renameSync(join(checkpoints, last, 'model'), dir);
   rmSync(work, { recursive: true, force: true });
   return { dir, key, seed: init.seed };
 }

@@ -13,7 +13,7 @@ export type WorkerRequest =
       manifestUrl: string;
       studentIds: string[] | null;
       backend: BackendPreference;
-      /** WebAssembly threads asked for (?threads=N); all the page may use when absent. */
+      /** WebAssembly threads asked for (?threads=N); chosen by model size when absent. */
       threads?: number;
     }
   | {
@@ -40,7 +40,7 @@ export interface LoadedStudentInfo {
 
 export interface ReadyInfo {
   ortVersion: string;
-  /** WebAssembly threads in use: 1 unless the page is cross-origin isolated. */
+  /** WebAssembly threads in use (chooseWasmThreads), and why. */
   wasmThreads: number;
   wasmThreadsReason: string;
   gpu: WebGpuProbe;
