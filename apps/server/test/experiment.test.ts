@@ -7,7 +7,7 @@ import { summarizeEvaluation } from '../src/evaluation/summary';
 import { chartSvg, svgToPng } from '../src/experiment/plots';
 import { pooledComparison, pooledRow } from '../src/experiment/pooled';
 import { ExperimentPresetSchema, PRESETS } from '../src/experiment/presets';
-import { corpusRows, pretrainedInit } from '../src/experiment/pretrain';
+import { copyRows, corpusRows, pretrainedInit } from '../src/experiment/pretrain';
 import { type ExperimentResult, renderReport, type SystemResult } from '../src/experiment/report';
 import { epochTokens, selectStepConfig } from '../src/experiment/tokens';
 import { EXAMPLES_FILE } from '../src/stepdata/build';
@@ -326,6 +326,28 @@ describe('corpus pre-training of the init', () => {
     expect(corpusRows(passages, settings, 6).map((r) => r.target)).not.toEqual(rows.map((r) => r.target));
   });
 
+  it('builds copy rows: seeded random corpus words, a newline, the same words', () => {
+    const words = passages.flatMap((p) => p.text.match(/[A-Za-z]+|\d/g)!);
+    const rows = copyRows(passages, { rows: 50, minWords: 3, maxWords: 6 }, 7);
+    expect(rows).toHaveLength(50);
+    for (const row of rows) {
+      const [first, second, ...rest] = row.target.split('\n');
+      expect(rest).toEqual([]);
+      expect(second).toBe(first);
+      const drawn = first!.split(' ');
+      expect(drawn.length).toBeGreaterThanOrEqual(3);
+      expect(drawn.length).toBeLessThanOrEqual(6);
+      expect(drawn.every((w) => words.includes(w))).toBe(true);
+      expect(row.prompt).toBe('');
+    }
+    expect(new Set(rows.map((r) => r.id)).size).toBe(50);
+    expect(new Set(rows.map((r) => r.target.split('\n')[0]!.split(' ').length)).size).toBe(4); // 3…6 all drawn
+    expect(copyRows(passages, { rows: 50, minWords: 3, maxWords: 6 }, 7)).toEqual(rows);
+    expect(() =>
+      copyRows([{ id: 'x', title: 'X', text: '...' }], { rows: 1, minWords: 1, maxWords: 1 }, 1),
+    ).toThrow('the corpus has no words to build copy rows from');
+  });
+
   it('trains the init on the corpus once and reuses the result', async () => {
     const wb = testWorkbench();
     const demo = await smallDemo(wb);
@@ -351,8 +373,13 @@ describe('corpus pre-training of the init', () => {
     const again = await pretrainedInit(wb, init, demo.corpusId, settings);
     expect(again).toEqual(base);
     expect(statSync(join(again.dir, 'model.safetensors')).mtimeMs).toBe(built);
-    const other = await pretrainedInit(wb, init, demo.corpusId, { ...settings, lr: 2e-3 });
+    // With the copy curriculum: another base, trained on both kinds of rows.
+    const other = await pretrainedInit(wb, init, demo.corpusId, {
+      ...settings,
+      copy: { rows: 40, minWords: 4, maxWords: 8 },
+    });
     expect(other.dir).not.toBe(base.dir);
+    expect(weights(other.dir).equals(weights(base.dir))).toBe(false);
   }, 180_000);
 });
 

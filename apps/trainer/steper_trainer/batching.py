@@ -34,17 +34,22 @@ class TokenizeReport:
 
 def tokenize_examples(
     examples: list[StepExample], tokenizer, max_seq_len: int, mask_known_prefix: bool, append_eos: bool,
-    report: TokenizeReport | None = None,
+    report: TokenizeReport | None = None, eos_on_open_steps: bool = False,
 ) -> list[TokenizedExample]:
     """Prompt, known prefix and the rest of the target are tokenised apart, so the loss boundary
-    is a token boundary and masking the prefix changes which tokens count, never the tokens."""
+    is a token boundary and masking the prefix changes which tokens count, never the tokens.
+    EOS follows agg targets, and init/exp targets too only with `eos_on_open_steps`."""
     out: list[TokenizedExample] = []
     for start in range(0, len(examples), 1024):  # chunks bound the transient Python lists
-        out += _tokenize_chunk(examples[start : start + 1024], tokenizer, max_seq_len, mask_known_prefix, append_eos, report)
+        out += _tokenize_chunk(
+            examples[start : start + 1024], tokenizer, max_seq_len, mask_known_prefix, append_eos, eos_on_open_steps, report
+        )
     return out
 
 
-def _tokenize_chunk(examples, tokenizer, max_seq_len, mask_known_prefix, append_eos, report) -> list[TokenizedExample]:
+def _tokenize_chunk(
+    examples, tokenizer, max_seq_len, mask_known_prefix, append_eos, eos_on_open_steps, report
+) -> list[TokenizedExample]:
     def encode(texts: list[str]) -> list[list[int]]:
         return tokenizer(texts, add_special_tokens=False)['input_ids'] if texts else []
 
@@ -54,7 +59,7 @@ def _tokenize_chunk(examples, tokenizer, max_seq_len, mask_known_prefix, append_
     eos = [tokenizer.eos_token_id] if append_eos else []
     out = []
     for e, p, k, r in zip(examples, prompts, prefixes, rests):
-        target = k + r + eos
+        target = k + r + (eos if e.stage == 'agg' or eos_on_open_steps else [])
         if len(target) >= max_seq_len:
             # Keep one prompt token so the first target token is predicted from something.
             target = target[: max_seq_len - 1]

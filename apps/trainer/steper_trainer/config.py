@@ -42,7 +42,10 @@ class TrainConfig:
     sigma_lr: float = 1e-2  # peak learning rate of s_j = log σ_j² (same warm-up + cosine shape); the paper gives none, and at 5e-6 σ would barely move
     stage_mean: Literal['questions', 'examples'] = 'questions'  # L_j averages over the batch's questions (Eq. 3); 'examples' is the ablation
     mask_known_prefix: bool = False  # ablation: no loss on the part of the target already known (R_≤s−1)
-    append_eos: bool = True  # EOS after every target, trained like a target token, so generation stops where the teacher's step ended
+    append_eos: bool = True  # EOS after aggregation targets (the chain ends there), trained like a target token
+    # Also EOS after init/exp targets. Off: R_≤1 + EOS (init) and R_≤2 (exp) share their prefix and
+    # disagree on the next token, and small students learn to stop after the known sentences.
+    eos_on_open_steps: bool = False
 
     # --- model --------------------------------------------------------------------------------
     lora: bool = False  # LoRA adapters (peft) instead of full fine-tuning

@@ -110,19 +110,22 @@ def train_tokenizer(texts: list[str], vocab_size: int) -> Qwen2Tokenizer:
 
 def build_model(
     vocab_size: int, hidden_size: int, layers: int, seed: int, shape: str | None, eos_id: int,
+    heads: int | None = None, rope_theta: float = 1_000_000.0,
 ) -> Qwen2ForCausalLM:
     if shape is not None:
         dims = dict(SHAPES[shape])
     else:
-        # head_dim 16 keeps the tiny model's attention a real multi-head, grouped-query one.
-        heads = max(1, hidden_size // 16)
+        # head_dim 16 by default keeps the tiny model's attention a real multi-head, grouped-query one.
+        heads = heads or max(1, hidden_size // 16)
+        if hidden_size % heads:
+            raise CorpusError(f'--heads {heads} does not divide --hidden-size {hidden_size}')
         dims = dict(
             hidden_size=hidden_size, intermediate_size=4 * hidden_size, num_hidden_layers=layers,
             num_attention_heads=heads, num_key_value_heads=max(1, heads // 2), vocab_size=vocab_size,
             tie_word_embeddings=True,
         )
     config = Qwen2Config(
-        **dims, max_position_embeddings=32768, rope_theta=1_000_000.0, rms_norm_eps=1e-6,
+        **dims, max_position_embeddings=32768, rope_theta=rope_theta, rms_norm_eps=1e-6,
         bos_token_id=eos_id, eos_token_id=eos_id, pad_token_id=eos_id, use_cache=True,
     )
     torch.manual_seed(seed)
@@ -141,7 +144,8 @@ def load_tokenizer(folder: Path) -> PreTrainedTokenizerBase:
 
 def make_tiny_model(
     corpus: list[Path], out: Path, vocab_size: int = 1000, hidden_size: int = 64, layers: int = 2,
-    seed: int = 0, shape: str | None = None, tokenizer: Path | None = None,
+    seed: int = 0, shape: str | None = None, tokenizer: Path | None = None, heads: int | None = None,
+    rope_theta: float = 1_000_000.0,
 ) -> Path:
     """`tokenizer`: an existing tokenizer folder, used instead of one trained on `corpus`."""
     if tokenizer is not None:
@@ -158,7 +162,7 @@ def make_tiny_model(
     model_vocab = int(SHAPES[shape]['vocab_size']) if shape else len(tok)
     if len(tok) > model_vocab:
         raise CorpusError(f"the tokenizer has {len(tok)} tokens, more than the {shape} shape's {model_vocab}")
-    model = build_model(model_vocab, hidden_size, layers, seed, shape, eos_id)
+    model = build_model(model_vocab, hidden_size, layers, seed, shape, eos_id, heads, rope_theta)
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out)
     tok.save_pretrained(out)
@@ -174,13 +178,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--vocab-size', type=int, default=1000, help='BPE vocabulary size to train (default 1000)')
     parser.add_argument('--hidden-size', type=int, default=64)
     parser.add_argument('--layers', type=int, default=2)
+    parser.add_argument('--heads', type=int, help='attention heads of the tiny shape (default hidden size / 16)')
+    parser.add_argument('--rope-theta', type=float, default=1_000_000.0, help='RoPE base (default 1e6, as Qwen2.5)')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--shape', choices=sorted(SHAPES), help='a real Qwen2.5 shape instead of the tiny one (random init)')
     args = parser.parse_args(argv)
     if not args.corpus and args.tokenizer is None:
         parser.error('give --corpus FILE (to train a tokenizer) or --tokenizer DIR (to reuse one)')
     try:
-        out = make_tiny_model(args.corpus, args.out, args.vocab_size, args.hidden_size, args.layers, args.seed, args.shape, args.tokenizer)
+        out = make_tiny_model(
+            args.corpus, args.out, args.vocab_size, args.hidden_size, args.layers, args.seed, args.shape, args.tokenizer,
+            args.heads, args.rope_theta,
+        )
     except CorpusError as err:
         print(f'error: {err}', file=sys.stderr)
         return 2

@@ -78,7 +78,9 @@ def load_examples(cfg: TrainConfig) -> tuple[list[StepExample], list[StepExample
 
 def tokenized_questions(examples: list[StepExample], tokenizer, cfg: TrainConfig, report: TokenizeReport) -> Questions:
     groups = list(group_by_question(examples).values())
-    flat = tokenize_examples([e for g in groups for e in g], tokenizer, cfg.max_seq_len, cfg.mask_known_prefix, cfg.append_eos, report)
+    flat = tokenize_examples(
+        [e for g in groups for e in g], tokenizer, cfg.max_seq_len, cfg.mask_known_prefix, cfg.append_eos, report, cfg.eos_on_open_steps
+    )
     out, at = [], 0
     for g in groups:
         out.append(flat[at : at + len(g)])

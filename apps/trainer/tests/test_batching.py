@@ -43,6 +43,18 @@ def test_prompt_and_target_tokens(tokenizer):
     assert tokenizer.decode(masked.ids[masked.loss_start : -1]) == ex.target[len(ex.known_prefix) :]
 
 
+def test_eos_ends_only_the_chain_unless_asked(tokenizer):
+    init, agg = examples(1)  # q0: [init, agg]
+    assert init.stage == 'init' and agg.stage == 'agg'
+    plain = tokenize_examples([init, agg], tokenizer, 4096, mask_known_prefix=False, append_eos=True)
+    # R_≤1 goes on in the exp examples of longer chains: no EOS to contradict them
+    assert plain[0].ids[-1] != tokenizer.eos_token_id and tokenizer.decode(plain[0].ids[plain[0].loss_start :]) == init.target
+    assert plain[1].ids[-1] == tokenizer.eos_token_id
+    every = tokenize_examples([init, agg], tokenizer, 4096, False, True, eos_on_open_steps=True)
+    assert [t.ids[-1] for t in every] == [tokenizer.eos_token_id] * 2
+    assert all(t.ids[-1] != tokenizer.eos_token_id for t in tokenize_examples([init, agg], tokenizer, 4096, False, False))
+
+
 def test_long_examples_lose_the_start_of_their_prompt(tokenizer):
     ex = examples(1)[1]
     full = tokenize_examples([ex], tokenizer, 4096, False, True)[0]

@@ -58,3 +58,14 @@ def test_bad_corpus_is_named(tmp_path, capsys):
     assert main(['--corpus', str(tmp_path / 'missing.txt'), '--out', str(tmp_path / 'x')]) == 2
     assert 'corpus file not found' in capsys.readouterr().err
     assert not (tmp_path / 'x').exists()
+
+
+def test_heads_and_rope_base_are_chosen(tmp_path, dataset, capsys):
+    out = tmp_path / 'wide-heads'
+    assert main(['--corpus', str(dataset), '--out', str(out), '--hidden-size', '64', '--layers', '1',
+                 '--heads', '2', '--rope-theta', '10000']) == 0
+    config = AutoModelForCausalLM.from_pretrained(out).config
+    assert (config.num_attention_heads, config.num_key_value_heads) == (2, 1)
+    assert config.rope_parameters['rope_theta'] == 10000
+    assert main(['--corpus', str(dataset), '--out', str(tmp_path / 'bad'), '--hidden-size', '64', '--heads', '3']) == 2
+    assert '--heads 3 does not divide --hidden-size 64' in capsys.readouterr().err

@@ -11,7 +11,14 @@ export const ExperimentPresetSchema = z.object({
   /** Held-out test questions evaluated per system. */
   testQuestions: z.number().int().positive(),
   seeds: z.array(z.number().int()).min(1),
-  model: z.object({ vocabSize: z.number().int(), hiddenSize: z.number().int(), layers: z.number().int() }),
+  model: z.object({
+    vocabSize: z.number().int(),
+    hiddenSize: z.number().int(),
+    layers: z.number().int(),
+    /** Attention heads (default hidden / 16) and RoPE base (default 1e6): see the standard preset. */
+    heads: z.number().int().positive().optional(),
+    ropeTheta: z.number().positive().optional(),
+  }),
   /**
    * Language-modelling pre-training of the random init on the world's corpus before any
    * distillation (experiment/pretrain.ts); null = distil into the random init.
@@ -19,13 +26,23 @@ export const ExperimentPresetSchema = z.object({
   pretrain: z
     .object({
       /** Shuffled passes over the corpus. */
-      passes: z.number().int().positive(),
+      passes: z.number().int().min(0),
       passagesPerRow: z.number().int().positive(),
       /** Passages of the row shown a second time at its end: the in-context copying the students need. */
       repeatsPerRow: z.number().int().min(0),
       batchSize: z.number().int().positive(),
       lr: z.number().positive(),
       maxSeqLen: z.number().int().positive(),
+      /** The copy curriculum (pretrain.ts `copyRows`): random corpus words, then the same words. */
+      copy: z
+        .object({
+          rows: z.number().int().positive(),
+          minWords: z.number().int().positive(),
+          maxWords: z.number().int().positive(),
+        })
+        .refine((c) => c.minWords <= c.maxWords, 'copy.minWords must not exceed copy.maxWords')
+        .nullable()
+        .optional(),
     })
     .nullable(),
   train: z.object({
@@ -81,17 +98,27 @@ export const PRESETS: Record<'quick' | 'standard', ExperimentPreset> = {
     world: { seed: 42, passages: 3000, questions: 2000 },
     testQuestions: 200,
     seeds: [1234, 1235, 1236],
-    model: { vocabSize: 2000, hiddenSize: 256, layers: 4 },
-    // 40 passes ≈ 13M tokens: minutes on a GPU, which the students' copying needs (calibration-2026-12-05).
-    pretrain: { passes: 40, passagesPerRow: 6, repeatsPerRow: 2, batchSize: 16, lr: 3e-3, maxSeqLen: 1024 },
-    train: { epochs: 6, batchSize: 16, lr: 1e-3, sigmaLr: 0.01, maxSeqLen: 1024, maxSteps: null },
+    // 0.78M parameters. Heads of 32 and RoPE base 1e4: the shape in which the copy curriculum
+    // was seen to form induction heads on the CPU (docs/results/calibration-2026-12-05.md).
+    model: { vocabSize: 2000, hiddenSize: 128, layers: 2, heads: 4, ropeTheta: 10_000 },
+    // 2,500 steps of 64 copy rows (~10M tokens, ~15 min on the 2-core CPU, once for all seeds):
+    // past the phase change at ~1,100–1,600 steps, so the students can copy from their context.
+    pretrain: {
+      passes: 0,
+      passagesPerRow: 6,
+      repeatsPerRow: 2,
+      batchSize: 64,
+      lr: 3e-3,
+      maxSeqLen: 256,
+      copy: { rows: 160_000, minWords: 8, maxWords: 30 },
+    },
+    // Two epochs: StepER ~6 min, Vanilla-KD ~3 min (equal epochs) or ~6 min (equal tokens) a seed;
+    // with the evaluation of 200 test questions the run fits in 2 hours on the 2-core CPU.
+    train: { epochs: 2, batchSize: 8, lr: 3e-3, sigmaLr: 0.01, maxSeqLen: 1024, maxSteps: null },
     maxTokens: 48,
     objectives: [...OBJECTIVES],
     budget: 'epoch',
     budgetReport: 'both',
-    // Meant for a GPU (--device cuda). On the idle 2-core CPU a 0.8M-param student trains at
-    // ~11k tokens/s, and after 8M tokens still cannot copy a sentence out of its context, so every
-    // student scores ~0 and the comparison is noise (docs/results/calibration-2026-12-05.md).
     claims: true,
   },
 };

@@ -9,6 +9,43 @@ import { deviceConfig, type InitModel, type TrainDevice } from './students';
 
 export type PretrainSettings = NonNullable<ExperimentPreset['pretrain']>;
 
+function lmRow(id: string, target: string, passageIds: string[]): StepExample {
+  return {
+    id,
+    questionId: id,
+    stage: 'agg',
+    step: 1,
+    loop: 'ircot',
+    prompt: '',
+    target,
+    knownPrefix: '',
+    passageIds,
+  };
+}
+
+/**
+ * The copy curriculum: rows of random words of the corpus, a newline, the same words again.
+ * Only the second half is predictable, and only by looking back: the dense copy signal that makes
+ * a small transformer form induction heads, after a phase change at ~1,500 optimizer steps on the
+ * CPU (docs/results/calibration-2026-12-05.md). Every step of multi-step RAG is such a copy.
+ */
+export function copyRows(
+  passages: readonly Passage[],
+  copy: NonNullable<PretrainSettings['copy']>,
+  seed: number,
+): StepExample[] {
+  const vocabulary = [...new Set(passages.flatMap((p) => p.text.match(/[A-Za-z]+|\d/g) ?? []))].sort();
+  if (vocabulary.length === 0) throw new Error('the corpus has no words to build copy rows from');
+  const rng = new Rng(seed);
+  const rows: StepExample[] = [];
+  for (let n = 0; n < copy.rows; n++) {
+    const length = copy.minWords + rng.int(copy.maxWords - copy.minWords + 1);
+    const words = Array.from({ length }, () => rng.pick(vocabulary)).join(' ');
+    rows.push(lmRow(`copy-${n}`, `${words}\n${words}`, []));
+  }
+  return rows;
+}
+
 /**
  * Language-modelling rows over the corpus: each pass shuffles the passages and joins
  * `passagesPerRow` of them in the prompts' "Wikipedia Title: …" layout, then `repeatsPerRow` of
@@ -28,18 +65,14 @@ export function corpusRows(
       const group = order.slice(i, i + settings.passagesPerRow);
       // Passages shown again later in the row: predicting them is copying from the context.
       group.push(...rng.sample(group, settings.repeatsPerRow));
-      const id = `lm-${rows.length}`;
-      rows.push({
-        id,
-        questionId: id,
-        stage: 'agg',
-        step: 1,
-        loop: 'ircot',
-        prompt: '',
-        target: group.map((p) => `Wikipedia Title: ${p.title}\n${p.text}`).join('\n\n'),
-        knownPrefix: '',
-        passageIds: group.map((p) => p.id),
-      });
+      const target = group.map((p) => `Wikipedia Title: ${p.title}\n${p.text}`).join('\n\n');
+      rows.push(
+        lmRow(
+          `lm-${rows.length}`,
+          target,
+          group.map((p) => p.id),
+        ),
+      );
     }
   }
   return rows;
@@ -65,11 +98,17 @@ export async function pretrainedInit(
   const dir = wb.store.path(join('students', `base-${key}`));
   if (existsSync(join(dir, 'config.json'))) return { dir, key, seed: init.seed };
 
-  log(`pre-training the initialisation on the corpus (${settings.passes} passes)`);
+  log(
+    `pre-training the initialisation: ${settings.copy?.rows ?? 0} copy rows, ${settings.passes} passes over the corpus`,
+  );
   const work = wb.store.path(join('students', `base-${key}.work`));
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  const rows = corpusRows(wb.store.corpora.allPassages(corpusId), settings, init.seed);
+  const passages = wb.store.corpora.allPassages(corpusId);
+  const copy = settings.copy ? copyRows(passages, settings.copy, init.seed) : [];
+  // One run over both kinds of rows: the trainer shuffles them together every epoch.
+  const rows = [...copy, ...corpusRows(passages, settings, init.seed)];
+  if (rows.length === 0) throw new Error('pre-training has no rows: give it corpus passes or copy rows');
   const data = join(work, 'corpus-lm.jsonl');
   writeFileSync(data, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
   const config = join(work, 'config.json');

@@ -55,6 +55,8 @@ export async function buildInit(
       String(model.layers),
       '--seed',
       String(seed),
+      ...(model.heads ? ['--heads', String(model.heads)] : []),
+      ...(model.ropeTheta ? ['--rope-theta', String(model.ropeTheta)] : []),
     ]);
   }
   return { dir, key, seed };
