@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's test command (and CI's): install what is missing, then type-check, lint,
+# The README's test command (and CI's): install what is missing, then type-check, lint (biome, ruff),
 # and run every suite: Vitest (core, server), pytest (trainer), Playwright (e2e).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,9 +16,11 @@ npx biome check .
 step "vitest"
 npx vitest run
 if [ -f apps/trainer/pyproject.toml ]; then
-  step "pytest (trainer)"
   uv_cmd=(uv)
   command -v uv >/dev/null 2>&1 || uv_cmd=(python3 -m uv)
+  step "lint (trainer)"
+  (cd apps/trainer && "${uv_cmd[@]}" run --frozen ruff check .)
+  step "pytest (trainer)"
   (cd apps/trainer && "${uv_cmd[@]}" run --frozen pytest -q)
 fi
 if [ -f e2e/playwright.config.ts ]; then

@@ -288,6 +288,8 @@ describe('experiment pieces on the demo', () => {
   }, 120_000);
 });
 
+const ONE_ROUND = { maxRounds: 1, untilRatio: 0.2 };
+
 describe('corpus pre-training of the init', () => {
   const passages = Array.from({ length: 13 }, (_, i) => ({
     id: `p${i}`,
@@ -328,7 +330,7 @@ describe('corpus pre-training of the init', () => {
 
   it('builds copy rows: seeded random corpus words, a newline, the same words', () => {
     const words = passages.flatMap((p) => p.text.match(/[A-Za-z]+|\d/g)!);
-    const rows = copyRows(passages, { rows: 50, minWords: 3, maxWords: 6 }, 7);
+    const rows = copyRows(passages, { rows: 50, minWords: 3, maxWords: 6, ...ONE_ROUND }, 7);
     expect(rows).toHaveLength(50);
     for (const row of rows) {
       const [first, second, ...rest] = row.target.split('\n');
@@ -342,9 +344,13 @@ describe('corpus pre-training of the init', () => {
     }
     expect(new Set(rows.map((r) => r.id)).size).toBe(50);
     expect(new Set(rows.map((r) => r.target.split('\n')[0]!.split(' ').length)).size).toBe(4); // 3…6 all drawn
-    expect(copyRows(passages, { rows: 50, minWords: 3, maxWords: 6 }, 7)).toEqual(rows);
+    expect(copyRows(passages, { rows: 50, minWords: 3, maxWords: 6, ...ONE_ROUND }, 7)).toEqual(rows);
     expect(() =>
-      copyRows([{ id: 'x', title: 'X', text: '...' }], { rows: 1, minWords: 1, maxWords: 1 }, 1),
+      copyRows(
+        [{ id: 'x', title: 'X', text: '...' }],
+        { rows: 1, minWords: 1, maxWords: 1, ...ONE_ROUND },
+        1,
+      ),
     ).toThrow('the corpus has no words to build copy rows from');
   });
 
@@ -373,13 +379,29 @@ describe('corpus pre-training of the init', () => {
     const again = await pretrainedInit(wb, init, demo.corpusId, settings);
     expect(again).toEqual(base);
     expect(statSync(join(again.dir, 'model.safetensors')).mtimeMs).toBe(built);
-    // With the copy curriculum: another base, trained on both kinds of rows.
-    const other = await pretrainedInit(wb, init, demo.corpusId, {
-      ...settings,
-      copy: { rows: 40, minWords: 4, maxWords: 8 },
-    });
+    // With the copy curriculum: another base, copy rounds (each probed on held-out rows, a warm
+    // restart after each until the ratio is reached; this one never is), then the corpus.
+    const lines: string[] = [];
+    const other = await pretrainedInit(
+      wb,
+      init,
+      demo.corpusId,
+      { ...settings, copy: { rows: 40, minWords: 4, maxWords: 8, maxRounds: 2, untilRatio: 1e-9 } },
+      (line) => lines.push(line),
+    );
     expect(other.dir).not.toBe(base.dir);
     expect(weights(other.dir).equals(weights(base.dir))).toBe(false);
+    const rounds = JSON.parse(readFileSync(join(other.dir, 'copy-rounds.json'), 'utf8'));
+    expect(rounds.map((r: { round: number; optimizerSteps: number }) => [r.round, r.optimizerSteps])).toEqual(
+      [
+        [1, 5],
+        [2, 10],
+      ],
+    );
+    for (const r of rounds) expect(r.ratio).toBeCloseTo(r.againLoss / r.firstLoss, 6);
+    expect(lines.filter((l) => l.startsWith('copy round'))).toHaveLength(2);
+    expect(lines).toContain('copy curriculum: no phase change within 2 rounds');
+    expect(lines.at(-1)).toBe('pre-training the initialisation: 1 passes over the corpus');
   }, 180_000);
 });
 

@@ -39,7 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     export_cmd.add_argument('--out', required=True, help='output folder')
     export_cmd.add_argument('--formats', default='onnx,hf', help='comma-separated: onnx, hf (default both)')
     export_cmd.add_argument('--variants', default='fp32,fp16,int8', help='comma-separated ONNX variants: fp32, fp16, int8 (default all)')
-    export_cmd.add_argument('--optimize', default='full', choices=['full', 'fold'], help='ONNX graph optimisation: full, or constant folding only (much faster on big graphs)')
+    export_cmd.add_argument(
+        '--optimize', default='full', choices=['full', 'fold'],
+        help='ONNX graph optimisation: full, or constant folding only (much faster on big graphs)',
+    )
     args = parser.parse_args(argv)
 
     from .train import setup_logging

@@ -7,7 +7,12 @@ before reading an evaluation where every student scores zero.
   against its first. A student that cannot copy from its context (no induction heads) scores
   about 1; one that can is far below 1. Multi-step RAG needs this skill at every step.
 
+- copy rows (`--copy-rows`): rows "w1 … wn\nw1 … wn" of random words (the pre-training's copy
+  curriculum); the loss on the repeated half against the first. Near 0 once induction heads
+  have formed; the experiment's pre-training trains until it is.
+
     python -m steper_trainer.diagnose --model DIR --examples held-out.jsonl [--per-stage 40]
+    python -m steper_trainer.diagnose --model DIR --copy-rows rows.jsonl
 
 Prints one JSON object. Use held-out (dev) questions: never the test questions.
 """
@@ -78,6 +83,27 @@ def copy_ratio(model, tokenizer, examples: list[StepExample], limit: int, max_le
     return {'firstLoss': first / n_first, 'againLoss': again / n_again, 'ratio': (again / n_again) / (first / n_first)}
 
 
+def copy_rows_loss(model, tokenizer, targets: list[str]) -> dict:
+    """Mean loss per token on the first half of "words\nwords" rows and on the repeated half."""
+    first = again = 0.0
+    n_first = n_again = 0
+    for target in targets:
+        half = target.split('\n')[0]
+        n_half = len(tokenizer(half + '\n', add_special_tokens=False).input_ids)
+        ids = tokenizer(target, add_special_tokens=False, return_tensors='pt').input_ids
+        with torch.no_grad():
+            logp = torch.log_softmax(model(ids).logits[0, :-1].float(), -1)
+        nll = -logp.gather(-1, ids[0, 1:, None])[:, 0]
+        # nll[t] is the loss of token t+1: the first half (after its first token) then the repeat.
+        first += nll[: n_half - 1].sum().item()
+        n_first += n_half - 1
+        again += nll[n_half:].sum().item()
+        n_again += len(nll) - n_half
+    if n_first == 0 or n_again == 0:
+        return {'firstLoss': None, 'againLoss': None, 'ratio': None, 'rows': len(targets)}
+    return {'firstLoss': first / n_first, 'againLoss': again / n_again, 'ratio': (again / n_again) / (first / n_first), 'rows': len(targets)}
+
+
 def diagnose(
     model_dir: str,
     examples_path: str,
@@ -102,15 +128,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog='python -m steper_trainer.diagnose', description=__doc__.split('\n\n')[0])
     parser.add_argument('--model', required=True, help="a Hugging Face model folder (a checkpoint's model/ or an init)")
     parser.add_argument('--tokenizer', help='tokenizer folder when the model folder has none')
-    parser.add_argument('--examples', required=True, help='held-out step examples (JSON lines)')
+    parser.add_argument('--examples', help='held-out step examples (JSON lines)')
+    parser.add_argument('--copy-rows', help='held-out copy-curriculum rows (JSON lines step examples, target "words\\nwords")')
     parser.add_argument('--per-stage', type=int, default=40, help='examples decoded per stage (default 40)')
     parser.add_argument('--max-new-tokens', type=int, default=48)
     args = parser.parse_args(argv)
-    for flag, path in (('--model', args.model), ('--examples', args.examples)):
-        if not Path(path).exists():
+    if not args.examples and not args.copy_rows:
+        parser.error('give --examples, --copy-rows or both')
+    for flag, path in (('--model', args.model), ('--examples', args.examples), ('--copy-rows', args.copy_rows)):
+        if path and not Path(path).exists():
             print(f'diagnose: {flag} {path} does not exist', file=sys.stderr)
             return 2
-    print(json.dumps(diagnose(args.model, args.examples, args.tokenizer, args.per_stage, args.max_new_tokens)))
+    out = diagnose(args.model, args.examples, args.tokenizer, args.per_stage, args.max_new_tokens) if args.examples else {'model': args.model}
+    if args.copy_rows:
+        tokenizer = AutoTokenizer.from_pretrained(args.tokenizer or args.model)
+        model = AutoModelForCausalLM.from_pretrained(args.model, dtype=torch.float32).eval()
+        out['copyRows'] = copy_rows_loss(model, tokenizer, [e.target for e in read_step_dataset(args.copy_rows)])
+    print(json.dumps(out))
     return 0
 
 

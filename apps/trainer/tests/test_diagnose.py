@@ -1,12 +1,13 @@
 """The diagnosis of a student: greedy next-step accuracy per stage and the in-context copy ratio."""
 
 import io
+import json
 import subprocess
 import sys
 
 import pytest
 
-from steper_trainer.diagnose import diagnose
+from steper_trainer.diagnose import diagnose, main
 from steper_trainer.events import EventWriter
 from steper_trainer.train import train
 
@@ -39,3 +40,17 @@ def test_a_missing_file_is_named():
         cwd=TRAINER_ROOT,
     )
     assert r.returncode == 2 and 'diagnose: --model /nowhere/model does not exist' in r.stderr
+
+
+def test_copy_rows_probe_reports_both_halves(tmp_path, tiny_model, capsys):
+    rows = tmp_path / 'copy.jsonl'
+    row = {'questionId': 'c', 'stage': 'agg', 'step': 1, 'loop': 'ircot', 'prompt': '', 'knownPrefix': '', 'passageIds': []}
+    rows.write_text('\n'.join(json.dumps({**row, 'id': f'c{i}', 'target': f'{w}\n{w}'}) for i, w in enumerate(['Mara Voss born', 'Quessa river 19 9'])) + '\n')
+    assert main(['--model', str(tiny_model), '--copy-rows', str(rows)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    probe = out['copyRows']
+    assert probe['rows'] == 2 and probe['firstLoss'] > 0 and probe['againLoss'] > 0
+    assert probe['ratio'] == pytest.approx(probe['againLoss'] / probe['firstLoss'])
+    assert 'nextStep' not in out
+    with pytest.raises(SystemExit):
+        main(['--model', str(tiny_model)])  # neither --examples nor --copy-rows

@@ -33,12 +33,18 @@ export const ExperimentPresetSchema = z.object({
       batchSize: z.number().int().positive(),
       lr: z.number().positive(),
       maxSeqLen: z.number().int().positive(),
-      /** The copy curriculum (pretrain.ts `copyRows`): random corpus words, then the same words. */
+      /**
+       * The copy curriculum (pretrain.ts `copyRows`): random corpus words, then the same words;
+       * rounds of one epoch over `rows` until held-out rows' repeated half costs at most
+       * `untilRatio` of the first (induction heads have formed) or `maxRounds` are spent.
+       */
       copy: z
         .object({
           rows: z.number().int().positive(),
           minWords: z.number().int().positive(),
           maxWords: z.number().int().positive(),
+          maxRounds: z.number().int().positive(),
+          untilRatio: z.number().positive(),
         })
         .refine((c) => c.minWords <= c.maxWords, 'copy.minWords must not exceed copy.maxWords')
         .nullable()
@@ -101,8 +107,8 @@ export const PRESETS: Record<'quick' | 'standard', ExperimentPreset> = {
     // 0.78M parameters. Heads of 32 and RoPE base 1e4: the shape in which the copy curriculum
     // was seen to form induction heads on the CPU (docs/results/calibration-2026-12-05.md).
     model: { vocabSize: 2000, hiddenSize: 128, layers: 2, heads: 4, ropeTheta: 10_000 },
-    // 2,500 steps of 64 copy rows (~10M tokens, ~15 min on the 2-core CPU, once for all seeds):
-    // past the phase change at ~1,100–1,600 steps, so the students can copy from their context.
+    // Rounds of 625 steps of 64 copy rows (~4 min each on the 2-core CPU, once for all seeds)
+    // until the phase change (1,100–2,500+ steps), so the students can copy from their context.
     pretrain: {
       passes: 0,
       passagesPerRow: 6,
@@ -110,7 +116,7 @@ export const PRESETS: Record<'quick' | 'standard', ExperimentPreset> = {
       batchSize: 64,
       lr: 3e-3,
       maxSeqLen: 256,
-      copy: { rows: 160_000, minWords: 8, maxWords: 30 },
+      copy: { rows: 40_000, minWords: 8, maxWords: 30, maxRounds: 8, untilRatio: 0.2 },
     },
     // Two epochs: StepER ~6 min, Vanilla-KD ~3 min (equal epochs) or ~6 min (equal tokens) a seed;
     // with the evaluation of 200 test questions the run fits in 2 hours on the 2-core CPU.

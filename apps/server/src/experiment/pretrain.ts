@@ -78,12 +78,23 @@ export function corpusRows(
   return rows;
 }
 
+/** One round of the copy stage: how much cheaper the repeated half is than the first. */
+export interface CopyRound {
+  round: number;
+  optimizerSteps: number;
+  firstLoss: number;
+  againLoss: number;
+  ratio: number;
+}
+
 /**
- * The random tiny initialisation after a language-modelling pre-training on the world's corpus:
- * the students of the paper distil into pretrained LMs, and a random 1M-parameter model cannot
- * learn to copy a sentence out of a 700-token context from the ~40 supervised tokens of each
- * distillation example in a CPU budget (docs/results/calibration-2026-12-05.md). Built once per
- * (init, corpus, settings) and shared by every student that starts from it.
+ * The random tiny initialisation after pre-training: the copy curriculum until induction heads
+ * have formed, then (when `passes` > 0) language modelling on the world's corpus. The paper's
+ * students distil into pretrained LMs, and a random 1M-parameter model cannot learn to copy a
+ * sentence out of a 700-token context from the ~40 supervised tokens of each distillation example
+ * in a CPU budget (docs/results/calibration-2026-12-05.md). Built once per (init, corpus,
+ * settings) and shared by every student that starts from it; the copy rounds are kept beside the
+ * model in copy-rounds.json.
  */
 export async function pretrainedInit(
   wb: Workbench,
@@ -97,50 +108,144 @@ export async function pretrainedInit(
   const key = contentKey({ init: init.key, corpus: corpus.id, source: corpus.source, settings });
   const dir = wb.store.path(join('students', `base-${key}`));
   if (existsSync(join(dir, 'config.json'))) return { dir, key, seed: init.seed };
+  if (!settings.copy && settings.passes === 0) {
+    throw new Error('pre-training has nothing to train on: give it corpus passes or copy rows');
+  }
 
-  log(
-    `pre-training the initialisation: ${settings.copy?.rows ?? 0} copy rows, ${settings.passes} passes over the corpus`,
-  );
   const work = wb.store.path(join('students', `base-${key}.work`));
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const passages = wb.store.corpora.allPassages(corpusId);
-  const copy = settings.copy ? copyRows(passages, settings.copy, init.seed) : [];
-  // One run over both kinds of rows: the trainer shuffles them together every epoch.
-  const rows = [...copy, ...corpusRows(passages, settings, init.seed)];
-  if (rows.length === 0) throw new Error('pre-training has no rows: give it corpus passes or copy rows');
-  const data = join(work, 'corpus-lm.jsonl');
-  writeFileSync(data, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+  const stage = (name: string) => ({ work: join(work, name), settings, seed: init.seed, device });
+  let model = init.dir;
+  let rounds: CopyRound[] = [];
+  if (settings.copy) {
+    const copy = settings.copy;
+    log(
+      `pre-training the initialisation: copy curriculum, ${copy.rows} rows a round, at most ${copy.maxRounds} rounds`,
+    );
+    // Held out from training (another seed): the probe measures copying, not memory.
+    const probe = copyRows(passages, { ...copy, rows: 200 }, init.seed + 1);
+    const trained = await copyStage(stage('copy'), model, copyRows(passages, copy, init.seed), probe, log);
+    model = trained.model;
+    rounds = trained.rounds;
+  }
+  if (settings.passes > 0) {
+    log(`pre-training the initialisation: ${settings.passes} passes over the corpus`);
+    const run = stage('corpus');
+    model = await trainRows(run, model, corpusRows(passages, settings, init.seed));
+  }
+  // The model folder carries the init's tokenizer: moved into place whole, the rest dropped.
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(model, dir);
+  if (rounds.length) writeFileSync(join(dir, 'copy-rounds.json'), `${JSON.stringify(rounds, null, 2)}\n`);
+  rmSync(work, { recursive: true, force: true });
+  return { dir, key, seed: init.seed };
+}
+
+interface Stage {
+  work: string;
+  settings: PretrainSettings;
+  seed: number;
+  device: TrainDevice;
+}
+
+/**
+ * Rounds of one epoch over the copy rows, each a warm restart of the learning rate, until the
+ * repeated half of held-out rows costs at most `untilRatio` of the first half (the phase change
+ * has happened) or `maxRounds` are spent. When the phase change comes varies with the seed: on
+ * the CPU one init formed induction heads by 1,700 steps and another had not by 2,500 of one
+ * long cosine schedule.
+ */
+async function copyStage(
+  stage: Stage,
+  init: string,
+  rows: StepExample[],
+  probe: StepExample[],
+  log: (line: string) => void,
+): Promise<{ model: string; rounds: CopyRound[] }> {
+  const copy = stage.settings.copy!;
+  const probeFile = join(stage.work, 'probe.jsonl');
+  mkdirSync(stage.work, { recursive: true });
+  writeFileSync(probeFile, `${probe.map((r) => JSON.stringify(r)).join('\n')}\n`);
+  const rounds: CopyRound[] = [];
+  let model = await trainRows(stage, init, rows);
+  for (let round = 1; ; round++) {
+    const out = await trainerPython([
+      '-m',
+      'steper_trainer.diagnose',
+      '--model',
+      model,
+      '--copy-rows',
+      probeFile,
+    ]);
+    const { copyRows: c } = JSON.parse(out.trim().split('\n').at(-1)!) as {
+      copyRows: { firstLoss: number; againLoss: number; ratio: number };
+    };
+    const steps = Number(/step-(\d+)/.exec(model)?.[1] ?? 0);
+    rounds.push({
+      round,
+      optimizerSteps: steps,
+      firstLoss: c.firstLoss,
+      againLoss: c.againLoss,
+      ratio: c.ratio,
+    });
+    log(
+      `copy round ${round} (${steps} steps): repeated words ${c.againLoss.toFixed(2)} nats/token, first showing ${c.firstLoss.toFixed(2)} (ratio ${c.ratio.toFixed(2)})`,
+    );
+    if (c.ratio <= copy.untilRatio || round >= copy.maxRounds) {
+      if (c.ratio > copy.untilRatio) log(`copy curriculum: no phase change within ${copy.maxRounds} rounds`);
+      return { model, rounds };
+    }
+    model = await trainRows(stage, init, rows, 1);
+  }
+}
+
+/**
+ * Plain next-token training on rows (Vanilla-KD on empty prompts), one epoch; with `extend`, that
+ * many more epochs of the finished run (a warm restart). Returns the newest checkpoint's model.
+ */
+async function trainRows(stage: Stage, model: string, rows: StepExample[], extend?: number): Promise<string> {
+  const { work, settings, seed, device } = stage;
   const config = join(work, 'config.json');
-  writeFileSync(
+  if (!extend) {
+    if (rows.length === 0) throw new Error('pre-training has no rows');
+    mkdirSync(work, { recursive: true });
+    const data = join(work, 'rows.jsonl');
+    writeFileSync(data, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+    writeFileSync(
+      config,
+      JSON.stringify({
+        data,
+        out_dir: join(work, 'run'),
+        model,
+        objective: 'vanilla',
+        seed,
+        ...deviceConfig(device),
+        epochs: 1,
+        batch_size: settings.batchSize,
+        lr: settings.lr,
+        max_seq_len: settings.maxSeqLen,
+        eval_fraction: 0,
+        eval_every: 0,
+        checkpoint_every: 0,
+        gradient_checkpointing: false,
+      }),
+    );
+  }
+  await trainerPython([
+    '-m',
+    'steper_trainer',
+    'train',
+    '--config',
     config,
-    JSON.stringify({
-      data,
-      out_dir: join(work, 'run'),
-      model: init.dir,
-      objective: 'vanilla',
-      seed: init.seed,
-      ...deviceConfig(device),
-      epochs: 1,
-      batch_size: settings.batchSize,
-      lr: settings.lr,
-      max_seq_len: settings.maxSeqLen,
-      eval_fraction: 0,
-      eval_every: 0,
-      checkpoint_every: 0,
-      gradient_checkpointing: false,
-    }),
-  );
-  await trainerPython(['-m', 'steper_trainer', 'train', '--config', config]);
+    ...(extend ? ['--extend-epochs', String(extend)] : []),
+  ]);
   const checkpoints = join(work, 'run', 'checkpoints');
   const last = readdirSync(checkpoints)
     .filter((d) => d.startsWith('step-'))
     .sort()
     .at(-1);
   if (!last) throw new Error(`pre-training wrote no checkpoint under ${checkpoints}`);
-  // The model folder carries the init's tokenizer: moved into place whole, the rest of the run dropped.
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(join(checkpoints, last, 'model'), dir);
-  rmSync(work, { recursive: true, force: true });
-  return { dir, key, seed: init.seed };
+  return join(checkpoints, last, 'model');
 }

@@ -13,22 +13,29 @@ const cannotStart = (e: Error) =>
     `Cannot start the trainer (${PYTHON}): ${e.message}. Create it with \`uv sync --project apps/trainer\`.`,
   );
 
-/** The trainer's own interpreter (apps/trainer/.venv), offline: no model is ever downloaded. */
-export function trainerPython(args: string[]): Promise<void> {
+/**
+ * The trainer's own interpreter (apps/trainer/.venv), offline: no model is ever downloaded.
+ * Resolves with the end of its standard output (the last 64 KiB).
+ */
+export function trainerPython(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(PYTHON, args, {
       cwd: TRAINER_PROJECT,
       env: { ...process.env, ...OFFLINE_ENV },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let out = '';
     let err = '';
+    child.stdout.on('data', (d) => {
+      out = (out + d).slice(-65_536);
+    });
     child.stderr.on('data', (d) => {
       err = (err + d).slice(-4000);
     });
     child.once('error', (e) => reject(cannotStart(e)));
     child.once('close', (code) =>
       code === 0
-        ? resolve()
+        ? resolve(out)
         : reject(new Error(`python ${args.slice(0, 2).join(' ')} failed (${code}): ${err}`)),
     );
   });
