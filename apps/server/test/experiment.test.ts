@@ -5,7 +5,7 @@ import { EvidenceTeacher, runLoop, scoreTraces, type Trace } from '@steper/core'
 import { describe, expect, it } from 'vitest';
 import { summarizeEvaluation } from '../src/evaluation/summary';
 import { chartSvg, svgToPng } from '../src/experiment/plots';
-import { pooledComparison, pooledRow } from '../src/experiment/pooled';
+import { byQuestionType, pooledComparison, pooledRow } from '../src/experiment/pooled';
 import { ExperimentPresetSchema, PRESETS } from '../src/experiment/presets';
 import { copyRows, corpusRows, pretrainedInit } from '../src/experiment/pretrain';
 import { type ExperimentResult, renderReport, type SystemResult } from '../src/experiment/report';
@@ -237,6 +237,55 @@ describe('experiment pieces on the demo', () => {
     expect(single).toContain('## Paired tests at equal epochs');
     expect(single).not.toContain('## Paired tests at equal training tokens');
     expect(md).toContain('![Figure 7');
+    expect(md).not.toContain('## By question type');
+    const byType = byQuestionType('StepER (uniform)', [{ seed: 1, traces: a }], questions);
+    const typed = renderReport({ ...result, byType });
+    expect(typed).toContain('## By question type');
+    for (const row of byType)
+      expect(typed).toContain(`${(100 * row.em).toFixed(1)} / ${(100 * row.acc).toFixed(1)} (n ${row.n})`);
+  }, 120_000);
+
+  it('splits scores by question type, pooled over seeds, with the yes/no share, and reports them', async () => {
+    const wb = testWorkbench();
+    const demo = await smallDemo(wb);
+    const retriever = wb.retrievers.get(demo.corpusId);
+    const questions = wb.store.questionSets.questions(demo.questionSetIds.test).slice(0, 12);
+    const types = [...new Set(questions.map((q) => q.type))];
+    expect(types.length).toBeGreaterThan(1);
+    const run = (loop: 'ircot' | 'no-retrieval') =>
+      Promise.all(
+        questions.map((q) =>
+          runLoop(q, {
+            retriever,
+            generator: new EvidenceTeacher(),
+            config: { loop, maxSteps: 5, topK: 4, maxTokens: 64, promptStyle: 'teacher' },
+          }),
+        ),
+      );
+    const ir = await run('ircot');
+    const nr = await run('no-retrieval');
+    const rows = byQuestionType(
+      'A',
+      [
+        { seed: 1, traces: ir },
+        { seed: 2, traces: nr },
+      ],
+      questions,
+    );
+    expect(rows.map((r) => r.type)).toEqual([...types].sort());
+    for (const row of rows) {
+      const qs = questions.filter((q) => q.type === row.type);
+      const ids = new Set(qs.map((q) => q.id));
+      expect(row.n).toBe(2 * qs.length);
+      const mean = (ts: Trace[]) =>
+        scoreTraces(
+          ts.filter((t) => ids.has(t.questionId)),
+          qs,
+        ).em;
+      expect(row.em).toBeCloseTo((mean(ir) + mean(nr)) / 2, 9);
+      const yesNo = qs.filter((q) => q.answers.some((a) => ['yes', 'no'].includes(a.toLowerCase()))).length;
+      expect(row.yesNo).toBeCloseTo(yesNo / qs.length, 9);
+    }
   }, 120_000);
 
   it('pools seeds as question × seed pairs: means, intervals and McNemar counts follow the pairing', async () => {
@@ -410,6 +459,14 @@ describe('steper experiment (CLI)', () => {
     const r = await runCli(['experiment', '--quick', '--budget', 'tokens']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('--budget: "tokens" is not one of epoch, token, both.');
+  }, 60_000);
+
+  it('refuses to re-render a folder that is not an experiment', async () => {
+    const r = await runCli(['experiment', '--rerender', '/nonexistent/run']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      "--rerender: /nonexistent/run is not an experiment's folder (it needs result.json and workspace/steper.db).",
+    );
   }, 60_000);
 
   it('rejects an unknown device with the choices', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { forEachPendingQuestion } from '../src/jobs/pending';
 import { ProgressMeter } from '../src/jobs/progress';
 import { type JobContext, JobRunner, type JobType } from '../src/jobs/runner';
 import { Store } from '../src/store/store';
@@ -140,5 +141,53 @@ describe('progress meter', () => {
     m.update({ done: 150 });
     // Only the window (and the sample before it) counts: 20 items over 28 s.
     expect(m.value.rate).toBeCloseTo(20 / 28);
+  });
+});
+
+describe('forEachPendingQuestion', () => {
+  const questions = ['q0', 'q1', 'q2', 'q3'].map((id) => ({ id }));
+  const run = (done: string[], fail?: string) => {
+    const log: string[] = [];
+    const updates: unknown[] = [];
+    const result = forEachPendingQuestion(
+      {
+        questions,
+        done: new Set(done),
+        concurrency: 2,
+        signal: new AbortController().signal,
+        progress: (u) => updates.push(u),
+      },
+      () => {
+        log.push('open');
+        return 'session';
+      },
+      async (resource, q, idx) => {
+        if (q.id === fail) throw new Error(`${q.id} failed`);
+        log.push(`${resource}:${q.id}@${idx}`);
+      },
+      async () => {
+        log.push('close');
+      },
+    );
+    return { result, log, updates };
+  };
+
+  it('runs only what is not stored yet, with its index in the whole set, and counts the stored ones', async () => {
+    const { result, log, updates } = run(['q1']);
+    expect(await result).toBe(4);
+    expect(log[0]).toBe('open');
+    expect(log.at(-1)).toBe('close');
+    expect(log.slice(1, -1).sort()).toEqual(['session:q0@0', 'session:q2@2', 'session:q3@3']);
+    expect(updates[0]).toEqual({ done: 1, total: 4, message: 'resumed after 1' });
+    expect(updates.at(-1)).toEqual({ done: 4 });
+  });
+
+  it('opens nothing when every question is stored, and closes after a failure', async () => {
+    const all = run(['q0', 'q1', 'q2', 'q3']);
+    expect(await all.result).toBe(4);
+    expect(all.log).toEqual([]);
+    const failing = run([], 'q2');
+    await expect(failing.result).rejects.toThrow('q2 failed');
+    expect(failing.log.at(-1)).toBe('close');
   });
 });

@@ -1,6 +1,6 @@
 import { runLoop, scoreTrace } from '@steper/core';
 import { z } from 'zod';
-import { forEachConcurrent } from '../jobs/pool';
+import { forEachPendingQuestion } from '../jobs/pending';
 import type { JobType } from '../jobs/runner';
 import { createEvalGenerator } from '../students/create';
 import type { Workbench } from '../workbench';
@@ -22,50 +22,35 @@ export function evalJob(wb: Workbench): JobType {
       const config = evaluation.config as unknown as EvalConfig;
       const retriever = wb.retrievers.get(config.corpusId);
       const questions = store.questionSets.questions(config.questionSetId).slice(0, config.limit);
-      const done = store.evaluations.doneQuestionIds(evaluationId);
-      const todo = questions.map((q, idx) => ({ q, idx })).filter(({ q }) => !done.has(q.id));
-      let count = done.size;
-      progress({
-        done: count,
-        total: questions.length,
-        message: done.size ? `resumed after ${done.size}` : null,
-      });
-      if (todo.length > 0) {
-        const { generator, close } = await createEvalGenerator(config.generator, {
-          store,
-          endpoints: wb.endpoints,
-          owner: evaluationId,
-        });
-        const loopConfig = {
-          loop: config.loop,
-          maxSteps: config.maxSteps,
-          topK: config.topK,
-          maxTokens: config.maxTokens,
-          promptStyle: resolvePromptStyle(config),
-        };
-        try {
-          await forEachConcurrent(
-            todo,
-            config.concurrency,
-            async ({ q, idx }) => {
-              const trace = await runLoop(q, { retriever, generator, config: loopConfig }, signal);
-              const s = scoreTrace(trace, q);
-              store.evaluations.insertTrace(evaluationId, {
-                questionId: q.id,
-                idx,
-                prediction: trace.prediction,
-                trace,
-                scores: { em: s.em, f1: s.f1, acc: s.acc, recall: s.recall ?? -1, steps: s.retrievalSteps },
-              });
-              count += 1;
-              progress({ done: count });
-            },
-            signal,
-          );
-        } finally {
-          await close();
-        }
-      }
+      const loopConfig = {
+        loop: config.loop,
+        maxSteps: config.maxSteps,
+        topK: config.topK,
+        maxTokens: config.maxTokens,
+        promptStyle: resolvePromptStyle(config),
+      };
+      await forEachPendingQuestion(
+        {
+          questions,
+          done: store.evaluations.doneQuestionIds(evaluationId),
+          concurrency: config.concurrency,
+          signal,
+          progress,
+        },
+        () => createEvalGenerator(config.generator, { store, endpoints: wb.endpoints, owner: evaluationId }),
+        async ({ generator }, q, idx) => {
+          const trace = await runLoop(q, { retriever, generator, config: loopConfig }, signal);
+          const s = scoreTrace(trace, q);
+          store.evaluations.insertTrace(evaluationId, {
+            questionId: q.id,
+            idx,
+            prediction: trace.prediction,
+            trace,
+            scores: { em: s.em, f1: s.f1, acc: s.acc, recall: s.recall ?? -1, steps: s.retrievalSteps },
+          });
+        },
+        ({ close }) => close(),
+      );
       progress({ message: 'summarising' });
       const traces = store.evaluations.allTraces(evaluationId).map((t) => t.trace);
       const summary = summarizeEvaluation(traces, questions, config.bootstrap);

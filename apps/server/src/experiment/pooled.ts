@@ -97,3 +97,40 @@ export function pooledComparison(
     options,
   );
 }
+
+/** One system's pooled EM and Acc on the questions of one type. */
+export interface TypeRow {
+  name: string;
+  type: string;
+  /** Question × seed rows of this type. */
+  n: number;
+  /** Share of those rows whose gold answer is yes or no: what guessing alone can get right. */
+  yesNo: number;
+  em: number;
+  acc: number;
+}
+
+/**
+ * A system's scores per question type (synthetic and 2Wiki questions carry one), pooled over
+ * seeds: where a score comes from. A comparison type answered yes/no is half right by guessing,
+ * so a student can score there without getting one reasoning step right.
+ */
+export function byQuestionType(
+  name: string,
+  runs: readonly SeedRun[],
+  questions: readonly Question[],
+): TypeRow[] {
+  const pooled = poolSeeds(runs, questions);
+  const typeOf = (q: Question) => q.type ?? 'untyped';
+  const types = [...new Set(pooled.questions.map(typeOf))].sort();
+  return types.map((type) => {
+    const qs = pooled.questions.filter((q) => typeOf(q) === type);
+    const ids = new Set(qs.map((q) => q.id));
+    const s = scoreTraces(
+      pooled.traces.filter((t) => ids.has(t.questionId)),
+      qs,
+    );
+    const yesNo = qs.filter((q) => q.answers.some((a) => /^(yes|no)$/i.test(a.trim()))).length / qs.length;
+    return { name, type, n: qs.length, yesNo, em: s.em, acc: s.acc };
+  });
+}

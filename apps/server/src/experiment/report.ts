@@ -1,7 +1,7 @@
 import type { StageSummary, StudentComparison } from '@steper/core';
 import type { EvalSummary } from '../evaluation/summary';
 import { noClaims, PAIRED_HEADER, pairedCells, pct, table, withCi } from './markdown';
-import type { PooledRow } from './pooled';
+import type { PooledRow, TypeRow } from './pooled';
 import type { BudgetMode } from './presets';
 import type { SigmaPoint } from './students';
 
@@ -83,6 +83,28 @@ export interface ExperimentResult {
   comparisons: ComparisonResult[];
   sigmaSeries: SigmaSeries[];
   figures: { accuracyLatency: string; sigma: string };
+  /** Teacher and student groups per question type, pooled over seeds (absent in older reports). */
+  byType?: TypeRow[];
+}
+
+/** EM / Acc per question type, one row per system, with how many rows a type has and its yes/no share. */
+function typeTable(rows: readonly TypeRow[]): string {
+  const types = [...new Set(rows.map((r) => r.type))];
+  const names = [...new Set(rows.map((r) => r.name))];
+  const header = types.map((t) => {
+    const r = rows.find((x) => x.type === t)!;
+    return `${t} EM / Acc (yes/no ${pct(r.yesNo)})`;
+  });
+  return table(
+    ['System', ...header],
+    names.map((name) => [
+      name,
+      ...types.map((t) => {
+        const r = rows.find((x) => x.name === name && x.type === t);
+        return r ? `${pct(r.em)} / ${pct(r.acc)} (n ${r.n})` : '–';
+      }),
+    ]),
+  );
 }
 
 const BUDGET_TITLE = { epoch: 'equal epochs', token: 'equal training tokens' } as const;
@@ -234,7 +256,17 @@ Same initialisation, same question order, same seed. StepER trains on several ex
 
 ${budgetTable}
 
-## Reasoning stages (offline evidence judge — no LM)
+${
+  r.byType?.length
+    ? `## By question type (%, pooled over seeds)
+
+Where the scores come from: a type answered yes/no is half right by guessing, without one reasoning step right.
+
+${typeTable(r.byType)}
+
+`
+    : ''
+}## Reasoning stages (offline evidence judge — no LM)
 
 ${judged.length ? table(['System', 'Initialization', 'Expansion', 'Aggregation'], judged) : 'No synthetic questions.'}
 

@@ -1,10 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Question, Trace } from '@steper/core';
 import { recordReport } from '../reports/record';
 import type { Workbench } from '../workbench';
 import { evaluateSystem } from './evaluate';
 import { accuracyLatencyPng, sigmaPng } from './figures';
-import { pooledComparison, pooledRow, type SeedRun } from './pooled';
+import { byQuestionType, pooledComparison, pooledRow, type SeedRun, type TypeRow } from './pooled';
 import { budgetOf, type ExperimentPreset } from './presets';
 import { sharedExporter } from './python';
 import {
@@ -246,6 +247,7 @@ export async function runExperiment(
     comparisons,
     sigmaSeries,
     figures,
+    byType: typeRows(systems, traces, questions),
   };
   writeFileSync(join(out, 'report.md'), renderReport(result));
   writeFileSync(join(out, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
@@ -256,4 +258,47 @@ export async function runExperiment(
     outDir: out,
   });
   return result;
+}
+
+/** The teacher and each student group (pooled over its seeds) per question type. */
+function typeRows(
+  systems: readonly SystemResult[],
+  traces: ReadonlyMap<string, readonly Trace[]>,
+  questions: readonly Question[],
+): TypeRow[] {
+  const groups = [...new Map(systems.map((s) => [s.group, s])).values()];
+  return groups.flatMap((g) =>
+    byQuestionType(
+      g.groupName,
+      systems
+        .filter((s) => s.group === g.group)
+        .map((s) => ({ seed: s.seed ?? 0, traces: traces.get(s.evaluationId)! })),
+      questions,
+    ),
+  );
+}
+
+/**
+ * Writes a finished experiment's report.md (and result.json) again from its result.json and the
+ * traces in its workspace: for a report written before a section was added.
+ */
+export function rerenderReport(wb: Workbench, outDir: string): ExperimentResult {
+  const file = join(outDir, 'result.json');
+  const result = JSON.parse(readFileSync(file, 'utf8')) as ExperimentResult;
+  const first = result.systems[0];
+  if (!first) throw new Error(`${file} lists no systems`);
+  const evaluation = wb.store.evaluations.require(first.evaluationId);
+  const questions = wb.store.questionSets.questions(
+    (evaluation.config as { questionSetId: string }).questionSetId,
+  );
+  const traces = new Map(
+    result.systems.map((s) => [
+      s.evaluationId,
+      wb.store.evaluations.allTraces(s.evaluationId).map((t) => t.trace),
+    ]),
+  );
+  const updated = { ...result, byType: typeRows(result.systems, traces, questions) };
+  writeFileSync(join(outDir, 'report.md'), renderReport(updated));
+  writeFileSync(file, `${JSON.stringify(updated, null, 2)}\n`);
+  return updated;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { forEachConcurrent } from '../jobs/pool';
+import { forEachPendingQuestion } from '../jobs/pending';
 import type { JobType } from '../jobs/runner';
 import { buildStepData } from '../stepdata/build';
 import { createTeacher } from '../teachers/create';
@@ -22,15 +22,16 @@ export function teachJob(wb: Workbench): JobType {
       const config = run.config as unknown as ResolvedTeachConfig;
       const retriever = wb.retrievers.get(run.corpusId);
       const all = store.questionSets.questions(run.questionSetId).slice(0, run.questionTotal);
-      const done = store.teacherRuns.doneQuestionIds(runId);
-      const todo = all.map((q, idx) => ({ q, idx })).filter(({ q }) => !done.has(q.id));
-      const teacher = createTeacher(config.teacher, { store, endpoints: wb.endpoints, owner: runId });
-      let count = done.size;
-      progress({ done: count, total: all.length, message: done.size ? `resumed after ${done.size}` : null });
-      await forEachConcurrent(
-        todo,
-        config.concurrency,
-        async ({ q, idx }) => {
+      const count = await forEachPendingQuestion(
+        {
+          questions: all,
+          done: store.teacherRuns.doneQuestionIds(runId),
+          concurrency: config.concurrency,
+          signal,
+          progress,
+        },
+        () => createTeacher(config.teacher, { store, endpoints: wb.endpoints, owner: runId }),
+        async (teacher, q, idx) => {
           const { trace, correct, cacheHits } = await teachQuestion(
             q,
             { retriever, generator: teacher.generator, config },
@@ -43,10 +44,7 @@ export function teachJob(wb: Workbench): JobType {
               cacheHits,
             );
           });
-          count += 1;
-          progress({ done: count });
         },
-        signal,
       );
       if (!config.buildDataset) return { traces: count };
       progress({ message: 'building step data' });

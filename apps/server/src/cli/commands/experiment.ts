@@ -1,12 +1,14 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../../errors';
 import { PRESETS } from '../../experiment/presets';
-import { runExperiment } from '../../experiment/run';
+import { rerenderReport, runExperiment } from '../../experiment/run';
 import { Workbench } from '../../workbench';
 
 export const EXPERIMENT_HELP = `steper experiment [--quick | --preset quick|standard] [--out DIR] [--budget epoch|token|both] [--device cpu|cuda]
+steper experiment --rerender DIR
   Vanilla-KD vs StepER end to end, from nothing: synthetic world, evidence teacher, step data,
   a tiny Qwen2 student trained with each objective (same init, order, seed), ONNX export, IRCoT
   evaluation of every student and the teacher on held-out questions, and a Markdown report with
@@ -14,7 +16,9 @@ export const EXPERIMENT_HELP = `steper experiment [--quick | --preset quick|stan
   results/experiment-<preset>-<time>). --budget both trains Vanilla-KD twice (equal epochs and equal
   training tokens, same init and question order) and reports both comparisons.
   --quick is a smoke run (2-core CPU, < 20 min) that claims nothing. --device cuda trains on the
-  GPU (bf16 autocast); evaluation runs the ONNX students on the CPU either way.`;
+  GPU (bf16 autocast); evaluation runs the ONNX students on the CPU either way.
+  --rerender DIR writes DIR/report.md again from DIR/result.json and DIR/workspace (a report
+  written before a section was added), training and evaluating nothing.`;
 
 export function gitCommit(): string {
   try {
@@ -28,6 +32,23 @@ export function gitCommit(): string {
   }
 }
 
+async function rerender(outDir: string): Promise<number> {
+  if (!existsSync(join(outDir, 'result.json')) || !existsSync(join(outDir, 'workspace', 'steper.db'))) {
+    throw new UserError(
+      'BAD_REQUEST',
+      `--rerender: ${outDir} is not an experiment's folder (it needs result.json and workspace/steper.db).`,
+    );
+  }
+  const wb = new Workbench({ workspace: join(outDir, 'workspace'), env: {} });
+  try {
+    rerenderReport(wb, outDir);
+    process.stdout.write(`${join(outDir, 'report.md')}\n`);
+    return 0;
+  } finally {
+    await wb.close();
+  }
+}
+
 export async function experimentCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -37,10 +58,12 @@ export async function experimentCommand(argv: string[]): Promise<number> {
       out: { type: 'string' },
       budget: { type: 'string' },
       device: { type: 'string' },
+      rerender: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
+  if (values.rerender !== undefined) return rerender(values.rerender);
   const t0 = Date.now();
   const name = values.quick ? 'quick' : (values.preset ?? 'quick');
   const preset = PRESETS[name as keyof typeof PRESETS];
