@@ -247,23 +247,9 @@ describe('experiment pieces on the demo', () => {
 
   it('splits scores by question type, pooled over seeds, with the yes/no share, and reports them', async () => {
     const wb = testWorkbench();
-    const demo = await smallDemo(wb);
-    const retriever = wb.retrievers.get(demo.corpusId);
-    const questions = wb.store.questionSets.questions(demo.questionSetIds.test).slice(0, 12);
+    const { questions, ir, nr } = await evidenceRuns(wb, 12);
     const types = [...new Set(questions.map((q) => q.type))];
     expect(types.length).toBeGreaterThan(1);
-    const run = (loop: 'ircot' | 'no-retrieval') =>
-      Promise.all(
-        questions.map((q) =>
-          runLoop(q, {
-            retriever,
-            generator: new EvidenceTeacher(),
-            config: { loop, maxSteps: 5, topK: 4, maxTokens: 64, promptStyle: 'teacher' },
-          }),
-        ),
-      );
-    const ir = await run('ircot');
-    const nr = await run('no-retrieval');
     const rows = byQuestionType(
       'A',
       [
@@ -290,21 +276,7 @@ describe('experiment pieces on the demo', () => {
 
   it('pools seeds as question × seed pairs: means, intervals and McNemar counts follow the pairing', async () => {
     const wb = testWorkbench();
-    const demo = await smallDemo(wb);
-    const retriever = wb.retrievers.get(demo.corpusId);
-    const questions = wb.store.questionSets.questions(demo.questionSetIds.test).slice(0, 8);
-    const run = async (loop: 'ircot' | 'no-retrieval') =>
-      Promise.all(
-        questions.map((q) =>
-          runLoop(q, {
-            retriever,
-            generator: new EvidenceTeacher(),
-            config: { loop, maxSteps: 5, topK: 4, maxTokens: 64, promptStyle: 'teacher' },
-          }),
-        ),
-      );
-    const ir = await run('ircot');
-    const nr = await run('no-retrieval');
+    const { questions, ir, nr } = await evidenceRuns(wb, 8);
     const emOf = (ts: Trace[]) => scoreTraces(ts, questions).em;
     // A answers like IRCoT on seed 1 and like no-retrieval on seed 2; B like IRCoT on both.
     const A = [
@@ -475,3 +447,21 @@ describe('steper experiment (CLI)', () => {
     expect(r.stderr).toContain('--device: "tpu" is not one of cpu, cuda.');
   }, 60_000);
 });
+
+/** The evidence teacher on the first n test questions of a small demo, with IRCoT and without retrieval. */
+async function evidenceRuns(wb: ReturnType<typeof testWorkbench>, n: number) {
+  const demo = await smallDemo(wb);
+  const retriever = wb.retrievers.get(demo.corpusId);
+  const questions = wb.store.questionSets.questions(demo.questionSetIds.test).slice(0, n);
+  const run = (loop: 'ircot' | 'no-retrieval') =>
+    Promise.all(
+      questions.map((q) =>
+        runLoop(q, {
+          retriever,
+          generator: new EvidenceTeacher(),
+          config: { loop, maxSteps: 5, topK: 4, maxTokens: 64, promptStyle: 'teacher' },
+        }),
+      ),
+    );
+  return { questions, ir: await run('ircot'), nr: await run('no-retrieval') };
+}

@@ -132,8 +132,7 @@ export async function pretrainedInit(
   }
   if (settings.passes > 0) {
     log(`pre-training the initialisation: ${settings.passes} passes over the corpus`);
-    const run = stage('corpus');
-    model = await trainRows(run, model, corpusRows(passages, settings, init.seed));
+    model = await trainRows(stage('corpus'), model, corpusRows(passages, settings, init.seed));
   }
   // The model folder carries the init's tokenizer: moved into place whole, the rest dropped.
   rmSync(dir, { recursive: true, force: true });
@@ -197,50 +196,55 @@ async function copyStage(
       if (c.ratio > copy.untilRatio) log(`copy curriculum: no phase change within ${copy.maxRounds} rounds`);
       return { model, rounds };
     }
-    model = await trainRows(stage, init, rows, 1);
+    model = await extendRun(stage);
   }
 }
 
-/**
- * Plain next-token training on rows (Vanilla-KD on empty prompts), one epoch; with `extend`, that
- * many more epochs of the finished run (a warm restart). Returns the newest checkpoint's model.
- */
-async function trainRows(stage: Stage, model: string, rows: StepExample[], extend?: number): Promise<string> {
+/** Plain next-token training on rows (Vanilla-KD on empty prompts), one epoch. Returns the model. */
+async function trainRows(stage: Stage, model: string, rows: StepExample[]): Promise<string> {
   const { work, settings, seed, device } = stage;
-  const config = join(work, 'config.json');
-  if (!extend) {
-    if (rows.length === 0) throw new Error('pre-training has no rows');
-    mkdirSync(work, { recursive: true });
-    const data = join(work, 'rows.jsonl');
-    writeFileSync(data, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
-    writeFileSync(
-      config,
-      JSON.stringify({
-        data,
-        out_dir: join(work, 'run'),
-        model,
-        objective: 'vanilla',
-        seed,
-        ...deviceConfig(device),
-        epochs: 1,
-        batch_size: settings.batchSize,
-        lr: settings.lr,
-        max_seq_len: settings.maxSeqLen,
-        eval_fraction: 0,
-        eval_every: 0,
-        checkpoint_every: 0,
-        gradient_checkpointing: false,
-      }),
-    );
-  }
+  if (rows.length === 0) throw new Error('pre-training has no rows');
+  mkdirSync(work, { recursive: true });
+  const data = join(work, 'rows.jsonl');
+  writeFileSync(data, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+  writeFileSync(
+    join(work, 'config.json'),
+    JSON.stringify({
+      data,
+      out_dir: join(work, 'run'),
+      model,
+      objective: 'vanilla',
+      seed,
+      ...deviceConfig(device),
+      epochs: 1,
+      batch_size: settings.batchSize,
+      lr: settings.lr,
+      max_seq_len: settings.maxSeqLen,
+      eval_fraction: 0,
+      eval_every: 0,
+      checkpoint_every: 0,
+      gradient_checkpointing: false,
+    }),
+  );
+  await trainerPython(['-m', 'steper_trainer', 'train', '--config', join(work, 'config.json')]);
+  return latestModel(work);
+}
+
+/** One more epoch of the stage's finished run: a warm restart of its learning rate. */
+async function extendRun(stage: Stage): Promise<string> {
   await trainerPython([
     '-m',
     'steper_trainer',
     'train',
     '--config',
-    config,
-    ...(extend ? ['--extend-epochs', String(extend)] : []),
+    join(stage.work, 'config.json'),
+    '--extend-epochs',
+    '1',
   ]);
+  return latestModel(stage.work);
+}
+
+function latestModel(work: string): string {
   const checkpoints = join(work, 'run', 'checkpoints');
   const last = readdirSync(checkpoints)
     .filter((d) => d.startsWith('step-'))
