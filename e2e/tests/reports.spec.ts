@@ -187,3 +187,25 @@ test('reports: an analysis report renders its Markdown, markup as text, and its 
   await expect(page.locator('#report-figures img')).toHaveCount(1);
   await screenshot(page, 'reports-analysis');
 });
+
+test('reports: the standard report shows where its scores come from, by question type', async ({ page }) => {
+  const dir = 'docs/results/standard-2026-12-05-cpu';
+  const result = JSON.parse(readFileSync(join(root, dir, 'result.json'), 'utf8')) as {
+    byType: { name: string; type: string; em: number; acc: number; n: number }[];
+  };
+  await page.goto('/compare?tab=reports');
+  await importReport(page, dir);
+  await expect(page).toHaveURL(/report=rep_/);
+  const table = page.getByTestId('report-by-type');
+  const names = [...new Set(result.byType.map((r) => r.name))];
+  await expect(table.locator('tbody tr')).toHaveCount(names.length);
+  const bridge = result.byType.find(
+    (r) => r.name === 'Teacher (evidence, few-shot prompts)' && r.type === 'bridge',
+  )!;
+  const teacherRow = table.locator('tbody tr').filter({ hasText: 'Teacher (evidence' });
+  await expect(teacherRow).toContainText(
+    `${(100 * bridge.em).toFixed(1)} / ${(100 * bridge.acc).toFixed(1)}`,
+  );
+  await expect(table.locator('thead')).toContainText('comparison');
+  await expect(table.locator('thead')).toContainText('yes/no 52.0');
+});

@@ -122,6 +122,16 @@ export const PooledRowSchema = z.object({
     .optional(),
 });
 
+/** One system's pooled EM and Acc on one question type (experiment/pooled.ts `byQuestionType`). */
+export const TypeRowSchema = z.object({
+  name: z.string(),
+  type: z.string(),
+  n: z.number(),
+  yesNo: z.number(),
+  em: z.number(),
+  acc: z.number(),
+});
+
 export const ExperimentResultSchema = z.object({
   preset: z.string(),
   claims: z.boolean(),
@@ -143,6 +153,7 @@ export const ExperimentResultSchema = z.object({
    */
   pooled: z.array(PooledRowSchema).optional().catch(undefined),
   sigmaSeries: z.array(SigmaSeriesSchema).optional().catch(undefined),
+  byType: z.array(TypeRowSchema).optional().catch(undefined),
   figures: z.record(z.string(), z.string()).default({}),
 });
 

@@ -108,6 +108,8 @@ export function ExperimentReport({ report, result }: { report: OpenedReport; res
         <SigmaFigure report={report} result={result} />
       </div>
 
+      {result.byType && result.byType.length > 0 && <ByTypeTable rows={result.byType} />}
+
       {trained.length > 0 && (
         <Section id="report-budget" title="Training budget">
           <table className="table">
@@ -220,5 +222,53 @@ function TraceLink({
     >
       {pair ? 'traces vs Vanilla-KD' : 'traces'} →
     </Link>
+  );
+}
+
+type TypeRow = NonNullable<ExperimentResult['byType']>[number];
+
+/** EM / Acc per question type, pooled over seeds: a yes/no type is half right by guessing. */
+function ByTypeTable({ rows }: { rows: readonly TypeRow[] }) {
+  const types = [...new Set(rows.map((r) => r.type))];
+  const names = [...new Set(rows.map((r) => r.name))];
+  const cell = (name: string, type: string) => rows.find((r) => r.name === name && r.type === type);
+  return (
+    <Section id="report-by-type" title="By question type, pooled over seeds (EM / Acc)">
+      <p className="panel-note">
+        Where the scores come from: a type answered yes/no is half right by guessing, without one reasoning
+        step right.
+      </p>
+      <table className="table" data-testid="report-by-type">
+        <thead>
+          <tr>
+            <th>System</th>
+            {types.map((t) => (
+              <th key={t} className="num">
+                {t}
+                <div className="ci">yes/no {pct(rows.find((r) => r.type === t)!.yesNo)}</div>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {names.map((name) => (
+            <tr key={name}>
+              <td>
+                <span className="cell-title">{name}</span>
+              </td>
+              {types.map((t) => {
+                const r = cell(name, t);
+                return (
+                  <td key={t} className="num">
+                    {r ? `${pct(r.em)} / ${pct(r.acc)}` : '—'}
+                    {r && <div className="ci">n {int(r.n)}</div>}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Section>
   );
 }
