@@ -55,6 +55,13 @@ def next_step_accuracy(model, tokenizer, examples: list[StepExample], per_stage:
     return out
 
 
+def first_and_again(first: float, n_first: int, again: float, n_again: int) -> dict:
+    """Mean losses of the first and the repeated showing, and their ratio (None when either is empty)."""
+    if n_first == 0 or n_again == 0:
+        return {'firstLoss': None, 'againLoss': None, 'ratio': None}
+    return {'firstLoss': first / n_first, 'againLoss': again / n_again, 'ratio': (again / n_again) / (first / n_first)}
+
+
 def copy_ratio(model, tokenizer, examples: list[StepExample], limit: int, max_len: int) -> dict:
     """Mean loss on a passage's second showing over its first, on the prompts' own passages."""
     first = again = 0.0
@@ -78,9 +85,7 @@ def copy_ratio(model, tokenizer, examples: list[StepExample], limit: int, max_le
         n_first += n_block - 2
         again += nll[n_before:].sum().item()
         n_again += ids.shape[1] - 1 - n_before
-    if n_first == 0 or n_again == 0:
-        return {'firstLoss': None, 'againLoss': None, 'ratio': None}
-    return {'firstLoss': first / n_first, 'againLoss': again / n_again, 'ratio': (again / n_again) / (first / n_first)}
+    return first_and_again(first, n_first, again, n_again)
 
 
 def copy_rows_loss(model, tokenizer, targets: list[str]) -> dict:
@@ -99,29 +104,31 @@ def copy_rows_loss(model, tokenizer, targets: list[str]) -> dict:
         n_first += n_half - 1
         again += nll[n_half:].sum().item()
         n_again += len(nll) - n_half
-    if n_first == 0 or n_again == 0:
-        return {'firstLoss': None, 'againLoss': None, 'ratio': None, 'rows': len(targets)}
-    return {'firstLoss': first / n_first, 'againLoss': again / n_again, 'ratio': (again / n_again) / (first / n_first), 'rows': len(targets)}
+    return {**first_and_again(first, n_first, again, n_again), 'rows': len(targets)}
 
 
 def diagnose(
     model_dir: str,
-    examples_path: str,
+    examples_path: str | None,
     tokenizer_dir: str | None = None,
     per_stage: int = 40,
     max_new_tokens: int = 48,
     copy_examples: int = 20,
     max_len: int = 2048,
+    copy_rows_path: str | None = None,
 ) -> dict:
+    """Loads the model once for whichever of the step examples and the copy rows are given."""
     tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir or model_dir)
     model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32).eval()
-    examples = read_step_dataset(examples_path)
-    return {
-        'model': model_dir,
-        'examples': examples_path,
-        'nextStep': next_step_accuracy(model, tokenizer, examples, per_stage, max_new_tokens),
-        'copy': copy_ratio(model, tokenizer, examples, copy_examples, max_len),
-    }
+    out: dict = {'model': model_dir}
+    if examples_path:
+        examples = read_step_dataset(examples_path)
+        out['examples'] = examples_path
+        out['nextStep'] = next_step_accuracy(model, tokenizer, examples, per_stage, max_new_tokens)
+        out['copy'] = copy_ratio(model, tokenizer, examples, copy_examples, max_len)
+    if copy_rows_path:
+        out['copyRows'] = copy_rows_loss(model, tokenizer, [e.target for e in read_step_dataset(copy_rows_path)])
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,12 +146,9 @@ def main(argv: list[str] | None = None) -> int:
         if path and not Path(path).exists():
             print(f'diagnose: {flag} {path} does not exist', file=sys.stderr)
             return 2
-    out = diagnose(args.model, args.examples, args.tokenizer, args.per_stage, args.max_new_tokens) if args.examples else {'model': args.model}
-    if args.copy_rows:
-        tokenizer = AutoTokenizer.from_pretrained(args.tokenizer or args.model)
-        model = AutoModelForCausalLM.from_pretrained(args.model, dtype=torch.float32).eval()
-        out['copyRows'] = copy_rows_loss(model, tokenizer, [e.target for e in read_step_dataset(args.copy_rows)])
-    print(json.dumps(out))
+    print(json.dumps(diagnose(
+        args.model, args.examples, args.tokenizer, args.per_stage, args.max_new_tokens, copy_rows_path=args.copy_rows,
+    )))
     return 0
 
 
