@@ -102,6 +102,7 @@ def resume_point(cfg: TrainConfig, resume: bool, extend_epochs: int | None) -> t
             raise ConfigError(f'nothing to extend: {run_dir} has no complete checkpoint')
         return cfg, None  # --resume before the first checkpoint: start from scratch
     saved = config_from_dict(read_json(ckpt / 'train_config.json')['config'])
+    saved.out_dir = cfg.out_dir  # the folder may have moved since: the run is where its checkpoint is
     if extend_epochs:
         saved.epochs += extend_epochs
         saved.lr_restart_step = read_json(ckpt / 'trainer_state.json')['step']

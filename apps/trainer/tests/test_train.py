@@ -147,6 +147,16 @@ def test_extend_a_finished_run_by_more_epochs(tmp_path, tiny_model, dataset):
     assert resolved['epochs'] == 3 and resolved['lr_restart_step'] == done_at
 
 
+def test_a_moved_run_goes_on_where_it_now_is(tmp_path, tiny_model, dataset):
+    cfg = base_config(tmp_path, dataset, tiny_model, objective='vanilla', epochs=1, batch_size=5)
+    done_at = run(tmp_path, cfg)[-1]['step']
+    (tmp_path / 'run').rename(tmp_path / 'moved')
+    more = run(tmp_path, {**cfg, 'out_dir': str(tmp_path / 'moved')}, extend_epochs=1)
+    assert more[0]['resumedFromStep'] == done_at and more[0]['runDir'] == str(tmp_path / 'moved')
+    assert not (tmp_path / 'run').exists()
+    assert (tmp_path / 'moved' / 'checkpoints' / f'step-{2 * done_at:07d}').is_dir()
+
+
 def test_eval_and_best_checkpoint(tmp_path, tiny_model, dataset, eval_dataset):
     cfg = base_config(
         tmp_path, dataset, tiny_model, objective='vanilla', epochs=2, batch_size=2, eval_data=str(eval_dataset),
