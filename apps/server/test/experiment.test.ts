@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { summarizeEvaluation } from '../src/evaluation/summary';
 import { chartSvg, svgToPng } from '../src/experiment/plots';
 import { byQuestionType, pooledComparison, pooledRow } from '../src/experiment/pooled';
-import { ExperimentPresetSchema, PRESETS } from '../src/experiment/presets';
+import { ExperimentPresetSchema, PRESETS, withOverrides } from '../src/experiment/presets';
 import { copyRows, corpusRows, pretrainedInit } from '../src/experiment/pretrain';
 import { type ExperimentResult, renderReport, type SystemResult } from '../src/experiment/report';
 import { epochTokens, selectStepConfig } from '../src/experiment/tokens';
@@ -426,7 +426,32 @@ describe('corpus pre-training of the init', () => {
   }, 180_000);
 });
 
+describe('preset overrides', () => {
+  it('change epochs, seeds and budget, and name the preset after what changed', () => {
+    const p = withOverrides(PRESETS.standard, { epochs: 6, seeds: [1234] });
+    expect(p.name).toBe('standard (6 epochs; seed 1234)');
+    expect(p.train).toEqual({ ...PRESETS.standard.train, epochs: 6 });
+    expect(p.seeds).toEqual([1234]);
+    expect(PRESETS.standard.train.epochs).toBe(2); // the preset itself is untouched
+    expect(ExperimentPresetSchema.parse(p)).toEqual(p);
+    expect(withOverrides(PRESETS.quick, { seeds: [1, 2] }).name).toBe('quick (seeds 1, 2)');
+    // the preset's own values are no change at all
+    const same = withOverrides(PRESETS.standard, { epochs: 2, seeds: [1234, 1235, 1236], budget: 'epoch' });
+    expect(same.name).toBe('standard');
+    expect(same.budgetReport).toBe('epoch');
+  });
+});
+
 describe('steper experiment (CLI)', () => {
+  it('rejects epochs and seeds that are not integers, naming the flag', async () => {
+    const zero = await runCli(['experiment', '--quick', '--epochs', '0']);
+    expect(zero.code).toBe(1);
+    expect(zero.stderr).toContain('--epochs must be at least 1, got 0.');
+    const seeds = await runCli(['experiment', '--quick', '--seeds', '1234,x']);
+    expect(seeds.code).toBe(1);
+    expect(seeds.stderr).toContain('--seeds must be an integer, got "x".');
+  }, 60_000);
+
   it('rejects an unknown budget with the choices', async () => {
     const r = await runCli(['experiment', '--quick', '--budget', 'tokens']);
     expect(r.code).toBe(1);

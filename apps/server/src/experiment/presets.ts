@@ -128,3 +128,29 @@ export const PRESETS: Record<'quick' | 'standard', ExperimentPreset> = {
     claims: true,
   },
 };
+
+export interface PresetOverrides {
+  budget?: BudgetMode;
+  epochs?: number;
+  seeds?: readonly number[];
+}
+
+/**
+ * A preset with the command line's changes. The name says which sizes differ, so a report of
+ * `standard` at other epochs or seeds is never taken for the preset's own.
+ */
+export function withOverrides(preset: ExperimentPreset, o: PresetOverrides): ExperimentPreset {
+  const changed = [
+    ...(o.epochs !== undefined && o.epochs !== preset.train.epochs ? [`${o.epochs} epochs`] : []),
+    ...(o.seeds !== undefined && o.seeds.join() !== preset.seeds.join()
+      ? [`seed${o.seeds.length > 1 ? 's' : ''} ${o.seeds.join(', ')}`]
+      : []),
+  ];
+  return {
+    ...preset,
+    name: changed.length ? `${preset.name} (${changed.join('; ')})` : preset.name,
+    ...(o.budget ? { budgetReport: o.budget } : {}),
+    ...(o.epochs !== undefined ? { train: { ...preset.train, epochs: o.epochs } } : {}),
+    ...(o.seeds !== undefined ? { seeds: [...o.seeds] } : {}),
+  };
+}

@@ -3,11 +3,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../../errors';
-import { PRESETS } from '../../experiment/presets';
+import { type BudgetMode, PRESETS, withOverrides } from '../../experiment/presets';
 import { rerenderReport, runExperiment } from '../../experiment/run';
 import { Workbench } from '../../workbench';
+import { defined, int } from '../args';
 
 export const EXPERIMENT_HELP = `steper experiment [--quick | --preset quick|standard] [--out DIR] [--budget epoch|token|both] [--device cpu|cuda]
+                  [--epochs N] [--seeds A,B,…]
 steper experiment --rerender DIR
   Vanilla-KD vs StepER end to end, from nothing: synthetic world, evidence teacher, step data,
   a tiny Qwen2 student trained with each objective (same init, order, seed), ONNX export, IRCoT
@@ -17,6 +19,9 @@ steper experiment --rerender DIR
   training tokens, same init and question order) and reports both comparisons.
   --quick is a smoke run (2-core CPU, < 20 min) that claims nothing. --device cuda trains on the
   GPU (bf16 autocast); evaluation runs the ONNX students on the CPU either way.
+  --epochs and --seeds change the preset's training epochs and seeds; the report's preset name
+  says so (e.g. "standard (6 epochs; seed 1234)"). A DIR that already holds a workspace reuses its
+  world, step data, pre-trained init and any identical student.
   --rerender DIR writes DIR/report.md again from DIR/result.json and DIR/workspace (a report
   written before a section was added), training and evaluating nothing.`;
 
@@ -58,6 +63,8 @@ export async function experimentCommand(argv: string[]): Promise<number> {
       out: { type: 'string' },
       budget: { type: 'string' },
       device: { type: 'string' },
+      epochs: { type: 'string' },
+      seeds: { type: 'string' },
       rerender: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -69,7 +76,7 @@ export async function experimentCommand(argv: string[]): Promise<number> {
   const preset = PRESETS[name as keyof typeof PRESETS];
   if (!preset)
     throw new UserError('BAD_REQUEST', `--preset: unknown preset "${name}"; use quick or standard.`);
-  const budget = values.budget;
+  const budget = values.budget as BudgetMode | undefined;
   if (budget !== undefined && budget !== 'epoch' && budget !== 'token' && budget !== 'both') {
     throw new UserError('BAD_REQUEST', `--budget: "${budget}" is not one of epoch, token, both.`);
   }
@@ -77,22 +84,22 @@ export async function experimentCommand(argv: string[]): Promise<number> {
   if (device !== 'cpu' && device !== 'cuda') {
     throw new UserError('BAD_REQUEST', `--device: "${device}" is not one of cpu, cuda.`);
   }
+  const epochs = int(values.epochs, 'epochs');
+  if (epochs !== undefined && epochs < 1)
+    throw new UserError('BAD_REQUEST', `--epochs must be at least 1, got ${epochs}.`);
+  const seeds = values.seeds?.split(',').map((s) => int(s, 'seeds') as number);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const outDir = values.out ?? join('results', `experiment-${name}-${stamp}`);
   // A workspace of its own: the experiment never mixes with (or reuses) another demo's data.
   const wb = new Workbench({ workspace: join(outDir, 'workspace'), env: {} });
   try {
-    const result = await runExperiment(
-      wb,
-      { ...preset, ...(budget ? { budgetReport: budget } : {}) },
-      {
-        outDir,
-        command: `steper experiment ${argv.join(' ')}`.trim(),
-        commit: gitCommit(),
-        device,
-        log: (line) => process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(0)}s] ${line}\n`),
-      },
-    );
+    const result = await runExperiment(wb, withOverrides(preset, defined({ budget, epochs, seeds })), {
+      outDir,
+      command: `steper experiment ${argv.join(' ')}`.trim(),
+      commit: gitCommit(),
+      device,
+      log: (line) => process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(0)}s] ${line}\n`),
+    });
     process.stderr.write(`done in ${(result.wallSeconds / 60).toFixed(1)} min\n`);
     process.stdout.write(`${join(outDir, 'report.md')}\n`);
     return 0;
