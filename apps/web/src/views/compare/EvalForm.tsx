@@ -4,6 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { trpc } from '../../api/trpc';
 import { ALL_LOOPS, EVIDENCE_CHOICE } from '../../components/choices';
 import { type Choice, FormActions, InputField, SelectField } from '../../components/FormField';
+import { CorpusQuestionFields, LoopSizeFields } from '../../components/LoopRunFields';
 import { Section } from '../../components/Section';
 
 const PROMPT_STYLES: Choice[] = [
@@ -70,19 +71,12 @@ export function EvalForm() {
             ...(endpoints.data?.map((ep) => ({ value: ep.name, label: ep.name })) ?? []),
           ]}
         />
-        <SelectField
-          id="eval-corpus"
-          label="Corpus"
-          value={corpusId}
-          onChange={(v) => set('corpusId', v)}
-          choices={corpora.data?.map((c) => ({ value: c.id, label: c.name })) ?? []}
-        />
-        <SelectField
-          id="eval-questions"
-          label="Questions"
-          value={questionSetId}
-          onChange={(v) => set('questionSetId', v)}
-          choices={sets.data?.map((s) => ({ value: s.id, label: s.name })) ?? []}
+        <CorpusQuestionFields
+          idPrefix="eval"
+          corpora={corpora.data}
+          sets={sets.data}
+          value={{ corpusId, questionSetId }}
+          onChange={(c) => setF((x) => ({ ...x, ...c }))}
         />
         <SelectField
           id="eval-loop"
@@ -100,36 +94,7 @@ export function EvalForm() {
           onChange={(v) => set('promptStyle', v)}
           choices={PROMPT_STYLES}
         />
-        <InputField
-          id="eval-s"
-          label="S"
-          type="number"
-          min={1}
-          max={20}
-          width="narrow"
-          value={f.maxSteps}
-          onChange={(v) => set('maxSteps', Number(v))}
-        />
-        <InputField
-          id="eval-k"
-          label="K"
-          type="number"
-          min={1}
-          max={100}
-          width="narrow"
-          value={f.topK}
-          onChange={(v) => set('topK', Number(v))}
-        />
-        <InputField
-          id="eval-limit"
-          label="Only first N"
-          type="number"
-          min={1}
-          placeholder="all"
-          width="narrow"
-          value={f.limit}
-          onChange={(v) => set('limit', v)}
-        />
+        <LoopSizeFields idPrefix="eval" value={f} onChange={(c) => setF((x) => ({ ...x, ...c }))} />
         <FormActions
           id="eval-start"
           label="Start evaluation"

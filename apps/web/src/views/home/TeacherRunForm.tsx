@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { trpc } from '../../api/trpc';
 import { EVIDENCE_CHOICE, TEACHER_LOOPS } from '../../components/choices';
 import { FormActions, InputField, SelectField } from '../../components/FormField';
+import { CorpusQuestionFields, LoopSizeFields } from '../../components/LoopRunFields';
 import { Section } from '../../components/Section';
 
 /** Start a teacher run: a loop over a question set with a teacher, S and K. */
@@ -46,19 +47,12 @@ export function TeacherRunForm() {
   return (
     <Section id="start-teacher-run" title="Start a teacher run">
       <form className="form-grid" onSubmit={submit}>
-        <SelectField
-          id="teach-corpus"
-          label="Corpus"
-          value={corpusId}
-          onChange={(v) => set('corpusId', v)}
-          choices={corpora.data?.map((c) => ({ value: c.id, label: c.name })) ?? []}
-        />
-        <SelectField
-          id="teach-questions"
-          label="Questions"
-          value={questionSetId}
-          onChange={(v) => set('questionSetId', v)}
-          choices={sets.data?.map((s) => ({ value: s.id, label: `${s.name} (${s.questionCount})` })) ?? []}
+        <CorpusQuestionFields
+          idPrefix="teach"
+          corpora={corpora.data}
+          sets={sets.data}
+          value={{ corpusId, questionSetId }}
+          onChange={(c) => setForm((f) => ({ ...f, ...c }))}
         />
         <SelectField
           id="teach-loop"
@@ -78,36 +72,7 @@ export function TeacherRunForm() {
               []),
           ]}
         />
-        <InputField
-          id="teach-s"
-          label="S (max steps)"
-          type="number"
-          min={1}
-          max={20}
-          width="narrow"
-          value={form.maxSteps}
-          onChange={(v) => set('maxSteps', Number(v))}
-        />
-        <InputField
-          id="teach-k"
-          label="K (top-k)"
-          type="number"
-          min={1}
-          max={100}
-          width="narrow"
-          value={form.topK}
-          onChange={(v) => set('topK', Number(v))}
-        />
-        <InputField
-          id="teach-limit"
-          label="Only first N"
-          type="number"
-          min={1}
-          placeholder="all"
-          width="narrow"
-          value={form.limit}
-          onChange={(v) => set('limit', v)}
-        />
+        <LoopSizeFields idPrefix="teach" value={form} onChange={(c) => setForm((f) => ({ ...f, ...c }))} />
         <InputField
           id="teach-name"
           label="Name"
