@@ -1,10 +1,10 @@
-import type { StepExample } from '@steper/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { trpc } from '../../api/trpc';
 import { QueryState } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
 import { ago } from '../../lib/format';
+import { ExampleBody, KnownTarget } from './ExampleBody';
 import { EditPanel, RejectRow } from './ExampleCard';
 import type { Dispute } from './reviewTypes';
 import type { Resolution } from './useAdjudication';
@@ -36,21 +36,6 @@ const FALLBACK: Record<string, string> = {
   edited: 'uses the latest edit',
   accepted: 'keeps the teacher’s target',
 };
-
-function Target({ example, text }: { example: StepExample; text: string }) {
-  const known = example.knownPrefix;
-  const rest = known && text.startsWith(known) ? text.slice(known.length) : text;
-  return (
-    <>
-      {known && text.startsWith(known) && (
-        <span className="known" title="already known at this step (R≤s−1)">
-          {known}
-        </span>
-      )}
-      {rest}
-    </>
-  );
-}
 
 /**
  * One step annotators disagree on, side by side: the prompt (read-only) and the teacher's target,
@@ -140,22 +125,13 @@ export function DisputeCard({
                 }
               />
             ) : (
-              <div className="example-body">
-                <div>
-                  <div className="field-label">Prompt (q, P≤{ex.step}) — read-only</div>
-                  <pre className="text-block" data-testid="dispute-prompt">
-                    {ex.prompt}
-                  </pre>
-                </div>
-                <div>
-                  <div className="field-label">
-                    Teacher’s target {ex.stage === 'agg' ? 'R<t ‖ answer' : `R≤${ex.step}`}
-                  </div>
-                  <pre className="text-block target" data-testid="dispute-original">
-                    <Target example={ex} text={ex.target} />
-                  </pre>
-                </div>
-              </div>
+              <ExampleBody
+                example={ex}
+                targetLabel="Teacher’s target"
+                target={ex.target}
+                known={ex.knownPrefix}
+                testIds={{ prompt: 'dispute-prompt', target: 'dispute-original' }}
+              />
             )}
             <div className="verdict-cols" data-testid="verdict-cols">
               {dispute.verdicts.map((v, i) => (
@@ -179,7 +155,7 @@ export function DisputeCard({
                   )}
                   {v.status === 'edited' && v.editedTarget !== null ? (
                     <pre className="text-block target" data-testid="verdict-edit">
-                      <Target example={ex} text={v.editedTarget} />
+                      <KnownTarget known={ex.knownPrefix} text={v.editedTarget} />
                     </pre>
                   ) : (
                     <div className="muted verdict-what">

@@ -3,6 +3,7 @@ import { forwardRef, useEffect, useRef, useState } from 'react';
 import type { Annotation } from '../../api/types';
 import { LazyEditor } from '../../components/LazyEditor';
 import { StatusBadge } from '../../components/StatusBadge';
+import { ExampleBody } from './ExampleBody';
 import type { Adjudication } from './reviewTypes';
 import type { Verdict } from './useAnnotations';
 
@@ -42,7 +43,6 @@ export const ExampleCard = forwardRef<
   const { example, mine, others, adjudication, focused, mode, conflict, error, canAnnotate } = props;
   const shownTarget = mine?.status === 'edited' && mine.editedTarget ? mine.editedTarget : example.target;
   const known = mine?.status === 'edited' ? '' : example.knownPrefix;
-  const rest = known && shownTarget.startsWith(known) ? shownTarget.slice(known.length) : shownTarget;
   return (
     <article
       ref={ref}
@@ -126,28 +126,14 @@ export const ExampleCard = forwardRef<
           onSave={(t) => props.onVerdict({ status: 'edited', editedTarget: t })}
         />
       ) : (
-        <div className="example-body">
-          <div>
-            <div className="field-label">Prompt (q, P≤{example.step}) — read-only</div>
-            <pre className="text-block" data-testid="example-prompt">
-              {example.prompt}
-            </pre>
-          </div>
-          <div>
-            <div className="field-label">
-              Target {example.stage === 'agg' ? 'R<t ‖ answer' : `R≤${example.step}`}
-              {mine?.status === 'edited' && ' (edited)'}
-            </div>
-            <pre className="text-block target" data-testid="example-target">
-              {known && shownTarget.startsWith(known) && (
-                <span className="known" title="already known at this step (R≤s−1)">
-                  {known}
-                </span>
-              )}
-              {rest}
-            </pre>
-          </div>
-        </div>
+        <ExampleBody
+          example={example}
+          targetLabel="Target"
+          edited={mine?.status === 'edited'}
+          target={shownTarget}
+          known={known}
+          testIds={{ prompt: 'example-prompt', target: 'example-target' }}
+        />
       )}
       {mode === 'reject' && (
         <RejectRow
