@@ -452,6 +452,12 @@ describe('steper experiment (CLI)', () => {
     expect(seeds.stderr).toContain('--seeds must be an integer, got "x".');
   }, 60_000);
 
+  it('rejects a seed given twice', async () => {
+    const r = await runCli(['experiment', '--quick', '--seeds', '7,7']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--seeds: each seed once, got 7,7.');
+  }, 60_000);
+
   it('rejects an unknown budget with the choices', async () => {
     const r = await runCli(['experiment', '--quick', '--budget', 'tokens']);
     expect(r.code).toBe(1);

@@ -88,6 +88,8 @@ export async function experimentCommand(argv: string[]): Promise<number> {
   if (epochs !== undefined && epochs < 1)
     throw new UserError('BAD_REQUEST', `--epochs must be at least 1, got ${epochs}.`);
   const seeds = values.seeds?.split(',').map((s) => int(s, 'seeds') as number);
+  if (seeds && new Set(seeds).size < seeds.length)
+    throw new UserError('BAD_REQUEST', `--seeds: each seed once, got ${values.seeds}.`);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const outDir = values.out ?? join('results', `experiment-${name}-${stamp}`);
   // A workspace of its own: the experiment never mixes with (or reuses) another demo's data.
