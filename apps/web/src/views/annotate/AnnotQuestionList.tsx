@@ -2,6 +2,7 @@ import { type UseQueryResult, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { trpc } from '../../api/trpc';
 import type { Outputs } from '../../api/types';
+import { Pager } from '../../components/Pager';
 import { Empty, QueryState } from '../../components/States';
 
 const PAGE = 50;
@@ -109,28 +110,13 @@ export function AnnotQuestionList({
           )
         }
       </QueryState>
-      <div className="pager">
-        <button
-          type="button"
-          className="btn btn-small"
-          disabled={page === 0}
-          onClick={() => onPage(page - 1)}
-        >
-          ← Prev
-        </button>
-        <span>
-          {total === 0 ? 0 : page * PAGE + 1}–{Math.min(total, (page + 1) * PAGE)} of {total}{' '}
-          {mineOnly ? 'assigned questions' : 'questions'}
-        </span>
-        <button
-          type="button"
-          className="btn btn-small"
-          disabled={(page + 1) * PAGE >= total}
-          onClick={() => onPage(page + 1)}
-        >
-          Next →
-        </button>
-      </div>
+      <Pager
+        page={page}
+        pageSize={PAGE}
+        total={total}
+        onPage={onPage}
+        noun={mineOnly ? 'assigned questions' : 'questions'}
+      />
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useMemo, useState } from 'react';
 import { errorMessage } from '../../api/errors';
 import { trpc } from '../../api/trpc';
+import { Pager } from '../../components/Pager';
 import { ProgressBar } from '../../components/ProgressBar';
 import { Section } from '../../components/Section';
 import { Empty, QueryState } from '../../components/States';
@@ -330,28 +331,13 @@ export function AssignView({ datasetId, me }: { datasetId: string; me: string })
             )
           }
         </QueryState>
-        <div className="pager">
-          <button
-            type="button"
-            className="btn btn-small"
-            disabled={page === 0}
-            onClick={() => setPage(page - 1)}
-          >
-            ← Prev
-          </button>
-          <span>
-            {totalQuestions === 0 ? 0 : page * PAGE + 1}–{Math.min(totalQuestions, (page + 1) * PAGE)} of{' '}
-            {totalQuestions} questions{selected.size > 0 ? ` · ${selected.size} selected` : ''}
-          </span>
-          <button
-            type="button"
-            className="btn btn-small"
-            disabled={(page + 1) * PAGE >= totalQuestions}
-            onClick={() => setPage(page + 1)}
-          >
-            Next →
-          </button>
-        </div>
+        <Pager
+          page={page}
+          pageSize={PAGE}
+          total={totalQuestions}
+          onPage={setPage}
+          noun={`questions${selected.size > 0 ? ` · ${selected.size} selected` : ''}`}
+        />
       </Section>
     </div>
   );

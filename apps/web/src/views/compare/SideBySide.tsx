@@ -2,6 +2,7 @@ import { useQueries } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { trpc, trpcClient } from '../../api/trpc';
 import type { Evaluation, EvaluationTrace, Outputs } from '../../api/types';
+import { Pager } from '../../components/Pager';
 import { PassageCard } from '../../components/PassageCard';
 import { Empty, ErrorView, Loading } from '../../components/States';
 import { type AlignedStep, alignSteps, type Outcome, outcome } from '../../lib/compare';
@@ -134,27 +135,7 @@ export function SideBySide({
           </ul>
         )}
         {shown.length > PAGE && (
-          <div className="pager" data-testid="cmp-pager">
-            <button
-              type="button"
-              className="btn btn-small"
-              disabled={at === 0}
-              onClick={() => setPage(at - 1)}
-            >
-              ← Prev
-            </button>
-            <span>
-              {at * PAGE + 1}–{Math.min(shown.length, (at + 1) * PAGE)} of {shown.length}
-            </span>
-            <button
-              type="button"
-              className="btn btn-small"
-              disabled={at + 1 >= pages}
-              onClick={() => setPage(at + 1)}
-            >
-              Next →
-            </button>
-          </div>
+          <Pager page={at} pageSize={PAGE} total={shown.length} onPage={setPage} testId="cmp-pager" />
         )}
       </section>
       <div>

@@ -1,6 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { trpc } from '../../api/trpc';
+import { Pager } from '../../components/Pager';
 import { Empty, QueryState } from '../../components/States';
 
 export interface ListFilters {
@@ -146,27 +147,7 @@ export function QuestionList({
           )
         }
       </QueryState>
-      <div className="pager">
-        <button
-          type="button"
-          className="btn btn-small"
-          disabled={filters.page === 0}
-          onClick={() => onFilters({ page: filters.page - 1 })}
-        >
-          ← Prev
-        </button>
-        <span>
-          {total === 0 ? 0 : filters.page * PAGE + 1}–{Math.min(total, (filters.page + 1) * PAGE)} of {total}
-        </span>
-        <button
-          type="button"
-          className="btn btn-small"
-          disabled={(filters.page + 1) * PAGE >= total}
-          onClick={() => onFilters({ page: filters.page + 1 })}
-        >
-          Next →
-        </button>
-      </div>
+      <Pager page={filters.page} pageSize={PAGE} total={total} onPage={(page) => onFilters({ page })} />
     </section>
   );
 }
