@@ -92,7 +92,7 @@ export async function experimentCommand(argv: string[]): Promise<number> {
     throw new UserError('BAD_REQUEST', `--seeds: each seed once, got ${values.seeds}.`);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const outDir = values.out ?? join('results', `experiment-${name}-${stamp}`);
-  // A workspace of its own: the experiment never mixes with (or reuses) another demo's data.
+  // A workspace of its own (DIR/workspace): never another demo's data, only an earlier run's in DIR.
   const wb = new Workbench({ workspace: join(outDir, 'workspace'), env: {} });
   try {
     const result = await runExperiment(wb, withOverrides(preset, defined({ budget, epochs, seeds })), {
