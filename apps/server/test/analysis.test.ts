@@ -162,7 +162,7 @@ describe('the paper’s analyses at micro size (one workspace)', () => {
     for (const row of result.rows) expect(row.pooled.questions + row.unparseable + row.skipped).toBe(4);
     const md = readFileSync(join(outOf('table4'), 'report.md'), 'utf8');
     expect(md).toContain('not the SubQA dataset');
-    expect(md).toMatch(/\| Teacher \(evidence, few-shot prompts\) \| – \| \d+\.\d \[/);
+    expect(md).toMatch(/\| Teacher \(evidence oracle, no LM\) \| – \| \d+\.\d \[/);
   }, 900_000);
 
   it('Table 6: the teacher at S = 3 … 7 never takes more than S steps, and recall grows with S', async () => {

@@ -1,13 +1,15 @@
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { EvidenceTeacher, runLoop, scoreTraces, type Trace } from '@steper/core';
+import { EvidenceTeacher, generateSyntheticWorld, runLoop, scoreTraces, type Trace } from '@steper/core';
 import { describe, expect, it } from 'vitest';
 import { summarizeEvaluation } from '../src/evaluation/summary';
 import { chartSvg, svgToPng } from '../src/experiment/plots';
-import { byQuestionType, pooledComparison, pooledRow } from '../src/experiment/pooled';
+import { byQuestionType, pooledComparison, pooledRow, primaryComparison } from '../src/experiment/pooled';
 import { ExperimentPresetSchema, PRESETS, withOverrides } from '../src/experiment/presets';
 import { copyRows, corpusRows, pretrainedInit } from '../src/experiment/pretrain';
+import { readingRows } from '../src/experiment/reading';
 import { type ExperimentResult, renderReport, type SystemResult } from '../src/experiment/report';
 import { epochTokens, selectStepConfig } from '../src/experiment/tokens';
 import { EXAMPLES_FILE } from '../src/stepdata/build';
@@ -210,7 +212,7 @@ describe('experiment pieces on the demo', () => {
     // The pooled row of one seed is that seed's row: same mean, an interval over the same rows.
     expect(md).toMatch(
       new RegExp(
-        `## Pooled over seeds[\\s\\S]*\\| StepER \\(uniform\\) \\| 1 \\| ${questions.length} \\| ${(100 * em.mean).toFixed(1)} \\[`,
+        `## Pooled over seeds[\\s\\S]*\\| StepER \\(uniform\\) \\| 1 \\| ${questions.length} \\| – \\| – \\| ${(100 * em.mean).toFixed(1)} \\[`,
       ),
     );
     expect(md).toMatch(/## Table 7[\s\S]*\| StepER \(uniform\) · seed 1 \|/);
@@ -227,7 +229,7 @@ describe('experiment pieces on the demo', () => {
     expect(epochs).toContain('| StepER (uniform) · seed 1 vs Vanilla-KD (equal epochs) · seed 1 | 1 | EM |');
     expect(epochs).toContain(`| ${diff} [`);
     expect(epochs).toContain(
-      `| StepER (uniform) vs Vanilla-KD (equal epochs) | pooled (${questions.length} question × seed pairs) | EM |`,
+      `| StepER (uniform) vs Vanilla-KD (equal epochs) | pooled (${questions.length} questions) | EM |`,
     );
     expect(tokens).toContain('| StepER (uniform) · seed 1 vs Vanilla-KD (equal tokens) · seed 1 | 1 | EM |');
     expect(tokens).not.toContain('equal epochs) · seed 1 |');
@@ -274,10 +276,37 @@ describe('experiment pieces on the demo', () => {
     }
   }, 120_000);
 
-  it('pools seeds as question × seed pairs: means, intervals and McNemar counts follow the pairing', async () => {
+  it('pools seeds with the question as the unit: seeds that agree add no precision', async () => {
     const wb = testWorkbench();
     const { questions, ir, nr } = await evidenceRuns(wb, 8);
     const emOf = (ts: Trace[]) => scoreTraces(ts, questions).em;
+    const opts = { resamples: 300 };
+    const meta = { name: 'A', group: 'a', objective: 'x', budget: null };
+    // Right on every other question: a sample whose interval has width.
+    const mixed = ir.map((t, i) => (i % 2 ? nr[i]! : t));
+    const one = pooledRow(meta, [{ seed: 1, traces: mixed }], questions, opts);
+    // Three seeds that answer alike are one sample of 8 questions, not 24 independent rows: the
+    // interval must be the one-seed interval exactly (rows resampled as if independent shrink it by ~√3).
+    const three = pooledRow(
+      meta,
+      [1, 2, 3].map((seed) => ({ seed, traces: mixed })),
+      questions,
+      opts,
+    );
+    expect(three.n).toBe(24);
+    expect(three.questions).toBe(8);
+    expect(three.summary.intervals.em!.ci).toEqual(one.summary.intervals.em!.ci);
+    expect(three.summary.intervals.em!.n).toBe(8);
+    expect(three.summary.intervals.em!.method).toMatch(/questions/);
+    const rowsAsIfIndependent = summarizeEvaluation(
+      [1, 2, 3].flatMap((seed) => mixed.map((t) => ({ ...t, questionId: `${t.questionId}#${seed}` }))),
+      [1, 2, 3].flatMap((seed) => questions.map((q) => ({ ...q, id: `${q.id}#${seed}` }))),
+      opts,
+    ).intervals.em!;
+    const width = (ci: [number, number]) => ci[1] - ci[0];
+    expect(width(one.summary.intervals.em!.ci)).toBeGreaterThan(0);
+    expect(width(rowsAsIfIndependent.ci)).toBeLessThan(width(three.summary.intervals.em!.ci));
+
     // A answers like IRCoT on seed 1 and like no-retrieval on seed 2; B like IRCoT on both.
     const A = [
       { seed: 1, traces: ir },
@@ -287,25 +316,65 @@ describe('experiment pieces on the demo', () => {
       { seed: 1, traces: ir },
       { seed: 2, traces: ir },
     ];
-    const row = pooledRow({ name: 'A', group: 'a', objective: 'x', budget: null }, A, questions, {
-      resamples: 300,
-    });
-    expect(row.n).toBe(16);
+    const row = pooledRow(meta, A, questions, opts);
     expect(row.perSeed.em).toEqual([emOf(ir), emOf(nr)]);
     expect(row.summary.em).toBeCloseTo((emOf(ir) + emOf(nr)) / 2, 12);
-    expect(row.summary.intervals.em!.n).toBe(16);
-    const c = pooledComparison(A, B, questions, { resamples: 300 });
-    expect(c.n).toBe(16);
+    const c = pooledComparison(A, B, questions, opts);
+    expect(c.n).toBe(8);
     expect(c.em.diff).toBeCloseTo((emOf(nr) - emOf(ir)) / 2, 12);
-    // Discordant pairs exist only on seed 2, where A and B differ.
-    const s = (ts: Trace[]) => scoreTraces(ts, questions).perTrace.map((x) => x.em);
-    const [eir, enr] = [s(ir), s(nr)];
-    expect(c.em.mcnemar).toMatchObject({
-      aOnly: enr.filter((v, i) => v === 1 && eir[i] === 0).length,
-      bOnly: eir.filter((v, i) => v === 1 && enr[i] === 0).length,
-    });
+    expect(c.em.method).toMatch(/cluster bootstrap over questions/);
+    expect(c.em.mcnemar).toBeUndefined();
+    // Repeating both systems' one seed three times changes nothing: the same questions, the same interval.
+    const single = pooledComparison([{ seed: 1, traces: nr }], [{ seed: 1, traces: ir }], questions, opts);
+    const tripled = pooledComparison(
+      [1, 2, 3].map((seed) => ({ seed, traces: nr })),
+      [1, 2, 3].map((seed) => ({ seed, traces: ir })),
+      questions,
+      opts,
+    );
+    expect(tripled.em.diff).toBeCloseTo(single.em.diff, 12);
+    expect(tripled.em.ci).toEqual(single.em.ci);
+    expect(single.em.mcnemar).toBeDefined();
     expect(emOf(ir)).toBeGreaterThan(emOf(nr));
     expect(() => pooledComparison(A, [B[0]!], questions)).toThrow(/pool the same seeds/);
+  }, 120_000);
+
+  it('takes the primary metric over its question types only, per seed and pooled', async () => {
+    const wb = testWorkbench();
+    const { questions, ir, nr } = await evidenceRuns(wb, 12);
+    const types = ['compositional', 'inference', 'bridge'];
+    const multiHop = questions.filter((q) => types.includes(q.type!));
+    expect(multiHop.length).toBeGreaterThan(0);
+    expect(multiHop.length).toBeLessThan(questions.length);
+    const runs = [
+      { seed: 1, traces: ir },
+      { seed: 2, traces: nr },
+    ];
+    const emOn = (ts: Trace[]) =>
+      scoreTraces(
+        ts.filter((t) => multiHop.some((q) => q.id === t.questionId)),
+        multiHop,
+      ).em;
+    const row = pooledRow(
+      { name: 'A', group: 'a', objective: 'x', budget: null },
+      runs,
+      questions,
+      {},
+      types,
+    );
+    expect(row.perSeed.primary).toEqual([emOn(ir), emOn(nr)]);
+    expect(row.primary!.mean).toBeCloseTo((emOn(ir) + emOn(nr)) / 2, 12);
+    expect(row.primary!.n).toBe(multiHop.length);
+    const p = primaryComparison(
+      runs,
+      runs.map((r) => ({ ...r, traces: ir })),
+      questions,
+      types,
+      {},
+    );
+    expect(p!.n).toBe(multiHop.length);
+    expect(p!.diff).toBeCloseTo((emOn(nr) - emOn(ir)) / 2, 12);
+    expect(primaryComparison(runs, runs, questions, ['no-such-type'])).toBeNull();
   }, 120_000);
 });
 
@@ -426,6 +495,40 @@ describe('corpus pre-training of the init', () => {
   }, 180_000);
 });
 
+describe('reading warm start', () => {
+  it('asks single-hop questions of another world, each answered by one fact sentence among its passages', () => {
+    const settings = {
+      worldSeed: 7,
+      passages: 400,
+      questions: 120,
+      topK: 4,
+      epochs: 1,
+      batchSize: 8,
+      lr: 1e-3,
+      maxSeqLen: 512,
+    };
+    const rows = readingRows(settings);
+    expect(rows.length).toBeGreaterThan(120);
+    expect(new Set(rows.map((r) => r.target)).size).toBe(rows.length);
+    let answerPassageRetrieved = 0;
+    for (const row of rows) {
+      expect(row.stage).toBe('agg');
+      expect(row.passageIds.length).toBeLessThanOrEqual(4);
+      const question = /\n([^\n]+)\nA:$/.exec(row.prompt)![1]!;
+      expect(question).toMatch(/\?$/);
+      const m = /^ (.+\.) So the answer is: (.+)$/.exec(row.target)!;
+      expect(m).not.toBeNull();
+      if (row.prompt.includes(m[1]!)) answerPassageRetrieved++;
+    }
+    // BM25 on a question naming its entity finds that entity's passage almost always.
+    expect(answerPassageRetrieved / rows.length).toBeGreaterThan(0.9);
+    expect(readingRows(settings)).toEqual(rows);
+    const world = generateSyntheticWorld({ seed: 42, passages: 400, questions: 120 });
+    const facts = new Set(world.questions.flatMap((q) => q.evidence.map((f) => f.text)));
+    expect(rows.filter((r) => facts.has(/^ (.+\.) So/.exec(r.target)![1]!))).toHaveLength(0);
+  });
+});
+
 describe('preset overrides', () => {
   it('change epochs, seeds and budget, and name the preset after what changed', () => {
     const p = withOverrides(PRESETS.standard, { epochs: 6, seeds: [1234] });
@@ -450,6 +553,21 @@ describe('steper experiment (CLI)', () => {
     const seeds = await runCli(['experiment', '--quick', '--seeds', '1234,x']);
     expect(seeds.code).toBe(1);
     expect(seeds.stderr).toContain('--seeds must be an integer, got "x".');
+  }, 60_000);
+
+  it('rejects an unknown split and a preset file with a bad field, naming them', async () => {
+    const split = await runCli(['experiment', '--quick', '--split', 'train']);
+    expect(split.code).toBe(1);
+    expect(split.stderr).toContain('--split: "train" is not one of dev, test.');
+    const dir = mkdtempSync(join(tmpdir(), 'preset-'));
+    const file = join(dir, 'p.json');
+    writeFileSync(file, JSON.stringify({ ...PRESETS.quick, train: { ...PRESETS.quick.train, lr: -1 } }));
+    const bad = await runCli(['experiment', '--preset-file', file]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`--preset-file: ${file}: field "train.lr"`);
+    writeFileSync(file, '{ not json');
+    const broken = await runCli(['experiment', '--preset-file', file]);
+    expect(broken.stderr).toContain(`--preset-file: cannot read ${file} as JSON`);
   }, 60_000);
 
   it('rejects a seed given twice', async () => {

@@ -77,7 +77,7 @@ export async function runTable4(ctx: AnalysisContext): Promise<Table4Result> {
     skipped: judged.reduce((n, { j }) => n + j.summary.skipped.reduce((m, s) => m + s.count, 0), 0),
   });
   rows.push(
-    row('Teacher (evidence, few-shot prompts)', null, [
+    row('Teacher (evidence oracle, no LM)', null, [
       { seed: null, evaluationId: teacher.evaluationId, j: tj },
     ]),
   );

@@ -1,5 +1,12 @@
 import { z } from 'zod';
 
+/** EM on the synthetic world's questions that take 2–4 hops and offer no two options to guess between. */
+export const MULTI_HOP_EM = {
+  name: 'multi-hop EM',
+  questionTypes: ['compositional', 'inference', 'bridge'],
+  poweredAt: 0.3,
+};
+
 /** One experiment's sizes. `quick` is a smoke run (claims nothing); `standard` is sized to show the effect. */
 export const ExperimentPresetSchema = z.object({
   name: z.string(),
@@ -49,6 +56,24 @@ export const ExperimentPresetSchema = z.object({
         .refine((c) => c.minWords <= c.maxWords, 'copy.minWords must not exceed copy.maxWords')
         .nullable()
         .optional(),
+      /**
+       * The reading warm start (reading.ts): single-hop questions over a world of another seed,
+       * trained after the copy curriculum, so every objective starts from a student that can
+       * read one fact out of its passages and none has seen a fact of the experiment's world.
+       */
+      reading: z
+        .object({
+          worldSeed: z.number().int().min(0),
+          passages: z.number().int().positive(),
+          questions: z.number().int().positive(),
+          topK: z.number().int().positive(),
+          epochs: z.number().int().positive(),
+          batchSize: z.number().int().positive(),
+          lr: z.number().positive(),
+          maxSeqLen: z.number().int().positive(),
+        })
+        .nullable()
+        .optional(),
     })
     .nullable(),
   train: z.object({
@@ -71,6 +96,18 @@ export const ExperimentPresetSchema = z.object({
    * and the report has a comparison table for each.
    */
   budgetReport: z.enum(['epoch', 'token', 'both']).optional(),
+  /**
+   * The comparison's primary metric, fixed before any run (DESIGN §2): EM over the question types
+   * that need more than one hop and cannot be guessed between two named options. A report whose
+   * best student scores below `poweredAt` on it says it is underpowered and claims nothing.
+   */
+  primary: z
+    .object({
+      name: z.string(),
+      questionTypes: z.array(z.string()).min(1),
+      poweredAt: z.number().min(0).max(1),
+    })
+    .default(MULTI_HOP_EM),
   claims: z.boolean(),
 });
 export type ExperimentPreset = z.infer<typeof ExperimentPresetSchema>;
@@ -97,6 +134,7 @@ export const PRESETS: Record<'quick' | 'standard', ExperimentPreset> = {
     maxTokens: 24,
     objectives: [...OBJECTIVES],
     budget: 'epoch',
+    primary: MULTI_HOP_EM,
     claims: false,
   },
   standard: {
@@ -125,7 +163,9 @@ export const PRESETS: Record<'quick' | 'standard', ExperimentPreset> = {
     objectives: [...OBJECTIVES],
     budget: 'epoch',
     budgetReport: 'both',
-    claims: true,
+    primary: MULTI_HOP_EM,
+    // Its students chain no steps yet (multi-hop EM 0–5%, docs/results/standard-2026-12-05-findings.md).
+    claims: false,
   },
 };
 

@@ -4,6 +4,7 @@ import { type Passage, Rng, type StepExample } from '@steper/core';
 import type { Workbench } from '../workbench';
 import type { ExperimentPreset } from './presets';
 import { trainerPython } from './python';
+import { readingRows } from './reading';
 import { contentKey } from './steps';
 import { deviceConfig, type InitModel, type TrainDevice } from './students';
 
@@ -104,13 +105,29 @@ export async function pretrainedInit(
   log: (line: string) => void = () => {},
   device: TrainDevice = 'cpu',
 ): Promise<InitModel> {
+  const { reading, ...lm } = settings;
+  if (!lm.copy && lm.passes === 0 && !reading) {
+    throw new Error(
+      'pre-training has nothing to train on: give it corpus passes, copy rows or a reading warm start',
+    );
+  }
+  const base = lm.copy || lm.passes > 0 ? await languageBase(wb, init, corpusId, lm, log, device) : init;
+  return reading ? readingInit(wb, base, { ...lm, reading }, log, device) : base;
+}
+
+/** The copy curriculum and corpus passes, cached on their own so recipes that differ after them share them. */
+async function languageBase(
+  wb: Workbench,
+  init: InitModel,
+  corpusId: string,
+  settings: PretrainSettings,
+  log: (line: string) => void,
+  device: TrainDevice,
+): Promise<InitModel> {
   const corpus = wb.store.corpora.require(corpusId);
   const key = contentKey({ init: init.key, corpus: corpus.id, source: corpus.source, settings });
   const dir = wb.store.path(join('students', `base-${key}`));
   if (existsSync(join(dir, 'config.json'))) return { dir, key, seed: init.seed };
-  if (!settings.copy && settings.passes === 0) {
-    throw new Error('pre-training has nothing to train on: give it corpus passes or copy rows');
-  }
 
   const work = wb.store.path(join('students', `base-${key}.work`));
   rmSync(work, { recursive: true, force: true });
@@ -140,6 +157,36 @@ export async function pretrainedInit(
   if (rounds.length) writeFileSync(join(dir, 'copy-rounds.json'), `${JSON.stringify(rounds, null, 2)}\n`);
   rmSync(work, { recursive: true, force: true });
   return { dir, key, seed: init.seed };
+}
+
+/** The reading warm start (reading.ts) on top of `base`, cached by (base, reading settings). */
+async function readingInit(
+  wb: Workbench,
+  base: InitModel,
+  settings: PretrainSettings & { reading: NonNullable<PretrainSettings['reading']> },
+  log: (line: string) => void,
+  device: TrainDevice,
+): Promise<InitModel> {
+  const { reading } = settings;
+  const key = contentKey({ base: base.key, reading });
+  const dir = wb.store.path(join('students', `reading-${key}`));
+  if (existsSync(join(dir, 'config.json'))) return { dir, key, seed: base.seed };
+  const work = wb.store.path(join('students', `reading-${key}.work`));
+  rmSync(work, { recursive: true, force: true });
+  const rows = readingRows(reading);
+  log(
+    `pre-training the initialisation: reading warm start, ${rows.length} single-hop questions of world seed ${reading.worldSeed}, ${reading.epochs} epoch(s)`,
+  );
+  const model = await trainRows(
+    { work, settings: { ...settings, batchSize: reading.batchSize }, seed: base.seed, device },
+    base.dir,
+    rows,
+    { epochs: reading.epochs, lr: reading.lr, maxSeqLen: reading.maxSeqLen },
+  );
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(model, dir);
+  rmSync(work, { recursive: true, force: true });
+  return { dir, key, seed: base.seed };
 }
 
 interface Stage {
@@ -200,8 +247,20 @@ async function copyStage(
   }
 }
 
-/** Plain next-token training on rows (Vanilla-KD on empty prompts), one epoch. Returns the model. */
-async function trainRows(stage: Stage, model: string, rows: StepExample[]): Promise<string> {
+/**
+ * Next-token training on the rows' targets (the trainer's Vanilla-KD loss; with empty prompts,
+ * plain language modelling), one epoch at the pre-training lr unless told. Returns the model.
+ */
+async function trainRows(
+  stage: Stage,
+  model: string,
+  rows: StepExample[],
+  schedule: { epochs: number; lr: number; maxSeqLen: number } = {
+    epochs: 1,
+    lr: stage.settings.lr,
+    maxSeqLen: stage.settings.maxSeqLen,
+  },
+): Promise<string> {
   const { work, settings, seed, device } = stage;
   if (rows.length === 0) throw new Error('pre-training has no rows');
   mkdirSync(work, { recursive: true });
@@ -216,10 +275,10 @@ async function trainRows(stage: Stage, model: string, rows: StepExample[]): Prom
       objective: 'vanilla',
       seed,
       ...deviceConfig(device),
-      epochs: 1,
+      epochs: schedule.epochs,
       batch_size: settings.batchSize,
-      lr: settings.lr,
-      max_seq_len: settings.maxSeqLen,
+      lr: schedule.lr,
+      max_seq_len: schedule.maxSeqLen,
       eval_fraction: 0,
       eval_every: 0,
       checkpoint_every: 0,

@@ -1,4 +1,4 @@
-import type { StageSummary, StudentComparison } from '@steper/core';
+import type { MetricComparison, StageSummary, StudentComparison } from '@steper/core';
 import type { EvalSummary } from '../evaluation/summary';
 import { noClaims, PAIRED_HEADER, pairedCells, pct, table, withCi } from './markdown';
 import type { PooledRow, TypeRow } from './pooled';
@@ -32,9 +32,20 @@ export interface ComparisonResult {
   b: string;
   /** The Vanilla-KD budget B was trained with. */
   budget: 'epoch' | 'token';
-  /** null: pooled over every seed (question × seed pairs). */
+  /** null: pooled over every seed (questions resampled with all their seeds). */
   seed: number | null;
   result: StudentComparison;
+  /** EM on the primary metric's questions (absent in older reports). */
+  primary?: MetricComparison | null;
+}
+
+/** The primary metric as the preset named it, and whether the best student reached its bar. */
+export interface PrimaryVerdict {
+  name: string;
+  questionTypes: string[];
+  poweredAt: number;
+  best: { name: string; mean: number; ci: [number, number] } | null;
+  powered: boolean;
 }
 
 /**
@@ -68,6 +79,10 @@ export function sigmaSeriesOf(
 export interface ExperimentResult {
   preset: string;
   claims: boolean;
+  /** The primary metric and its verdict (absent in older reports). */
+  primary?: PrimaryVerdict;
+  /** The held-out questions the systems were measured on (absent in older reports: test). */
+  split?: 'dev' | 'test';
   /** 'epoch': equal epochs; 'token': Vanilla-KD trained to StepER's tokens; 'both': each, side by side. */
   budget: BudgetMode;
   command: string;
@@ -111,18 +126,57 @@ const BUDGET_TITLE = { epoch: 'equal epochs', token: 'equal training tokens' } a
 
 function comparisonTable(r: ExperimentResult, budget: 'epoch' | 'token'): string {
   const rows = r.comparisons.filter((c) => c.budget === budget);
+  const primaryName = r.primary?.name;
   if (rows.length === 0) return 'No comparison.';
   return table(
     ['A vs B', 'Seed', 'Metric', ...PAIRED_HEADER],
-    rows.flatMap((c) =>
-      (['em', 'f1', 'acc'] as const).map((m) => [
-        `${c.a} vs ${c.b}`,
-        c.seed === null ? `pooled (${c.result.n} question × seed pairs)` : String(c.seed),
-        m.toUpperCase(),
-        ...pairedCells(c.result[m]),
-      ]),
-    ),
+    rows.flatMap((c) => {
+      const who = [`${c.a} vs ${c.b}`, c.seed === null ? `pooled (${c.result.n} questions)` : String(c.seed)];
+      return [
+        ...(c.primary && primaryName ? [[...who, `**${primaryName}**`, ...pairedCells(c.primary)]] : []),
+        ...(['em', 'f1', 'acc'] as const).map((m) => [...who, m.toUpperCase(), ...pairedCells(c.result[m])]),
+      ];
+    }),
   );
+}
+
+/**
+ * The verdict on the primary metric, first in the report: whether the students are good enough
+ * for the comparison to mean anything, then each pooled StepER − Vanilla-KD gap with its interval
+ * over questions and the per-seed gaps beside it.
+ */
+function verdict(r: ExperimentResult): string {
+  const p = r.primary;
+  if (!p) return '';
+  const bar = pct(p.poweredAt);
+  const status = !p.best
+    ? 'No student was measured on it.'
+    : p.powered
+      ? `**Powered**: the best student group, ${p.best.name}, scores ${withCi(p.best)} — at or above the preset's bar of ${bar}%.`
+      : `**Underpowered**: the best student group, ${p.best.name}, scores ${withCi(p.best)}, below the preset's bar of ${bar}%; the students do not yet answer multi-hop questions, so no gap below says which objective distils reasoning better, and this report claims nothing.`;
+  const gaps = r.comparisons
+    .filter((c) => c.seed === null && c.primary)
+    .map((c) => {
+      const perSeed = r.comparisons
+        .filter(
+          (x) =>
+            x.seed !== null &&
+            x.budget === c.budget &&
+            x.a.startsWith(c.a) &&
+            x.b.startsWith(c.b) &&
+            x.primary,
+        )
+        .map((x) => pct(x.primary!.diff));
+      return `- ${c.a} − ${c.b} (${BUDGET_TITLE[c.budget]}): **${pct(c.primary!.diff)}** points [${pct(c.primary!.ci![0])}, ${pct(c.primary!.ci![1])}], p = ${c.primary!.pValue.toFixed(3)}${perSeed.length > 1 ? `; per seed ${perSeed.join(' / ')}` : ''}`;
+    });
+  return `## Verdict — primary metric: ${p.name}
+
+The primary metric was named in the preset before the run: EM on the ${p.questionTypes.join(', ')} questions (those that take more than one hop and offer no two options to guess between). Intervals resample questions, each with all of its seeds.
+
+${status}
+
+${gaps.join('\n')}
+`;
 }
 
 /** The experiment's Markdown report: Table 1 with CIs, pooled rows, Tables 7–8, paired tests per budget, figures. */
@@ -143,16 +197,29 @@ export function renderReport(r: ExperimentResult): string {
       pct(s.summary.datasetAverage.acc),
     ]),
   );
+  const primaryName = r.primary?.name ?? 'primary';
   const pooled = table(
-    ['System (pooled)', 'Seeds', 'Question × seed rows', 'EM', 'F1', 'Acc', 'Acc per seed'],
+    [
+      'System (pooled)',
+      'Seeds',
+      'Questions',
+      `**${primaryName}**`,
+      `${primaryName} per seed`,
+      'EM',
+      'EM per seed',
+      'F1',
+      'Acc',
+    ],
     r.pooled.map((p) => [
       p.name,
       p.seeds.join(', '),
-      String(p.n),
+      String(p.questions ?? p.n),
+      withCi(p.primary),
+      p.perSeed.primary?.map(pct).join(' / ') ?? '–',
       withCi(p.summary.intervals.em),
+      p.perSeed.em.map(pct).join(' / '),
       withCi(p.summary.intervals.f1),
       withCi(p.summary.intervals.acc),
-      p.perSeed.acc.map(pct).join(' / '),
     ]),
   );
   const maxSteps = Math.max(1, ...r.systems.flatMap((s) => s.summary.steps.bins.map((b) => b.steps)));
@@ -219,7 +286,7 @@ export function renderReport(r: ExperimentResult): string {
         : 'At equal epochs StepER sees more tokens (rerun with `--budget both` for the equal-token comparison too).';
   return `# Vanilla-KD vs StepER — preset \`${r.preset}\`
 
-${r.claims ? '' : noClaims(r.preset)}
+${r.claims ? '' : r.primary?.best && !r.primary.powered ? '' : noClaims(r.preset)}
 - Command: \`${r.command}\`
 - Commit: \`${r.commit}\`
 - Started: ${r.startedAt} · wall time ${(r.wallSeconds / 60).toFixed(1)} min
@@ -229,14 +296,15 @@ ${r.claims ? '' : noClaims(r.preset)}
   )
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')}
-- Evaluation: held-out test questions, IRCoT, S = 5, K = 4, greedy; 95% percentile-bootstrap intervals (${r.systems[0]?.summary.bootstrap.resamples ?? 0} resamples)
+- Evaluation: held-out ${r.split ?? 'test'} questions, IRCoT, S = 5, K = 4, greedy; 95% percentile-bootstrap intervals (${r.systems[0]?.summary.bootstrap.resamples ?? 0} resamples)
 - Training budget: ${r.budget === 'both' ? 'equal epochs and equal training tokens, both reported' : BUDGET_TITLE[r.budget]}
 
+${verdict(r)}
 ## Table 1 — EM / F1 / Acc (%, 95% CI)
 
 ${t1}
 
-## Pooled over seeds (%, 95% CI over question × seed rows)
+## Pooled over seeds (%, 95% CI resampling questions with all their seeds)
 
 ${pooled}
 

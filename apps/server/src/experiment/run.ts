@@ -5,12 +5,21 @@ import { recordReport } from '../reports/record';
 import type { Workbench } from '../workbench';
 import { evaluateSystem } from './evaluate';
 import { accuracyLatencyPng, sigmaPng } from './figures';
-import { byQuestionType, pooledComparison, pooledRow, type SeedRun, type TypeRow } from './pooled';
+import {
+  byQuestionType,
+  type PooledRow,
+  pooledComparison,
+  pooledRow,
+  primaryComparison,
+  type SeedRun,
+  type TypeRow,
+} from './pooled';
 import { budgetOf, type ExperimentPreset } from './presets';
 import { sharedExporter } from './python';
 import {
   type ComparisonResult,
   type ExperimentResult,
+  type PrimaryVerdict,
   renderReport,
   type SigmaSeries,
   type SystemResult,
@@ -18,7 +27,7 @@ import {
 } from './report';
 import { OBJECTIVE_NAMES, type StudentSpec, studentInits, type TrainDevice, trainStudent } from './students';
 import { epochTokens } from './tokens';
-import { prepareWorld } from './world';
+import { type EvalSplit, prepareWorld } from './world';
 
 export interface ExperimentOptions {
   outDir: string;
@@ -29,6 +38,8 @@ export interface ExperimentOptions {
   signal?: AbortSignal;
   /** Where students train (default cpu). */
   device?: TrainDevice;
+  /** The questions students are measured on (default test). */
+  split?: EvalSplit;
 }
 
 interface PlannedStudent {
@@ -103,7 +114,7 @@ export async function runExperiment(
   const signal = opts.signal;
 
   log('building the synthetic world, running the evidence teacher, building step data');
-  const world = await prepareWorld(wb, preset.world, preset.testQuestions);
+  const world = await prepareWorld(wb, preset.world, preset.testQuestions, opts.split);
   const evalOpts = (concurrency: number) => ({ maxTokens: preset.maxTokens, concurrency, signal, log });
 
   const systems: SystemResult[] = [];
@@ -115,9 +126,9 @@ export async function runExperiment(
     evalOpts(4),
   );
   systems.push({
-    name: 'Teacher (evidence, few-shot prompts)',
+    name: 'Teacher (evidence oracle, no LM)',
     group: 'teacher',
-    groupName: 'Teacher (evidence, few-shot prompts)',
+    groupName: 'Teacher (evidence oracle, no LM)',
     objective: null,
     budget: null,
     seed: null,
@@ -193,14 +204,28 @@ export async function runExperiment(
       runsOf(g.group),
       questions,
       bootstrap,
+      preset.primary.questionTypes,
     ),
   );
 
   const comparisons: ComparisonResult[] = [];
   for (const vanilla of groups.filter((g) => g.budget !== null)) {
     for (const steper of groups.filter((g) => g.objective !== 'vanilla')) {
-      const compare = (seeds: readonly number[]) =>
-        pooledComparison(runsOf(steper.group, seeds), runsOf(vanilla.group, seeds), questions, bootstrap);
+      const compare = (seeds: readonly number[]) => ({
+        result: pooledComparison(
+          runsOf(steper.group, seeds),
+          runsOf(vanilla.group, seeds),
+          questions,
+          bootstrap,
+        ),
+        primary: primaryComparison(
+          runsOf(steper.group, seeds),
+          runsOf(vanilla.group, seeds),
+          questions,
+          preset.primary.questionTypes,
+          bootstrap,
+        ),
+      });
       for (const seed of preset.seeds) {
         const name = (g: SystemResult) => systems.find((s) => s.group === g.group && s.seed === seed)!.name;
         comparisons.push({
@@ -208,7 +233,7 @@ export async function runExperiment(
           b: name(vanilla),
           budget: vanilla.budget!,
           seed,
-          result: compare([seed]),
+          ...compare([seed]),
         });
       }
       comparisons.push({
@@ -216,7 +241,7 @@ export async function runExperiment(
         b: vanilla.groupName,
         budget: vanilla.budget!,
         seed: null,
-        result: compare(preset.seeds),
+        ...compare(preset.seeds),
       });
     }
   }
@@ -228,9 +253,12 @@ export async function runExperiment(
   );
   writeFileSync(join(out, figures.sigma), sigmaPng(firstDifficulty));
 
+  const primary = primaryVerdict(preset, pooled);
   const result: ExperimentResult = {
     preset: preset.name,
-    claims: preset.claims,
+    claims: preset.claims && primary.powered,
+    primary,
+    split: opts.split ?? 'test',
     budget: budgetOf(preset),
     command: opts.command,
     commit: opts.commit,
@@ -258,6 +286,17 @@ export async function runExperiment(
     outDir: out,
   });
   return result;
+}
+
+/** Whether the best student group reaches the preset's bar on the primary metric. */
+function primaryVerdict(preset: ExperimentPreset, pooled: readonly PooledRow[]): PrimaryVerdict {
+  const scored = pooled.filter((p) => p.primary).sort((x, y) => y.primary!.mean - x.primary!.mean);
+  const best = scored[0];
+  return {
+    ...preset.primary,
+    best: best ? { name: best.name, mean: best.primary!.mean, ci: best.primary!.ci } : null,
+    powered: best !== undefined && best.primary!.mean >= preset.primary.poweredAt,
+  };
 }
 
 /** The teacher and each student group (pooled over its seeds) per question type. */

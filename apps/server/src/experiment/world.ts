@@ -6,6 +6,9 @@ import type { StepDatasetRow } from '../store/stepDatasets';
 import type { Workbench } from '../workbench';
 import type { ExperimentPreset } from './presets';
 
+/** Where students are measured: dev questions choose a recipe, test questions report it. */
+export type EvalSplit = 'dev' | 'test';
+
 /** The evaluation settings every student and the teacher are compared under (DESIGN §2). */
 export interface EvalBase {
   corpusId: string;
@@ -21,7 +24,7 @@ export interface PreparedWorld {
   dataset: StepDatasetRow;
   /** Absolute path of the step data (examples.jsonl) every student trains on. */
   examples: string;
-  /** Held-out test questions, IRCoT, S = 5, K = 4. */
+  /** Held-out questions of the evaluation split, IRCoT, S = 5, K = 4. */
   evalBase: EvalBase;
 }
 
@@ -33,6 +36,7 @@ export async function prepareWorld(
   wb: Workbench,
   world: ExperimentPreset['world'],
   testQuestions: number,
+  split: EvalSplit = 'test',
 ): Promise<PreparedWorld> {
   const demo = await ensureDemo(wb, world);
   const source = wb.store.corpora.require(demo.corpusId).source as {
@@ -57,7 +61,7 @@ export async function prepareWorld(
     examples: wb.store.path(join(dataset.exportDir, EXAMPLES_FILE)),
     evalBase: {
       corpusId: demo.corpusId,
-      questionSetId: demo.questionSetIds.test,
+      questionSetId: demo.questionSetIds[split],
       loop: 'ircot',
       maxSteps: 5,
       topK: 4,

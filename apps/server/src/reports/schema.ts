@@ -88,8 +88,10 @@ export const ComparisonSchema = z.object({
   b: z.string(),
   /** The Vanilla-KD budget B was trained with; absent in results that had one budget. */
   budget: Budget.optional(),
-  /** null: pooled over every seed (question × seed pairs); absent in early results (one seed). */
+  /** null: pooled over every seed (questions resampled with all their seeds); absent in early results (one seed). */
   seed: z.number().nullable().optional(),
+  /** EM on the primary metric's questions (absent before the primary metric was named). */
+  primary: MetricComparisonSchema.nullable().optional(),
   result: z.object({
     n: z.number(),
     em: MetricComparisonSchema,
@@ -116,10 +118,27 @@ export const PooledRowSchema = z.object({
   seeds: z.array(z.number()),
   /** Question × seed rows. */
   n: z.number().optional(),
+  /** Questions: what the intervals resample (absent in results that resampled question × seed rows). */
+  questions: z.number().optional(),
   summary: EvalSummarySchema,
   perSeed: z
-    .object({ em: z.array(z.number()), f1: z.array(z.number()), acc: z.array(z.number()) })
+    .object({
+      em: z.array(z.number()),
+      f1: z.array(z.number()),
+      acc: z.array(z.number()),
+      primary: z.array(z.number()).optional(),
+    })
     .optional(),
+  primary: MeanIntervalSchema.nullable().optional(),
+});
+
+/** The primary metric named in the preset and whether the best student reached its bar. */
+export const PrimaryVerdictSchema = z.object({
+  name: z.string(),
+  questionTypes: z.array(z.string()),
+  poweredAt: z.number(),
+  best: z.object({ name: z.string(), mean: z.number(), ci: Ci }).nullable(),
+  powered: z.boolean(),
 });
 
 /** One system's pooled EM and Acc on one question type (experiment/pooled.ts `byQuestionType`). */
@@ -135,6 +154,9 @@ export const TypeRowSchema = z.object({
 export const ExperimentResultSchema = z.object({
   preset: z.string(),
   claims: z.boolean(),
+  primary: PrimaryVerdictSchema.optional().catch(undefined),
+  /** The held-out questions measured on; absent (test) before dev-split runs existed. */
+  split: z.enum(['dev', 'test']).optional().catch(undefined),
   /** 'epoch', 'token', or 'both' (each comparison says its own). */
   budget: z.string().optional(),
   command: z.string(),

@@ -1,15 +1,21 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../../errors';
-import { type BudgetMode, PRESETS, withOverrides } from '../../experiment/presets';
+import {
+  type BudgetMode,
+  type ExperimentPreset,
+  ExperimentPresetSchema,
+  PRESETS,
+  withOverrides,
+} from '../../experiment/presets';
 import { rerenderReport, runExperiment } from '../../experiment/run';
 import { Workbench } from '../../workbench';
 import { defined, int } from '../args';
 
-export const EXPERIMENT_HELP = `steper experiment [--quick | --preset quick|standard] [--out DIR] [--budget epoch|token|both] [--device cpu|cuda]
-                  [--epochs N] [--seeds A,B,…]
+export const EXPERIMENT_HELP = `steper experiment [--quick | --preset quick|standard | --preset-file FILE] [--out DIR] [--budget epoch|token|both]
+                  [--device cpu|cuda] [--epochs N] [--seeds A,B,…] [--split dev|test]
 steper experiment --rerender DIR
   Vanilla-KD vs StepER end to end, from nothing: synthetic world, evidence teacher, step data,
   a tiny Qwen2 student trained with each objective (same init, order, seed), ONNX export, IRCoT
@@ -22,6 +28,9 @@ steper experiment --rerender DIR
   --epochs and --seeds change the preset's training epochs and seeds; the report's preset name
   says so (e.g. "standard (6 epochs; seed 1234)"). A DIR that already holds a workspace reuses its
   world, step data, pre-trained init and any identical student.
+  --preset-file FILE runs a preset written as JSON (the fields of presets.ts; a recipe probe).
+  --split dev measures the students on the world's dev questions (choosing a recipe) instead of
+  its test questions (reporting one).
   --rerender DIR writes DIR/report.md again from DIR/result.json and DIR/workspace (a report
   written before a section was added), training and evaluating nothing.`;
 
@@ -54,6 +63,28 @@ async function rerender(outDir: string): Promise<number> {
   }
 }
 
+/** A preset written as JSON, checked field by field against the preset schema. */
+function presetFromFile(file: string): ExperimentPreset {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UserError(
+      'BAD_REQUEST',
+      `--preset-file: cannot read ${file} as JSON (${(e as Error).message}).`,
+    );
+  }
+  const parsed = ExperimentPresetSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UserError(
+      'BAD_REQUEST',
+      `--preset-file: ${file}: field "${issue.path.join('.') || '(root)'}": ${issue.message}.`,
+    );
+  }
+  return parsed.data;
+}
+
 export async function experimentCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -65,6 +96,8 @@ export async function experimentCommand(argv: string[]): Promise<number> {
       device: { type: 'string' },
       epochs: { type: 'string' },
       seeds: { type: 'string' },
+      'preset-file': { type: 'string' },
+      split: { type: 'string' },
       rerender: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -72,10 +105,16 @@ export async function experimentCommand(argv: string[]): Promise<number> {
   });
   if (values.rerender !== undefined) return rerender(values.rerender);
   const t0 = Date.now();
-  const name = values.quick ? 'quick' : (values.preset ?? 'quick');
-  const preset = PRESETS[name as keyof typeof PRESETS];
+  const preset = values['preset-file']
+    ? presetFromFile(values['preset-file'])
+    : PRESETS[(values.quick ? 'quick' : (values.preset ?? 'quick')) as keyof typeof PRESETS];
   if (!preset)
-    throw new UserError('BAD_REQUEST', `--preset: unknown preset "${name}"; use quick or standard.`);
+    throw new UserError('BAD_REQUEST', `--preset: unknown preset "${values.preset}"; use quick or standard.`);
+  const name = preset.name;
+  const split = values.split ?? 'test';
+  if (split !== 'dev' && split !== 'test') {
+    throw new UserError('BAD_REQUEST', `--split: "${split}" is not one of dev, test.`);
+  }
   const budget = values.budget as BudgetMode | undefined;
   if (budget !== undefined && budget !== 'epoch' && budget !== 'token' && budget !== 'both') {
     throw new UserError('BAD_REQUEST', `--budget: "${budget}" is not one of epoch, token, both.`);
@@ -100,6 +139,7 @@ export async function experimentCommand(argv: string[]): Promise<number> {
       command: `steper experiment ${argv.join(' ')}`.trim(),
       commit: gitCommit(),
       device,
+      split,
       log: (line) => process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(0)}s] ${line}\n`),
     });
     process.stderr.write(`done in ${(result.wallSeconds / 60).toFixed(1)} min\n`);

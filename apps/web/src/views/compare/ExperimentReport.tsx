@@ -23,12 +23,21 @@ export function ExperimentReport({ report, result }: { report: OpenedReport; res
     <div className="report" data-testid="experiment-report">
       <Section id="report-head" title={report.name}>
         <div className="panel-body report-meta">
-          {!result.claims && (
-            <div className="report-banner" role="note" data-testid="claims-nothing">
-              <strong>This is a smoke run: it claims nothing.</strong> The <code>{result.preset}</code> preset
-              checks that the pipeline runs end to end; its students are far too small and too briefly trained
-              for these numbers to mean anything.
+          {result.primary?.best && !result.primary.powered ? (
+            <div className="report-banner" role="note" data-testid="underpowered">
+              <strong>Underpowered: it claims nothing.</strong> The best student group,{' '}
+              {result.primary.best.name}, scores {pct(result.primary.best.mean)}% {result.primary.name}, below
+              the preset's bar of {pct(result.primary.poweredAt)}%: the students do not yet answer multi-hop
+              questions, so no gap here says which objective distils reasoning better.
             </div>
+          ) : (
+            !result.claims && (
+              <div className="report-banner" role="note" data-testid="claims-nothing">
+                <strong>This is a smoke run: it claims nothing.</strong> The <code>{result.preset}</code>{' '}
+                preset checks that the pipeline runs end to end; its students are far too small and too
+                briefly trained for these numbers to mean anything.
+              </div>
+            )
           )}
           <dl className="report-facts">
             <dt>Command</dt>
@@ -77,12 +86,17 @@ export function ExperimentReport({ report, result }: { report: OpenedReport; res
         </div>
       </Section>
 
+      {result.primary && <PrimaryVerdict result={result} />}
       <MetricsTable rows={rows} id="report-metrics-table" title="Answer accuracy, 95% CI (Table 1)" />
       {pooled.length > 0 && (
         <MetricsTable
           rows={pooled}
           id="report-pooled-table"
-          title="Pooled over seeds, 95% CI over question × seed rows (Table 1)"
+          title={
+            result.pooled?.some((p) => p.questions !== undefined)
+              ? 'Pooled over seeds, 95% CI resampling questions with all their seeds (Table 1)'
+              : 'Pooled over seeds, 95% CI over question × seed rows (Table 1)'
+          }
         />
       )}
       <RetrievalTables rows={rows} idPrefix="report-" />
@@ -269,6 +283,74 @@ function ByTypeTable({ rows }: { rows: readonly TypeRow[] }) {
           ))}
         </tbody>
       </table>
+    </Section>
+  );
+}
+
+/**
+ * The primary metric, named in the preset before the run: each student group's score on it and
+ * each pooled StepER − Vanilla-KD gap with its interval over questions and the per-seed gaps.
+ */
+function PrimaryVerdict({ result }: { result: ExperimentResult }) {
+  const p = result.primary!;
+  const gaps = result.comparisons.filter((c) => c.seed === null && c.primary);
+  return (
+    <Section id="report-primary" title={`Primary metric: ${p.name}`}>
+      <div className="panel-body">
+        <p className="muted">
+          EM on the {p.questionTypes.join(', ')} questions, named before the run. Intervals resample questions
+          with all their seeds; the bar for a powered comparison is {pct(p.poweredAt)}%.
+        </p>
+        <table className="table">
+          <thead>
+            <tr>
+              <th>Student group</th>
+              <th>{p.name} [95% CI]</th>
+              <th>per seed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(result.pooled ?? [])
+              .filter((row) => row.primary)
+              .map((row) => (
+                <tr key={row.name}>
+                  <td>{row.name}</td>
+                  <td className="num">
+                    {pct(row.primary!.mean)} [{pct(row.primary!.ci[0])}, {pct(row.primary!.ci[1])}]
+                  </td>
+                  <td className="num">{row.perSeed?.primary?.map((x) => pct(x)).join(' / ') ?? '–'}</td>
+                </tr>
+              ))}
+          </tbody>
+        </table>
+        {gaps.length > 0 && (
+          <table className="table" data-testid="primary-gaps">
+            <thead>
+              <tr>
+                <th>A − B</th>
+                <th>Budget</th>
+                <th>gap, points [95% CI]</th>
+                <th>p</th>
+              </tr>
+            </thead>
+            <tbody>
+              {gaps.map((c) => (
+                <tr key={`${c.a}|${c.b}|${c.budget}`}>
+                  <td>
+                    {c.a} − {c.b}
+                  </td>
+                  <td>{c.budget ? BUDGET_LABELS[c.budget] : '–'}</td>
+                  <td className="num">
+                    {pct(c.primary!.diff)}
+                    {c.primary!.ci && ` [${pct(c.primary!.ci[0])}, ${pct(c.primary!.ci[1])}]`}
+                  </td>
+                  <td className="num">{c.primary!.pValue.toFixed(3)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
     </Section>
   );
 }
