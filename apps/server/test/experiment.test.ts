@@ -11,7 +11,13 @@ import { ExperimentPresetSchema, PRESETS, withOverrides } from '../src/experimen
 import { copyRows, corpusRows, pretrainedInit } from '../src/experiment/pretrain';
 import { readingRows } from '../src/experiment/reading';
 import { type ExperimentResult, renderReport, type SystemResult } from '../src/experiment/report';
-import { epochTokens, selectStepConfig } from '../src/experiment/tokens';
+import {
+  checkNothingCut,
+  epochTokens,
+  selectStepConfig,
+  sequenceFit,
+  studentTokenizer,
+} from '../src/experiment/tokens';
 import { EXAMPLES_FILE } from '../src/stepdata/build';
 import { runCli } from './support/cli';
 import { buildTinyModel, TINY_TEXTS } from './support/tinyTeacher';
@@ -107,6 +113,29 @@ describe('experiment pieces on the demo', () => {
       .map((l) => JSON.parse(l));
     const firstExp = selectStepConfig(examples, 'init+exp1+agg').filter((e) => e.stage === 'exp');
     expect(new Set(firstExp.map((e) => e.questionId)).size).toBe(firstExp.length);
+  }, 120_000);
+
+  it('refuses a sequence length that would cut training examples, naming the length that fits', async () => {
+    const wb = testWorkbench();
+    const demo = await smallDemo(wb);
+    const dataset = wb.store.stepDatasets.require(demo.datasetId);
+    const path = wb.store.path(join(dataset.exportDir, EXAMPLES_FILE));
+    const model = await buildTinyModel(TINY_TEXTS);
+    const tok = studentTokenizer(model);
+    const lengths = readFileSync(path, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .map((e) => tok.encode(e.prompt + e.target, { add_special_tokens: false }).ids.length + 1);
+    const longest = Math.max(...lengths);
+    const fit = sequenceFit(path, model, longest);
+    expect(fit).toEqual({ maxSeqLen: longest, examples: lengths.length, longest, cut: 0 });
+    expect(() => checkNothingCut(fit)).not.toThrow();
+    const short = sequenceFit(path, model, longest - 1);
+    expect(short.cut).toBe(lengths.filter((n) => n === longest).length);
+    const median = [...lengths].sort((a, b) => a - b)[Math.floor(lengths.length / 2)]!;
+    expect(sequenceFit(path, model, median).cut).toBe(lengths.filter((n) => n > median).length);
+    expect(() => checkNothingCut(short)).toThrow(`set train.maxSeqLen to at least ${longest}`);
   }, 120_000);
 
   it('writes a report with Table 1 CIs, pooled rows, Tables 7–8, a paired-test table per budget and the no-claims notice', async () => {

@@ -1,9 +1,10 @@
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderStudentPrompt } from '@steper/core';
 import { describe, expect, it } from 'vitest';
 import { appRouter } from '../src/routers/_app';
 import { EXAMPLES_FILE } from '../src/stepdata/build';
-import { cutAtStop, OnnxStudent, readStudentModel } from '../src/students';
+import { cutAtStop, fitContext, OnnxStudent, readStudentModel } from '../src/students';
 import { createCallerFactory, createContext } from '../src/trpc';
 import { torchGreedy, trainedTinyStudent } from './students.fixture';
 import { serveModel } from './support/tinyTeacher';
@@ -34,7 +35,38 @@ describe('cutAtStop', () => {
   });
 });
 
+describe('fitContext', () => {
+  it('keeps the last tokens that leave room for the new ones, as the trainer cuts a prompt from its start', () => {
+    const ids = [1, 2, 3, 4, 5, 6, 7, 8];
+    expect(fitContext(ids, 3, 8)).toEqual([4, 5, 6, 7, 8]);
+    expect(fitContext(ids, 2, 10)).toEqual(ids);
+    expect(fitContext(ids, 3, undefined)).toEqual(ids);
+    expect(fitContext(ids, 20, 8)).toEqual([8]);
+  });
+});
+
 describe('ONNX student (onnxruntime-node)', () => {
+  it('cuts a prompt longer than its training context to that context, and not a shorter one', async () => {
+    const { dir, prompts } = await demoStudent();
+    const copy = join(tempDir(), 'student');
+    cpSync(dir, copy, { recursive: true });
+    const config = JSON.parse(readFileSync(join(copy, 'config.json'), 'utf8'));
+    writeFileSync(join(copy, 'config.json'), JSON.stringify({ ...config, steper_context_tokens: 40 }));
+    expect(readStudentModel(copy).dims.contextTokens).toBe(40);
+    expect(readStudentModel(dir).dims.contextTokens).toBeUndefined();
+    const student = await OnnxStudent.load(copy);
+    try {
+      const context = {} as never;
+      expect(student.encode(prompts[0]!).length).toBeGreaterThan(36);
+      const long = await student.generate({ prompt: prompts[0]!, stop: [], maxTokens: 4, context });
+      expect(long.promptTokens).toBe(36);
+      const short = await student.generate({ prompt: 'Wikipedia Title:', stop: [], maxTokens: 4, context });
+      expect(short.promptTokens).toBe(student.encode('Wikipedia Title:').length);
+    } finally {
+      await student.close();
+    }
+  }, 600_000);
+
   it('greedy tokens equal PyTorch generate on the same exported student', async () => {
     const { dir, prompts } = await demoStudent();
     const student = await OnnxStudent.load(dir);

@@ -82,6 +82,12 @@ export const ExperimentPresetSchema = z.object({
     lr: z.number().positive(),
     sigmaLr: z.number().positive(),
     maxSeqLen: z.number().int().positive(),
+    /**
+     * Let maxSeqLen cut the longest examples' prompts (from their start; the students' test prompts
+     * are cut the same way, OnnxStudent's fitContext). Smoke runs only: a comparison trains on whole
+     * prompts, and a run refuses a maxSeqLen that would cut any (tokens.ts checkNothingCut).
+     */
+    cutPrompts: z.boolean().default(false),
     /** Caps optimizer steps (smoke runs); null = whole epochs. */
     maxSteps: z.number().int().positive().nullable(),
   }),
@@ -130,7 +136,15 @@ export const PRESETS: Record<'quick' | 'standard', ExperimentPreset> = {
     pretrain: { passes: 2, passagesPerRow: 6, repeatsPerRow: 2, batchSize: 8, lr: 2e-3, maxSeqLen: 512 },
     // Sized so the whole smoke run stays under 20 min on a 2-core CPU (it took 27 min at 40 steps,
     // 768 tokens and fp16 + int8 exports on a machine at load ~10).
-    train: { epochs: 2, batchSize: 8, lr: 2e-3, sigmaLr: 0.01, maxSeqLen: 512, maxSteps: 24 },
+    train: {
+      epochs: 2,
+      batchSize: 8,
+      lr: 2e-3,
+      sigmaLr: 0.01,
+      maxSeqLen: 512,
+      cutPrompts: true,
+      maxSteps: 24,
+    },
     maxTokens: 24,
     objectives: [...OBJECTIVES],
     budget: 'epoch',
@@ -158,7 +172,16 @@ export const PRESETS: Record<'quick' | 'standard', ExperimentPreset> = {
     },
     // Two epochs: StepER ~6 min, Vanilla-KD ~3 min (equal epochs) or ~6 min (equal tokens) a seed;
     // with the evaluation of 200 test questions the run fits in 2 hours on the 2-core CPU.
-    train: { epochs: 2, batchSize: 8, lr: 3e-3, sigmaLr: 0.01, maxSeqLen: 1024, maxSteps: null },
+    // 1,344 tokens: the longest step example of this world is 1,317 (its 2,000-word tokenizer), so none is cut.
+    train: {
+      epochs: 2,
+      batchSize: 8,
+      lr: 3e-3,
+      sigmaLr: 0.01,
+      maxSeqLen: 1344,
+      cutPrompts: false,
+      maxSteps: null,
+    },
     maxTokens: 48,
     objectives: [...OBJECTIVES],
     budget: 'epoch',

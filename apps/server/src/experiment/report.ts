@@ -4,6 +4,7 @@ import { noClaims, PAIRED_HEADER, pairedCells, pct, table, withCi } from './mark
 import type { PooledRow, TypeRow } from './pooled';
 import type { BudgetMode } from './presets';
 import type { SigmaPoint } from './students';
+import type { SequenceFit } from './tokens';
 
 export interface SystemResult {
   /** "Teacher (evidence)", "Vanilla-KD (equal tokens) · seed 1", "StepER (uniform) · seed 1", … */
@@ -25,6 +26,8 @@ export interface SystemResult {
   optimizerSteps: number | null;
   trainingRunId: string | null;
   studentDir: string | null;
+  /** Loop steps whose prompt was cut to the student's training context (absent for the teacher and older reports). */
+  promptsCut?: { steps: number; cut: number };
 }
 
 export interface ComparisonResult {
@@ -81,6 +84,8 @@ export interface ExperimentResult {
   claims: boolean;
   /** The primary metric and its verdict (absent in older reports). */
   primary?: PrimaryVerdict;
+  /** The step data against the training sequence length (absent in older reports). */
+  fit?: SequenceFit;
   /** The held-out questions the systems were measured on (absent in older reports: test). */
   split?: 'dev' | 'test';
   /** 'epoch': equal epochs; 'token': Vanilla-KD trained to StepER's tokens; 'both': each, side by side. */
@@ -297,7 +302,14 @@ ${r.claims ? '' : r.primary?.best && !r.primary.powered ? '' : noClaims(r.preset
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')}
 - Evaluation: held-out ${r.split ?? 'test'} questions, IRCoT, S = 5, K = 4, greedy; 95% percentile-bootstrap intervals (${r.systems[0]?.summary.bootstrap.resamples ?? 0} resamples)
-- Training budget: ${r.budget === 'both' ? 'equal epochs and equal training tokens, both reported' : BUDGET_TITLE[r.budget]}
+${
+  r.fit
+    ? `- Sequence length: ${r.fit.maxSeqLen} tokens; the longest of ${r.fit.examples.toLocaleString('en-US')} training examples is ${r.fit.longest}, so ${r.fit.cut} were cut; test prompts cut to the training length: ${r.systems
+        .filter((s) => s.promptsCut)
+        .map((s) => `${s.name} ${s.promptsCut!.cut} of ${s.promptsCut!.steps} steps`)
+        .join(', ')}\n`
+    : ''
+}- Training budget: ${r.budget === 'both' ? 'equal epochs and equal training tokens, both reported' : BUDGET_TITLE[r.budget]}
 
 ${verdict(r)}
 ## Table 1 — EM / F1 / Acc (%, 95% CI)

@@ -26,7 +26,7 @@ import {
   sigmaSeriesOf,
 } from './report';
 import { OBJECTIVE_NAMES, type StudentSpec, studentInits, type TrainDevice, trainStudent } from './students';
-import { epochTokens } from './tokens';
+import { epochTokens, promptsCut, sequenceFit } from './tokens';
 import { type EvalSplit, prepareWorld } from './world';
 
 export interface ExperimentOptions {
@@ -181,6 +181,12 @@ export async function runExperiment(
         optimizerSteps: student.optimizerSteps,
         trainingRunId: student.trainingRunId,
         studentDir: student.dir,
+        promptsCut: promptsCut(
+          wb.store.evaluations.allTraces(evaluated.evaluationId).map((t) => t.trace),
+          student.dir,
+          preset.train.maxSeqLen,
+          preset.maxTokens,
+        ),
         ...evaluated,
       });
       sigmaSeries.push(...sigmaSeriesOf(student.name, seed, student.sigma));
@@ -258,6 +264,7 @@ export async function runExperiment(
     preset: preset.name,
     claims: preset.claims && primary.powered,
     primary,
+    fit: sequenceFit(world.examples, inits[0]!.dir, preset.train.maxSeqLen),
     split: opts.split ?? 'test',
     budget: budgetOf(preset),
     command: opts.command,

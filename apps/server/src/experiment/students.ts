@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StepConfig, TrainerEvent } from '@steper/core';
 import { startTraining } from '../training/start';
@@ -8,7 +8,7 @@ import type { ExperimentPreset } from './presets';
 import { pretrainedInit } from './pretrain';
 import { type OnnxExporter, trainerPython } from './python';
 import { contentKey, fileHash, StepRecords } from './steps';
-import { epochTokens } from './tokens';
+import { checkNothingCut, epochTokens, sequenceFit } from './tokens';
 
 export type Objective = 'vanilla' | 'steper-uniform' | 'steper-fixed' | 'steper-difficulty';
 
@@ -70,21 +70,29 @@ export async function buildInit(
 export async function studentInits(
   wb: Workbench,
   world: { examples: string; corpusId: string },
-  preset: Pick<ExperimentPreset, 'model' | 'seeds' | 'pretrain'>,
+  preset: Pick<ExperimentPreset, 'model' | 'seeds' | 'pretrain'> & {
+    train?: { maxSeqLen: number; cutPrompts: boolean };
+  },
   log: (line: string) => void = () => {},
   device: TrainDevice = 'cpu',
 ): Promise<InitModel[]> {
+  // Checked on the first tokenizer, before any pre-training is paid for.
+  const fits = (init: InitModel) => {
+    if (preset.train && !preset.train.cutPrompts)
+      checkNothingCut(sequenceFit(world.examples, init.dir, preset.train.maxSeqLen));
+    return init;
+  };
   if (preset.pretrain) {
     const [first] = preset.seeds;
     log(`building the tiny Qwen2 initialisation (seed ${first})`);
-    const random = await buildInit(wb, world.examples, preset.model, first!);
+    const random = fits(await buildInit(wb, world.examples, preset.model, first!));
     const base = await pretrainedInit(wb, random, world.corpusId, preset.pretrain, log, device);
     return preset.seeds.map((seed) => ({ ...base, seed }));
   }
   const inits: InitModel[] = [];
   for (const seed of preset.seeds) {
     log(`building the tiny Qwen2 initialisation (seed ${seed})`);
-    inits.push(await buildInit(wb, world.examples, preset.model, seed));
+    inits.push(fits(await buildInit(wb, world.examples, preset.model, seed)));
   }
   return inits;
 }
@@ -166,6 +174,13 @@ function sigmaOf(steps: readonly Step[]): TrainedStudent['sigma'] {
     }
   }
   return out;
+}
+
+/** Writes the training sequence length into the export's config.json, where the ONNX student reads it. */
+function recordContextTokens(dir: string, maxSeqLen: number): void {
+  const path = join(dir, 'config.json');
+  const config = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  writeFileSync(path, `${JSON.stringify({ ...config, steper_context_tokens: maxSeqLen }, null, 2)}\n`);
 }
 
 /**
@@ -270,6 +285,7 @@ export async function trainStudent(
         '--formats',
         'onnx',
       ]);
+    recordContextTokens(dir, train.maxSeqLen);
     records.put('student', key, { exported: true });
   }
 

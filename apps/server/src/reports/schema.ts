@@ -70,6 +70,7 @@ export const SystemResultSchema = z.object({
   epochs: z.number().nullable().optional(),
   optimizerSteps: z.number().nullable().optional(),
   trainingRunId: z.string().nullable().optional(),
+  promptsCut: z.object({ steps: z.number(), cut: z.number() }).optional(),
 });
 
 const MetricComparisonSchema = z.object({
@@ -155,6 +156,10 @@ export const ExperimentResultSchema = z.object({
   preset: z.string(),
   claims: z.boolean(),
   primary: PrimaryVerdictSchema.optional().catch(undefined),
+  fit: z
+    .object({ maxSeqLen: z.number(), examples: z.number(), longest: z.number(), cut: z.number() })
+    .optional()
+    .catch(undefined),
   /** The held-out questions measured on; absent (test) before dev-split runs existed. */
   split: z.enum(['dev', 'test']).optional().catch(undefined),
   /** 'epoch', 'token', or 'both' (each comparison says its own). */

@@ -1,7 +1,7 @@
 export { checkGeneratorSpec, createEvalGenerator, type EvalGenerator } from './create';
 export { argmax, greedyDecode } from './decode';
 export { type ModelDims, ONNX_VARIANTS, type OnnxVariant, readStudentModel } from './model-dir';
-export { cutAtStop, OnnxStudent } from './onnx-student';
+export { cutAtStop, fitContext, OnnxStudent } from './onnx-student';
 export {
   type GeneratorSpec,
   type GeneratorSpecInput,

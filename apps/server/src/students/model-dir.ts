@@ -19,6 +19,8 @@ const ModelConfigSchema = z.object({
   head_dim: z.number().int().positive().nullish(),
   vocab_size: z.number().int().positive(),
   eos_token_id: z.union([z.number().int(), z.array(z.number().int())]).nullish(),
+  /** The sequence length the student trained at (written by the experiment after export). */
+  steper_context_tokens: z.number().int().positive().optional(),
 });
 
 /** What greedy decoding needs to know about the exported decoder. */
@@ -28,6 +30,11 @@ export interface ModelDims {
   headDim: number;
   vocabSize: number;
   eosIds: number[];
+  /**
+   * Prompt + new tokens the student trained with; a longer prompt loses its start, as the trainer
+   * cut it (undefined: never cut).
+   */
+  contextTokens?: number;
 }
 
 export interface StudentModelFiles {
@@ -98,6 +105,7 @@ export function readStudentModel(dir: string, variant: OnnxVariant = 'fp32'): St
       headDim: c.head_dim ?? c.hidden_size / c.num_attention_heads,
       vocabSize: c.vocab_size,
       eosIds: [...new Set(eos)],
+      ...(c.steper_context_tokens ? { contextTokens: c.steper_context_tokens } : {}),
     },
   };
 }

@@ -16,6 +16,17 @@ export function cutAtStop(text: string, stop: readonly string[]): { text: string
 }
 
 /**
+ * The prompt's last tokens that leave room for `maxTokens` new ones within the context the student
+ * trained at: the trainer's rule (batching.py), which drops an over-long example's prompt from its
+ * start, so a student never sees at test a prompt longer than any it trained on.
+ */
+export function fitContext(ids: number[], maxTokens: number, contextTokens: number | undefined): number[] {
+  if (contextTokens === undefined) return ids;
+  const room = Math.max(1, contextTokens - maxTokens);
+  return ids.length > room ? ids.slice(ids.length - room) : ids;
+}
+
+/**
  * An exported student (trainer's ONNX decoder + tokenizer.json) as core's Generator: the prompt
  * the loop renders, greedy tokens with the KV cache until EOS, a stop string or maxTokens.
  * Calls run one at a time: batch size 1, and two cores gain nothing from interleaving.
@@ -69,7 +80,7 @@ export class OnnxStudent implements Generator {
   }
 
   private async generateNow(request: GenerateRequest, signal?: AbortSignal): Promise<GenerateResult> {
-    const promptIds = this.encode(request.prompt);
+    const promptIds = fitContext(this.encode(request.prompt), request.maxTokens, this.dims.contextTokens);
     let text = '';
     const { ids } = await greedyDecode(this.session, this.dims, promptIds, {
       maxTokens: request.maxTokens,
