@@ -1,10 +1,13 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { UserError } from './errors';
+import { responseTooLarge } from './http/limits';
 import type { Workbench } from './workbench';
 
 export interface Context {
   wb: Workbench;
+  /** The most bytes one call's result may serialise to (MAX_RESPONSE_BYTES when absent). */
+  maxResponseBytes?: number | undefined;
 }
 
 export const createContext = (wb: Workbench) => (): Context => ({ wb });
@@ -46,6 +49,15 @@ const userErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** A query's result over the response cap is refused (413) instead of being sent. */
+const responseCap = t.middleware(async ({ ctx, next, path, type }) => {
+  const result = await next();
+  if (!result.ok || type !== 'query') return result;
+  const refusal = responseTooLarge(result.data, path, ctx.maxResponseBytes);
+  if (refusal) throw new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: refusal });
+  return result;
+});
+
 export const router = t.router;
-export const procedure = t.procedure.use(userErrors);
+export const procedure = t.procedure.use(userErrors).use(responseCap);
 export const createCallerFactory = t.createCallerFactory;

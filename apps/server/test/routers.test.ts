@@ -183,9 +183,9 @@ describe('routers (createCaller with a real context)', () => {
     expect(got.status).toBe('done');
     expect(got.tracesDone).toBe(got.questionTotal);
     expect((await api.teacherRuns.list()).length).toBe(2);
-    const all = await api.teacherRuns.traces({ id: run.id, limit: 500 });
+    const all = await api.teacherRuns.traces({ id: run.id, limit: 100 });
     expect(all.total).toBe(got.questionTotal);
-    const kept = await api.teacherRuns.traces({ id: run.id, correct: true, limit: 500 });
+    const kept = await api.teacherRuns.traces({ id: run.id, correct: true, limit: 100 });
     expect(kept.total).toBe(got.tracesKept);
     expect(kept.items.every((t) => t.correct)).toBe(true);
     const t = all.items[0]!;

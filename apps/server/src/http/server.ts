@@ -10,6 +10,7 @@ import { WEB_DIST } from '../paths';
 import { appRouter } from '../routers/_app';
 import type { Workbench } from '../workbench';
 import { loopbackHostAllowed, TOKEN_COOKIE, tokenMatches } from './auth';
+import { batchTooLarge, MAX_BATCH_CALLS } from './limits';
 import { REPORT_FILES_PREFIX, serveReportFile } from './reportFiles';
 
 export interface ServeOptions {
@@ -17,6 +18,8 @@ export interface ServeOptions {
   port: number;
   token?: string | undefined;
   webDist?: string | undefined;
+  /** Cap on one call's serialised result (MAX_RESPONSE_BYTES by default); tests lower it. */
+  maxResponseBytes?: number;
   log?: (line: string) => void;
 }
 
@@ -59,7 +62,8 @@ export async function startHttpServer(wb: Workbench, opts: ServeOptions): Promis
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: MAX_BODY,
-    createContext: () => ({ wb }),
+    maxBatchSize: MAX_BATCH_CALLS,
+    createContext: () => ({ wb, maxResponseBytes: opts.maxResponseBytes }),
     onError({ error, path }) {
       if (error.code === 'INTERNAL_SERVER_ERROR') log(`[trpc] ${path ?? '?'}: ${error.message}`);
     },
@@ -94,6 +98,16 @@ export async function startHttpServer(wb: Workbench, opts: ServeOptions): Promis
       }
     }
     if (url.pathname === '/trpc' || url.pathname.startsWith('/trpc/')) {
+      const tooMany = batchTooLarge(url);
+      if (tooMany) {
+        // tRPC's error envelope, so clients read the message like any other error.
+        res.writeHead(413, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            error: { message: tooMany, code: -32600, data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413 } },
+          }),
+        );
+        return;
+      }
       trpc(req, res);
       return;
     }
