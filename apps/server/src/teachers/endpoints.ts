@@ -74,6 +74,13 @@ export class Endpoints {
 
   /** baseURL, model and key for a teacher spec: a named endpoint, or the spec's own URL with OPENAI_API_KEY. */
   resolve(spec: OpenAiTeacherSpec): ResolvedEndpoint {
+    if (spec.endpoint && spec.baseURL) {
+      // Callers that skip the spec schema still never send an endpoint's key elsewhere.
+      throw new UserError(
+        'BAD_REQUEST',
+        `field "baseURL": give either endpoint "${spec.endpoint}" or a baseURL, not both — an endpoint's key is only sent to its own URL.`,
+      );
+    }
     if (spec.endpoint) {
       const e = this.file.endpoints[spec.endpoint];
       if (!e) {
@@ -90,7 +97,7 @@ export class Endpoints {
           `Endpoint "${spec.endpoint}" reads its key from $${e.apiKeyEnv}, which is not set.`,
         );
       }
-      return { baseURL: spec.baseURL ?? e.baseURL, model: spec.model ?? e.model, apiKey: apiKey ?? 'none' };
+      return { baseURL: e.baseURL, model: spec.model ?? e.model, apiKey: apiKey ?? 'none' };
     }
     const baseURL = spec.baseURL ?? this.env.OPENAI_BASE_URL;
     if (!baseURL) {
