@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import sirv from 'sirv';
-import { isLoopback } from '../env';
+import { checkToken, isLoopback } from '../env';
 import { UserError } from '../errors';
 import { WEB_DIST } from '../paths';
 import { appRouter } from '../routers/_app';
@@ -51,6 +51,7 @@ run the web build (apps/web) and reload.</p></body>`;
  */
 export async function startHttpServer(wb: Workbench, opts: ServeOptions): Promise<RunningServer> {
   const loopback = isLoopback(opts.host);
+  if (opts.token !== undefined) checkToken(opts.token, 'token');
   if (!loopback && !opts.token) {
     throw new UserError(
       'PRECONDITION_FAILED',
