@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { UserError } from './errors';
 import { responseTooLarge } from './http/limits';
+import { redactPaths } from './http/redact';
 import type { Workbench } from './workbench';
 
 export interface Context {
@@ -14,14 +15,17 @@ export const createContext = (wb: Workbench) => (): Context => ({ wb });
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
+    // Clients never get a stack or the server's absolute paths; the server log keeps both.
+    const { stack: _stack, ...data } = shape.data;
+    const safe = { ...shape, message: redactPaths(shape.message), data };
     // zod input errors read as one sentence naming the field; the issues stay in data for forms.
     const zod = error.cause instanceof ZodError ? error.cause : null;
-    if (!zod) return shape;
+    if (!zod) return safe;
     return {
-      ...shape,
+      ...safe,
       message: readableZod(zod),
       data: {
-        ...shape.data,
+        ...data,
         issues: zod.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
       },
     };

@@ -66,7 +66,10 @@ export async function startHttpServer(wb: Workbench, opts: ServeOptions): Promis
     maxBatchSize: MAX_BATCH_CALLS,
     createContext: () => ({ wb, maxResponseBytes: opts.maxResponseBytes }),
     onError({ error, path }) {
-      if (error.code === 'INTERNAL_SERVER_ERROR') log(`[trpc] ${path ?? '?'}: ${error.message}`);
+      // The whole stack stays here; the client's copy has neither stack nor paths.
+      if (error.code === 'INTERNAL_SERVER_ERROR') {
+        log(`[trpc] ${path ?? '?'}: ${(error.cause ?? error).stack ?? error.message}`);
+      }
     },
   });
   const dist = opts.webDist ?? WEB_DIST;
