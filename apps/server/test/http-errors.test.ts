@@ -1,7 +1,8 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startHttpServer } from '../src/http/server';
 import { REPO_ROOT } from '../src/paths';
-import { tempDir, testWorkbench } from './support/workspace';
+import { testWorkbench } from './support/workspace';
 
 describe('errors sent to clients', () => {
   it('carry no stack and no absolute path; the server log keeps the stack', async () => {
@@ -24,7 +25,7 @@ describe('errors sent to clients', () => {
       expect(logged.join('\n')).toMatch(/\[trpc\] jobs\.list: .*no such table: jobs[\s\S]*at /);
 
       // A user error naming a server path says which file, not where it lives.
-      const missing = `${tempDir()}/nope.jsonl`;
+      const missing = join(wb.store.path('imports'), 'nope.jsonl');
       const refused = await fetch(`${server.url}/trpc/corpora.import`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

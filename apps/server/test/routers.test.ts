@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Workbench } from '../src/workbench';
@@ -77,10 +77,8 @@ describe('routers (createCaller with a real context)', () => {
     );
     expect(malformed.code).toBe('BAD_REQUEST');
     expect(malformed.message).toMatch(/upload "bad.jsonl".*line 3.*text/);
-    const missingFile = await failure(
-      api.corpora.import({ name: 'x', source: { path: join(tempDir(), 'nope.jsonl') } }),
-    );
-    expect(missingFile.message).toMatch(/File not found/);
+    const missingFile = await failure(api.corpora.import({ name: 'x', source: { path: 'nope.jsonl' } }));
+    expect(missingFile.message).toMatch(/no file "nope.jsonl" in the workspace's imports\/ folder/);
     const unknown = await failure(api.corpora.search({ id: 'corpus_nope', query: 'x' }));
     expect(unknown.code).toBe('NOT_FOUND');
     expect(unknown.message).toContain('corpus_nope');
@@ -93,7 +91,9 @@ describe('routers (createCaller with a real context)', () => {
   it('questionSets: import (file, sampling, gold resolution), paging, one question, bad input', async () => {
     const wb = testWorkbench();
     const api = callerFor(wb);
-    const dir = tempDir();
+    // Over the API a path names a file in the workspace's imports folder.
+    const dir = wb.store.path('imports');
+    mkdirSync(dir);
     const file = join(dir, 'hotpot.json');
     writeFileSync(file, JSON.stringify([hotpotRecord('h1'), hotpotRecord('h2'), hotpotRecord('h3')]));
     const corpusImport = await api.corpora.import({ name: 'hp', source: { path: file }, kind: 'dataset' });

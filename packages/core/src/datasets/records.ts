@@ -7,6 +7,17 @@ export interface RawRecord extends RecordLocation {
   value: unknown;
 }
 
+/**
+ * A JSON syntax error in words, without the text the parser quotes: an error about a file never
+ * repeats what the file holds (the server passes these messages to its clients).
+ */
+function syntaxProblem(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/end of (JSON )?input|Unexpected end/i.test(message)) return 'not valid JSON (it ends too soon)';
+  const at = /at position (\d+)/.exec(message);
+  return at ? `not valid JSON (at character ${Number(at[1]) + 1})` : 'not valid JSON';
+}
+
 const JSON_ARRAY_OR_LINES =
   'Give a JSON array of records ([{...}, {...}]) or JSON lines (one {...} per line).';
 
@@ -60,7 +71,7 @@ async function* jsonLinesRecords(
       throw new DatasetParseError({
         what: what(),
         line,
-        problem: `not valid JSON (${(err as Error).message})`,
+        problem: syntaxProblem(err),
         fix: `Each line must hold one complete JSON record. ${JSON_ARRAY_OR_LINES}`,
       });
     }
@@ -151,7 +162,7 @@ async function* jsonArrayRecords(
       what: what(),
       line,
       index: index >= 0 ? index : undefined,
-      problem: `not valid JSON (${(err as Error).message})`,
+      problem: syntaxProblem(err),
       fix: 'Check the file is complete and is one JSON array of records.',
     });
   };
