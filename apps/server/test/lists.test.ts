@@ -30,15 +30,34 @@ describe('list procedures the views page through', () => {
     const kept = await api.teacherRuns.traces({ id, type, correct: true, limit: 100 });
     expect(kept.total).toBe(all.items.filter((t) => t.questionType === type && t.correct).length);
     // A search still reads the trace's question text (the join does not confuse it with the question set's).
-    const word = page.items[0]!.trace.question.split(' ').at(-1)!.replace(/\?$/, '');
+    const word = page.items[0]!.question.split(' ').at(-1)!.replace(/\?$/, '');
     const searched = await api.teacherRuns.traces({ id, type, search: word, limit: 100 });
-    expect(searched.items.every((t) => t.trace.question.includes(word) && t.questionType === type)).toBe(
-      true,
-    );
+    expect(searched.items.every((t) => t.question.includes(word) && t.questionType === type)).toBe(true);
     expect((await api.teacherRuns.traces({ id, type: 'no-such-type' })).total).toBe(0);
 
     expect((await failure(api.teacherRuns.traces({ id, type: '' }))).message).toMatch(/field "type"/);
     expect((await failure(api.teacherRuns.questionTypes({ id: 'run_nope' }))).code).toBe('NOT_FOUND');
+  });
+
+  it('teacherRuns.traces lists summaries, not traces: a trace is fetched when opened', async () => {
+    const wb = testWorkbench();
+    const demo = await smallDemo(wb);
+    const api = callerFor(wb);
+    const id = demo.teacherRunId;
+    const page = await api.teacherRuns.traces({ id, limit: 50 });
+    expect(page.items.length).toBe(Math.min(50, page.total));
+    const gold = new Map(
+      wb.store.questionSets.questions(demo.questionSetIds.train).map((q) => [q.id, q.answers]),
+    );
+    for (const row of page.items.slice(0, 10)) {
+      expect(row).not.toHaveProperty('trace');
+      const { trace, ...summary } = await api.teacherRuns.trace({ id, questionId: row.questionId });
+      expect(row).toMatchObject({ ...summary, question: trace.question, steps: trace.steps.length });
+      expect(row.prediction).toBe(trace.prediction);
+      expect(row.answers).toEqual(gold.get(row.questionId));
+    }
+    // 50 rows were 1.6 MB with whole traces; a summary is a few hundred bytes.
+    expect(JSON.stringify(page).length).toBeLessThan(page.items.length * 600);
   });
 
   it('stepData.questions carries each question’s text', async () => {
