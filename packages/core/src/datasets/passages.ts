@@ -1,19 +1,17 @@
 import { z } from 'zod';
 import type { Passage } from '../types/data';
 import { DatasetParseError, issueToError } from './errors';
+import { nonBlank, recordId } from './formats/fields';
 import { readRecords } from './records';
 import type { TextSource } from './source';
 
 const WHAT = 'Corpus';
 
-/** One passage of a plain JSONL corpus; numeric ids are read as text. */
+/** One passage of a plain JSONL corpus; numeric ids are read as text (exact ones only). */
 export const CorpusRecordSchema = z.object({
-  id: z
-    .union([z.string(), z.number()])
-    .transform(String)
-    .pipe(z.string().min(1, 'empty: every passage needs an id')),
+  id: recordId('every passage needs an id'),
   title: z.string(),
-  text: z.string(),
+  text: nonBlank('every passage needs its text'),
 });
 
 /**

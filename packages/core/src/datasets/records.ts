@@ -1,6 +1,7 @@
 import { Tokenizer, TokenParser, TokenType } from '@streamparser/json';
-import { DatasetParseError, type RecordLocation } from './errors';
-import { type TextSource, textChunksOf } from './source';
+import { DatasetParseError, formatPath, type RecordLocation } from './errors';
+import { NotUtf8Error, type TextSource, textChunksOf } from './source';
+import { findBadText } from './text-check';
 
 /** One raw record of a file and where it starts. */
 export interface RawRecord extends RecordLocation {
@@ -32,6 +33,33 @@ export async function* readRecords(
 ): AsyncGenerator<RawRecord> {
   // A getter, so a reader that learns the format from the first record names it in later errors.
   const what = typeof name === 'string' ? () => name : name;
+  try {
+    for await (const record of anyRecords(source, what)) {
+      const bad = findBadText(record.value);
+      if (bad) {
+        throw new DatasetParseError({
+          what: what(),
+          line: record.line,
+          index: record.index,
+          field: formatPath(bad.path) || '(record)',
+          problem: bad.problem,
+          fix: 'Fix the text at its source and save the file as UTF-8.',
+        });
+      }
+      yield record;
+    }
+  } catch (err) {
+    if (!(err instanceof NotUtf8Error)) throw err;
+    throw new DatasetParseError({
+      what: what(),
+      line: err.line,
+      problem: 'not valid UTF-8 text',
+      fix: 'Save the file as UTF-8 (it may be in another encoding, or damaged) and try again.',
+    });
+  }
+}
+
+async function* anyRecords(source: TextSource, what: () => string): AsyncGenerator<RawRecord> {
   const chunks = textChunksOf(source)[Symbol.asyncIterator]();
   // Peek until the first meaningful character; everything read so far is replayed.
   const head: string[] = [];
