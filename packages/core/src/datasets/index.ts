@@ -21,7 +21,7 @@ export {
 export { passageId } from './passage-id';
 export { CorpusRecordSchema, parsePassages, readPassages } from './passages';
 export { type ParseQuestionsOptions, parseQuestions, readQuestions, type SkippedRecord } from './questions';
-export { type RawRecord, readRecords } from './records';
+export { MAX_LINE_CHARS, type RawRecord, readRecords } from './records';
 export {
   PAPER_SAMPLE_SIZES,
   type PaperSplits,

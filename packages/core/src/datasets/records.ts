@@ -82,13 +82,39 @@ async function* anyRecords(source: TextSource, what: () => string): AsyncGenerat
   else yield* jsonLinesRecords(replay(), what);
 }
 
+/**
+ * The longest line a JSON-lines file may have (characters). Records are kilobytes; a longer
+ * "line" is a file in another form, and holding it would cost memory for nothing.
+ */
+export const MAX_LINE_CHARS = 16 * 1024 * 1024;
+
 async function* jsonLinesRecords(
   chunks: AsyncIterable<string>,
   what: () => string,
 ): AsyncGenerator<RawRecord> {
-  let buffer = '';
+  // The current line so far, as the pieces the chunks gave: each character is looked at once.
+  const pieces: string[] = [];
+  let pending = 0;
   let line = 0;
   let index = 0;
+  const tooLong = (): DatasetParseError =>
+    new DatasetParseError({
+      what: what(),
+      line: line + 1,
+      problem: `the line is longer than ${MAX_LINE_CHARS.toLocaleString('en')} characters (16 MiB)`,
+      fix: `Each record of a JSON-lines file must fit on one line of at most 16 MiB; is the file really JSON lines? ${JSON_ARRAY_OR_LINES}`,
+    });
+  const take = (piece: string): void => {
+    pending += piece.length;
+    if (pending > MAX_LINE_CHARS) throw tooLong();
+    if (piece) pieces.push(piece);
+  };
+  const lineText = (): string => {
+    const text = pieces.join('');
+    pieces.length = 0;
+    pending = 0;
+    return text;
+  };
   const parse = (text: string): RawRecord | undefined => {
     line++;
     const trimmed = text.trim().replace(/^\uFEFF/, '');
@@ -105,17 +131,18 @@ async function* jsonLinesRecords(
     }
   };
   for await (const chunk of chunks) {
-    buffer += chunk;
+    // Only the new chunk is searched for line ends: a long line is never scanned again.
     let start = 0;
-    for (let nl = buffer.indexOf('\n'); nl !== -1; nl = buffer.indexOf('\n', start)) {
-      const record = parse(buffer.slice(start, nl));
+    for (let nl = chunk.indexOf('\n'); nl !== -1; nl = chunk.indexOf('\n', start)) {
+      take(chunk.slice(start, nl));
+      const record = parse(lineText());
       start = nl + 1;
       if (record) yield record;
     }
-    buffer = buffer.slice(start);
+    take(chunk.slice(start));
   }
-  if (buffer !== '') {
-    const record = parse(buffer);
+  if (pieces.length > 0) {
+    const record = parse(lineText());
     if (record) yield record;
   }
 }
