@@ -2,7 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { UserError } from './errors';
 import { responseTooLarge } from './http/limits';
-import { redactPaths } from './http/redact';
+import { givenStrings, redactPaths } from './http/redact';
 import type { Workbench } from './workbench';
 
 export interface Context {
@@ -14,10 +14,10 @@ export interface Context {
 export const createContext = (wb: Workbench) => (): Context => ({ wb });
 
 const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, input }) {
     // Clients never get a stack or the server's absolute paths; the server log keeps both.
     const { stack: _stack, ...data } = shape.data;
-    const safe = { ...shape, message: redactPaths(shape.message), data };
+    const safe = { ...shape, message: redactPaths(shape.message, givenStrings(input)), data };
     // zod input errors read as one sentence naming the field; the issues stay in data for forms.
     const zod = error.cause instanceof ZodError ? error.cause : null;
     if (!zod) return safe;

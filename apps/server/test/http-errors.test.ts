@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startHttpServer } from '../src/http/server';
 import { REPO_ROOT } from '../src/paths';
@@ -24,18 +23,21 @@ describe('errors sent to clients', () => {
       expect(body).not.toContain(REPO_ROOT);
       expect(logged.join('\n')).toMatch(/\[trpc\] jobs\.list: .*no such table: jobs[\s\S]*at /);
 
-      // A user error naming a server path says which file, not where it lives.
-      const missing = join(wb.store.path('imports'), 'nope.jsonl');
-      const refused = await fetch(`${server.url}/trpc/corpora.import`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'x', source: { path: missing } }),
-      });
-      const text = await refused.text();
-      expect(refused.status).toBe(400);
-      expect(text).not.toMatch(/stack/i);
-      expect(text).not.toContain(missing);
-      expect(JSON.parse(text).error.message).toMatch(/nope\.jsonl/);
+      // A user error naming a server path says which folder, not where it lives …
+      const post = (path: string, input: unknown) =>
+        fetch(`${server.url}/trpc/${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(input),
+        });
+      const relative = await post('reports.import', { outDir: 'docs/results/no-such-report' });
+      const text = await relative.text();
+      expect(relative.status).toBeGreaterThanOrEqual(400);
+      expect(text).not.toContain(REPO_ROOT);
+      expect(JSON.parse(text).error.message).toMatch(/…\/no-such-report/);
+      // … while a path the client sent itself is named as it was sent.
+      const given = await post('reports.import', { outDir: '/nonexistent/report' });
+      expect(JSON.parse(await given.text()).error.message).toContain('/nonexistent/report does not exist');
     } finally {
       await server.close();
     }
