@@ -45,4 +45,24 @@ describe("a named endpoint's key", () => {
       await elsewhere.close();
     }
   });
+
+  it('the environment’s key: a server sends it only to OPENAI_BASE_URL, never to a baseURL a client names', async () => {
+    const own = await startOpenAiDouble();
+    const elsewhere = await startOpenAiDouble();
+    try {
+      const env = { OPENAI_API_KEY: 'sk-env-secret', OPENAI_BASE_URL: own.baseURL };
+      const served = callerFor(testWorkbench({ env, servesClients: true }));
+      await served.teachers.check({ kind: 'openai', baseURL: elsewhere.baseURL, model: 'double' });
+      expect(elsewhere.authorizations).toEqual(['Bearer none']);
+      await served.teachers.check({ kind: 'openai', model: 'double' });
+      expect(own.authorizations).toEqual(['Bearer sk-env-secret']);
+      // The CLI's own user may still send their key to the URL they give.
+      const cli = callerFor(testWorkbench({ env }));
+      await cli.teachers.check({ kind: 'openai', baseURL: elsewhere.baseURL, model: 'double' });
+      expect(elsewhere.authorizations.at(-1)).toBe('Bearer sk-env-secret');
+    } finally {
+      await own.close();
+      await elsewhere.close();
+    }
+  });
 });

@@ -14,7 +14,7 @@ export const OpenAiTeacherSpecSchema = z
     kind: z.literal('openai'),
     /** Name of an endpoint in the server's endpoints file; its baseURL, model and key are used. */
     endpoint: z.string().min(1).optional(),
-    /** Or an explicit base URL, e.g. http://127.0.0.1:8000/v1 (key from OPENAI_API_KEY). */
+    /** Or an explicit base URL, e.g. http://127.0.0.1:8000/v1 (OPENAI_API_KEY sent by the CLI; by a server only to OPENAI_BASE_URL). */
     baseURL: z.url().optional(),
     model: z.string().min(1).optional(),
     /** Chat completions (messages) or the legacy completions endpoint (raw prompt). */

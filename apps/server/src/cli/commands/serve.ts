@@ -29,7 +29,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const host = values.host ?? env.STEPER_HOST;
   const port = int(values.port, 'port') ?? env.STEPER_PORT;
   const token = values.token !== undefined ? checkToken(values.token, '--token') : env.STEPER_TOKEN;
-  const wb = openWorkbench(values, env);
+  const wb = openWorkbench(values, env, { servesClients: true });
   let demo: DemoSummary | null = null;
   if (values.demo) {
     const t0 = performance.now();
