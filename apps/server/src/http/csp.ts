@@ -1,3 +1,5 @@
+import type { ServerResponse } from 'node:http';
+
 /**
  * The Content-Security-Policy of the app's HTML pages. Everything the app loads is its own
  * (Vite bundles, Monaco, onnxruntime-web's loader and .wasm): 'self' everywhere, plus
@@ -22,7 +24,21 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Whether a response about to be written is an HTML page (sirv sets the type it sends). */
-export function isHtml(contentType: unknown): boolean {
-  return typeof contentType === 'string' && contentType.startsWith('text/html');
+/**
+ * The response, set to carry the policy if it turns out to be an HTML page: sirv names the type
+ * only in the head it writes (index.html for any deep link), so the check waits for writeHead.
+ */
+export function withHtmlPolicy(res: ServerResponse): ServerResponse {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.writeHead = ((status: number, ...rest: unknown[]) => {
+    const headers = rest.find((r) => typeof r === 'object' && r !== null) as
+      | Record<string, unknown>
+      | undefined;
+    const type = headers?.['Content-Type'] ?? headers?.['content-type'] ?? res.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('text/html')) {
+      res.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
+    }
+    return writeHead(status, ...rest);
+  }) as ServerResponse['writeHead'];
+  return res;
 }

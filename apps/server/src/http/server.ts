@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
@@ -10,7 +10,7 @@ import { WEB_DIST } from '../paths';
 import { appRouter } from '../routers/_app';
 import type { Workbench } from '../workbench';
 import { loopbackHostAllowed, TOKEN_COOKIE, tokenMatches } from './auth';
-import { CONTENT_SECURITY_POLICY, isHtml } from './csp';
+import { CONTENT_SECURITY_POLICY, withHtmlPolicy } from './csp';
 import { batchTooLarge, MAX_BATCH_CALLS } from './limits';
 import { REPORT_FILES_PREFIX, serveReportFile } from './reportFiles';
 
@@ -77,19 +77,6 @@ export async function startHttpServer(wb: Workbench, opts: ServeOptions): Promis
   const statics = existsSync(join(dist, 'index.html'))
     ? sirv(dist, { single: true, etag: true, gzip: true, brotli: true })
     : null;
-  // sirv names the type only as it writes the head: the policy goes on the HTML pages then.
-  const withPolicy = (res: ServerResponse): ServerResponse => {
-    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
-    res.writeHead = ((status: number, ...rest: unknown[]) => {
-      const headers = rest.find((r) => typeof r === 'object' && r !== null) as
-        | Record<string, unknown>
-        | undefined;
-      const type = headers?.['Content-Type'] ?? headers?.['content-type'] ?? res.getHeader('content-type');
-      if (isHtml(type)) res.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
-      return writeHead(status, ...rest);
-    }) as ServerResponse['writeHead'];
-    return res;
-  };
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -138,7 +125,7 @@ export async function startHttpServer(wb: Workbench, opts: ServeOptions): Promis
       return;
     }
     if (statics) {
-      statics(req, withPolicy(res), () => {
+      statics(req, withHtmlPolicy(res), () => {
         res.writeHead(404).end('Not found');
       });
       return;
