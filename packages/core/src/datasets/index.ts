@@ -7,7 +7,12 @@ export {
   type UnresolvedGold,
 } from './corpus';
 export { type DetectedFormat, detectFormat } from './detect';
-export { DatasetParseError, type DatasetParseErrorInit, type RecordLocation } from './errors';
+export {
+  DatasetParseError,
+  type DatasetParseErrorInit,
+  jsonSyntaxProblem,
+  type RecordLocation,
+} from './errors';
 export {
   HotpotRecordSchema,
   IrcotRecordSchema,

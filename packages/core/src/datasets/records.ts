@@ -1,22 +1,11 @@
 import { Tokenizer, TokenParser, TokenType } from '@streamparser/json';
-import { DatasetParseError, formatPath, type RecordLocation } from './errors';
+import { DatasetParseError, formatPath, jsonSyntaxProblem, type RecordLocation } from './errors';
 import { NotUtf8Error, type TextSource, textChunksOf } from './source';
 import { findBadText } from './text-check';
 
 /** One raw record of a file and where it starts. */
 export interface RawRecord extends RecordLocation {
   value: unknown;
-}
-
-/**
- * A JSON syntax error in words, without the text the parser quotes: an error about a file never
- * repeats what the file holds (the server passes these messages to its clients).
- */
-function syntaxProblem(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  if (/end of (JSON )?input|Unexpected end/i.test(message)) return 'not valid JSON (it ends too soon)';
-  const at = /at position (\d+)/.exec(message);
-  return at ? `not valid JSON (at character ${Number(at[1]) + 1})` : 'not valid JSON';
 }
 
 const JSON_ARRAY_OR_LINES =
@@ -125,7 +114,7 @@ async function* jsonLinesRecords(
       throw new DatasetParseError({
         what: what(),
         line,
-        problem: syntaxProblem(err),
+        problem: jsonSyntaxProblem(err),
         fix: `Each line must hold one complete JSON record. ${JSON_ARRAY_OR_LINES}`,
       });
     }
@@ -217,7 +206,7 @@ async function* jsonArrayRecords(
       what: what(),
       line,
       index: index >= 0 ? index : undefined,
-      problem: syntaxProblem(err),
+      problem: jsonSyntaxProblem(err),
       fix: 'Check the file is complete and is one JSON array of records.',
     });
   };
