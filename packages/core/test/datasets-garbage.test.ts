@@ -76,7 +76,9 @@ describe('garbage is refused, naming the line or record and the field', () => {
     const spaces = await refusal(readPassages(`{"id":"   ","title":"T","text":"t"}`));
     expect(spaces.message).toMatch(/line 1, .*field "id": blank: every passage needs an id/);
     const big = await refusal(readPassages(`{"id":12345678901234567891,"title":"T","text":"t"}`));
-    expect(big.message).toMatch(/line 1, .*field "id": a number too large to read exactly/);
+    expect(big.message).toMatch(
+      /^Corpus at line 1, record #0: field "id": a number too large to read exactly/,
+    );
     // Exact numbers and text are kept as they were written.
     const ok = await readPassages(
       `{"id":9007199254740991,"title":"T","text":"t"}\n{"id":"12345678901234567891","title":"T","text":"t"}`,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Passage } from '../types/data';
 import { DatasetParseError, issueToError } from './errors';
-import { nonBlank, recordId } from './formats/fields';
+import { nonBlank, quotableId, recordId } from './formats/fields';
 import { readRecords } from './records';
 import type { TextSource } from './source';
 
@@ -22,8 +22,7 @@ export async function* parsePassages(source: TextSource): AsyncGenerator<Passage
   const seen = new Map<string, number>();
   for await (const record of readRecords(source, WHAT)) {
     const parsed = CorpusRecordSchema.safeParse(record.value, { reportInput: true });
-    const rawId = (record.value as { id?: unknown } | null)?.id;
-    const id = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : undefined;
+    const id = quotableId((record.value as { id?: unknown } | null)?.id);
     if (!parsed.success) {
       throw issueToError(
         WHAT,

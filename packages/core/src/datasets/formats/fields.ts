@@ -9,6 +9,12 @@ const exact = (n: number): boolean => !Number.isInteger(n) || Number.isSafeInteg
 const INEXACT =
   'a number too large to read exactly (JSON rounds integers past 2^53): write it as a string in quotes';
 
+/** A raw id as messages may quote it: text, or a number JSON kept exactly (never a rounded one). */
+export function quotableId(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' && exact(value) ? String(value) : undefined;
+}
+
 /** A string, or a number that JSON kept exactly, as text. */
 export const TextOrNumber = z
   .union([z.string(), z.number()])
