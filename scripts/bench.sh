@@ -7,6 +7,8 @@ printf '\n\033[1m== BM25: this index vs bm25s (1,000,000 synthetic passages)\033
 bash bench/bm25/run.sh
 printf '\n\033[1m== Teacher runs: questions/s through IRCoT, concurrency 1 and 16 vs sequential\033[0m\n'
 npx tsx apps/server/bench/teacher-throughput.ts --latency 50 --questions 64
+printf '\n\033[1m== JSON-lines reader: one long line, seconds per MB (flat = linear), refused past 16 MiB\033[0m\n'
+npx tsx apps/server/bench/line-reader.ts
 if [ -f bench/browser/run.sh ]; then
   printf '\n\033[1m== Browser student: tokens/s and time to first token per backend vs onnxruntime-node\033[0m\n'
   bash bench/browser/run.sh

@@ -1,13 +1,28 @@
 import { z } from 'zod';
 import { UserError } from './errors';
 
+/**
+ * A token that guards a non-loopback server: long enough not to guess, no blanks (clients trim
+ * the bearer header, so a padded token could never match). STEPER_TOKEN and --token alike.
+ */
+export const TokenSchema = z
+  .string()
+  .regex(/^\S{16,}$/, 'must be at least 16 characters, none of them blank');
+
+/** The token, or a UserError naming where it came from (`--token`, `STEPER_TOKEN`). */
+export function checkToken(token: string, source: string): string {
+  const parsed = TokenSchema.safeParse(token);
+  if (!parsed.success) throw new UserError('BAD_REQUEST', `${source}: ${parsed.error.issues[0]!.message}.`);
+  return parsed.data;
+}
+
 /** The server's environment, validated once at start-up; a bad value stops it with the variable named. */
 export const EnvSchema = z.object({
   STEPER_WORKSPACE: z.string().min(1).default('workspace'),
   STEPER_HOST: z.string().min(1).default('127.0.0.1'),
   STEPER_PORT: z.coerce.number().int().min(0).max(65535).default(4317),
   /** Required when binding to anything but loopback; clients send it as a bearer token. */
-  STEPER_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  STEPER_TOKEN: TokenSchema.optional(),
   /** Server-side endpoints file with teacher URLs and keys; `<workspace>/endpoints.json` by default. */
   STEPER_ENDPOINTS: z.string().min(1).optional(),
   STEPER_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),

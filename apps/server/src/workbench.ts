@@ -21,6 +21,8 @@ export interface WorkbenchOptions {
   /** How the trainer is started; `uv run --project apps/trainer python -m steper_trainer` by default. */
   trainer?: TrainerCommand;
   env?: Record<string, string | undefined>;
+  /** Clients reach this workbench over the network (steper serve): OPENAI_API_KEY then goes only to OPENAI_BASE_URL. */
+  servesClients?: boolean;
 }
 
 /** One open workspace with everything that works on it: the store, the job runner, teachers, indexes. */
@@ -33,7 +35,9 @@ export class Workbench {
 
   constructor(opts: WorkbenchOptions) {
     this.store = Store.open(opts.workspace);
-    this.endpoints = Endpoints.load(opts.endpointsFile ?? join(this.store.dir, 'endpoints.json'), opts.env);
+    this.endpoints = Endpoints.load(opts.endpointsFile ?? join(this.store.dir, 'endpoints.json'), opts.env, {
+      envKeyOnlyToEnvURL: opts.servesClients ?? false,
+    });
     this.retrievers = new Retrievers(this.store);
     this.trainer = opts.trainer;
     const types: Record<JobKind, JobType> = {

@@ -29,7 +29,7 @@ function exportedLines(path: string): Map<string, string> {
 describe('annotations: assigning questions to annotators', () => {
   it('assigns named and next-unassigned questions, lists progress, filters questions, unassigns', async () => {
     const { api, datasetId } = await setup(2);
-    const questions = (await api.stepData.questions({ id: datasetId, limit: 500 })).items.map(
+    const questions = (await api.stepData.questions({ id: datasetId, limit: 100 })).items.map(
       (q) => q.questionId,
     );
     expect(questions.length).toBeGreaterThan(6);

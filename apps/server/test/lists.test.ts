@@ -12,7 +12,7 @@ describe('list procedures the views page through', () => {
       wb.store.questionSets.questions(demo.questionSetIds.train).map((q) => [q.id, q.type]),
     );
 
-    const all = await api.teacherRuns.traces({ id, limit: 500 });
+    const all = await api.teacherRuns.traces({ id, limit: 100 });
     expect(all.items.length).toBe(all.total);
     for (const t of all.items) expect(t.questionType).toBe(typeOf.get(t.questionId) ?? null);
 
@@ -27,25 +27,44 @@ describe('list procedures the views page through', () => {
     expect(page.items.length).toBe(Math.min(3, count));
     for (const t of page.items) expect(t.questionType).toBe(type);
     // With the other filters: kept questions of that type.
-    const kept = await api.teacherRuns.traces({ id, type, correct: true, limit: 500 });
+    const kept = await api.teacherRuns.traces({ id, type, correct: true, limit: 100 });
     expect(kept.total).toBe(all.items.filter((t) => t.questionType === type && t.correct).length);
     // A search still reads the trace's question text (the join does not confuse it with the question set's).
-    const word = page.items[0]!.trace.question.split(' ').at(-1)!.replace(/\?$/, '');
-    const searched = await api.teacherRuns.traces({ id, type, search: word, limit: 500 });
-    expect(searched.items.every((t) => t.trace.question.includes(word) && t.questionType === type)).toBe(
-      true,
-    );
+    const word = page.items[0]!.question.split(' ').at(-1)!.replace(/\?$/, '');
+    const searched = await api.teacherRuns.traces({ id, type, search: word, limit: 100 });
+    expect(searched.items.every((t) => t.question.includes(word) && t.questionType === type)).toBe(true);
     expect((await api.teacherRuns.traces({ id, type: 'no-such-type' })).total).toBe(0);
 
     expect((await failure(api.teacherRuns.traces({ id, type: '' }))).message).toMatch(/field "type"/);
     expect((await failure(api.teacherRuns.questionTypes({ id: 'run_nope' }))).code).toBe('NOT_FOUND');
   });
 
+  it('teacherRuns.traces lists summaries, not traces: a trace is fetched when opened', async () => {
+    const wb = testWorkbench();
+    const demo = await smallDemo(wb);
+    const api = callerFor(wb);
+    const id = demo.teacherRunId;
+    const page = await api.teacherRuns.traces({ id, limit: 50 });
+    expect(page.items.length).toBe(Math.min(50, page.total));
+    const gold = new Map(
+      wb.store.questionSets.questions(demo.questionSetIds.train).map((q) => [q.id, q.answers]),
+    );
+    for (const row of page.items.slice(0, 10)) {
+      expect(row).not.toHaveProperty('trace');
+      const { trace, ...summary } = await api.teacherRuns.trace({ id, questionId: row.questionId });
+      expect(row).toMatchObject({ ...summary, question: trace.question, steps: trace.steps.length });
+      expect(row.prediction).toBe(trace.prediction);
+      expect(row.answers).toEqual(gold.get(row.questionId));
+    }
+    // 50 rows were 1.6 MB with whole traces; a summary is a few hundred bytes.
+    expect(JSON.stringify(page).length).toBeLessThan(page.items.length * 600);
+  });
+
   it('stepData.questions carries each question’s text', async () => {
     const wb = testWorkbench();
     const demo = await smallDemo(wb);
     const api = callerFor(wb);
-    const page = await api.stepData.questions({ id: demo.datasetId, limit: 500 });
+    const page = await api.stepData.questions({ id: demo.datasetId, limit: 100 });
     expect(page.items.length).toBe(page.total);
     expect(page.total).toBe(demo.tracesKept);
     for (const q of page.items) {
@@ -62,7 +81,7 @@ describe('list procedures the views page through', () => {
     );
   });
 
-  it('evaluations.traces pages past 500 questions and filters by question id; outcomes list them all', async () => {
+  it('evaluations.traces pages through 520 questions and filters by question id; outcomes list them all', async () => {
     const wb = testWorkbench();
     const demo = await smallDemo(wb);
     const api = callerFor(wb);
@@ -81,11 +100,14 @@ describe('list procedures the views page through', () => {
     expect((await wb.runner.waitFor(job!.id)).status).toBe('done');
     const id = evaluation.id;
 
-    const first = await api.evaluations.traces({ id, limit: 500 });
-    const rest = await api.evaluations.traces({ id, offset: 500, limit: 500 });
+    const pages = [];
+    for (let offset = 0; offset < 520; offset += 100) {
+      pages.push(await api.evaluations.traces({ id, offset, limit: 100 }));
+    }
+    const first = pages[0]!;
     expect(first.total).toBe(520);
-    expect(rest.items).toHaveLength(20);
-    const ids = [...first.items, ...rest.items].map((t) => t.questionId);
+    expect(pages.at(-1)!.items).toHaveLength(20);
+    const ids = pages.flatMap((p) => p.items).map((t) => t.questionId);
     expect(ids).toEqual(questions.map((q) => q.id));
 
     const some = await api.evaluations.traces({ id, questionIds: ['q517', 'q3', 'q_not_evaluated'] });
@@ -107,7 +129,7 @@ describe('list procedures the views page through', () => {
     expect((await failure(api.evaluations.traces({ id, questionIds: [] }))).message).toMatch(
       /field "questionIds"/,
     );
-    expect((await failure(api.evaluations.traces({ id, limit: 501 }))).message).toMatch(/field "limit"/);
+    expect((await failure(api.evaluations.traces({ id, limit: 101 }))).message).toMatch(/field "limit"/);
     expect((await failure(api.evaluations.outcomes({ id: 'eval_nope' }))).code).toBe('NOT_FOUND');
   });
 });

@@ -93,6 +93,11 @@ describe('reports registry', () => {
     let err = await failure(api.reports.get({ id }));
     expect(err.code).toBe('PRECONDITION_FAILED');
     expect(err.message).toContain(`${file} is not valid JSON`);
+    // Whatever the file holds, the error never repeats it.
+    writeFileSync(file, 'root:$6$secret-hash:19000:0:99999:7:::');
+    err = await failure(api.reports.get({ id }));
+    expect(err.message).toContain(`${file} is not valid JSON`);
+    expect(err.message).not.toMatch(/root|secret/);
 
     writeResult(dir, {
       ...good,

@@ -124,7 +124,7 @@ describe('malformed corpus files', () => {
 
   it('an empty id and a duplicate id', async () => {
     expect((await corpusError('{"id": "", "title": "A", "text": "x"}')).message).toContain(
-      'field "id": empty: every passage needs an id',
+      'field "id": blank: every passage needs an id',
     );
     const dup = await corpusError(
       '{"id": 7, "title": "A", "text": "x"}\n{"id": "7", "title": "B", "text": "y"}',

@@ -15,8 +15,13 @@ export const GLOBAL_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export function openWorkbench(flags: GlobalFlags, env: Env = parseEnv()): Workbench {
+export function openWorkbench(
+  flags: GlobalFlags,
+  env: Env = parseEnv(),
+  opts: { servesClients?: boolean } = {},
+): Workbench {
   return new Workbench({
+    ...opts,
     workspace: flags.workspace ?? env.STEPER_WORKSPACE,
     ...((flags.endpoints ?? env.STEPER_ENDPOINTS)
       ? { endpointsFile: flags.endpoints ?? env.STEPER_ENDPOINTS }

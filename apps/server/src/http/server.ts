@@ -4,12 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import sirv from 'sirv';
-import { isLoopback } from '../env';
+import { checkToken, isLoopback } from '../env';
 import { UserError } from '../errors';
 import { WEB_DIST } from '../paths';
 import { appRouter } from '../routers/_app';
 import type { Workbench } from '../workbench';
 import { loopbackHostAllowed, TOKEN_COOKIE, tokenMatches } from './auth';
+import { CONTENT_SECURITY_POLICY, withHtmlPolicy } from './csp';
+import { batchTooLarge, MAX_BATCH_CALLS } from './limits';
 import { REPORT_FILES_PREFIX, serveReportFile } from './reportFiles';
 
 export interface ServeOptions {
@@ -17,6 +19,8 @@ export interface ServeOptions {
   port: number;
   token?: string | undefined;
   webDist?: string | undefined;
+  /** Cap on one call's serialised result (MAX_RESPONSE_BYTES by default); tests lower it. */
+  maxResponseBytes?: number;
   log?: (line: string) => void;
 }
 
@@ -48,6 +52,7 @@ run the web build (apps/web) and reload.</p></body>`;
  */
 export async function startHttpServer(wb: Workbench, opts: ServeOptions): Promise<RunningServer> {
   const loopback = isLoopback(opts.host);
+  if (opts.token !== undefined) checkToken(opts.token, 'token');
   if (!loopback && !opts.token) {
     throw new UserError(
       'PRECONDITION_FAILED',
@@ -59,9 +64,13 @@ export async function startHttpServer(wb: Workbench, opts: ServeOptions): Promis
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: MAX_BODY,
-    createContext: () => ({ wb }),
+    maxBatchSize: MAX_BATCH_CALLS,
+    createContext: () => ({ wb, maxResponseBytes: opts.maxResponseBytes }),
     onError({ error, path }) {
-      if (error.code === 'INTERNAL_SERVER_ERROR') log(`[trpc] ${path ?? '?'}: ${error.message}`);
+      // The whole stack stays here; the client's copy has neither stack nor paths.
+      if (error.code === 'INTERNAL_SERVER_ERROR') {
+        log(`[trpc] ${path ?? '?'}: ${(error.cause ?? error).stack ?? error.message}`);
+      }
     },
   });
   const dist = opts.webDist ?? WEB_DIST;
@@ -94,6 +103,16 @@ export async function startHttpServer(wb: Workbench, opts: ServeOptions): Promis
       }
     }
     if (url.pathname === '/trpc' || url.pathname.startsWith('/trpc/')) {
+      const tooMany = batchTooLarge(url);
+      if (tooMany) {
+        // tRPC's error envelope, so clients read the message like any other error.
+        res.writeHead(413, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            error: { message: tooMany, code: -32600, data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413 } },
+          }),
+        );
+        return;
+      }
       trpc(req, res);
       return;
     }
@@ -106,12 +125,17 @@ export async function startHttpServer(wb: Workbench, opts: ServeOptions): Promis
       return;
     }
     if (statics) {
-      statics(req, res, () => {
+      statics(req, withHtmlPolicy(res), () => {
         res.writeHead(404).end('Not found');
       });
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(NOT_BUILT);
+    res
+      .writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': CONTENT_SECURITY_POLICY,
+      })
+      .end(NOT_BUILT);
   });
   // SSE streams stay open for long; only idle keep-alive sockets are timed out.
   server.requestTimeout = 0;

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
+import { jsonSyntaxProblem } from '@steper/core';
 import type { ZodType } from 'zod';
 import { UserError } from '../errors';
 
@@ -48,7 +49,7 @@ export function readJsonFile<T>(file: string, schema: ZodType<T>, what: string):
   } catch (err) {
     throw new UserError(
       'PRECONDITION_FAILED',
-      `${what}: ${file} is not valid JSON (${(err as Error).message}). Re-run the job that writes it.`,
+      `${what}: ${file} is ${jsonSyntaxProblem(err)}. Re-run the job that writes it.`,
     );
   }
   const parsed = schema.safeParse(raw);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { confineSource, IMPORTS_DIR } from '../corpora/confine';
 import { CorpusImportSchema, importCorpus } from '../corpora/import';
 import { procedure, router } from '../trpc';
 import { Id, Paging } from './schemas';
@@ -10,9 +11,13 @@ export const corporaRouter = router({
     .input(z.object({ id: Id }))
     .query(({ ctx, input }) => ctx.wb.store.corpora.require(input.id)),
 
-  /** Parses the file (nothing is written when it is malformed), stores the passages, queues the index job. */
+  /**
+   * Parses the file (an upload, or a file in the workspace's imports/ folder; nothing is written
+   * when it is malformed), stores the passages, queues the index job.
+   */
   import: procedure.input(CorpusImportSchema).mutation(async ({ ctx, input }) => {
-    const corpus = await importCorpus(ctx.wb.store, input);
+    const source = confineSource(input.source, ctx.wb.store.path(IMPORTS_DIR));
+    const corpus = await importCorpus(ctx.wb.store, { ...input, source });
     const job = ctx.wb.runner.enqueue('index', { corpusId: corpus.id });
     return { corpus, job };
   }),

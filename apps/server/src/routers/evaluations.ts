@@ -4,7 +4,7 @@ import { EvalConfigSchema } from '../evaluation/config';
 import { JudgeStartSchema, listJudgements, startJudgement } from '../evaluation/judge/index';
 import { startEvaluation } from '../evaluation/start';
 import { procedure, router } from '../trpc';
-import { Id, Paging } from './schemas';
+import { Id, PAGE_MAX, Paging } from './schemas';
 
 export const evaluationsRouter = router({
   list: procedure.query(({ ctx }) => ctx.wb.store.evaluations.list()),
@@ -13,11 +13,11 @@ export const evaluationsRouter = router({
     .query(({ ctx, input }) => ctx.wb.store.evaluations.require(input.id)),
   start: procedure.input(EvalConfigSchema).mutation(({ ctx, input }) => startEvaluation(ctx.wb, input)),
   /**
-   * Whole traces in question order, a page (≤ 500) at a time: `offset` pages on through any
+   * Whole traces in question order, a page (≤ 100) at a time: `offset` pages on through any
    * number of questions; `questionIds` keeps only those questions (e.g. the one a view shows).
    */
   traces: procedure
-    .input(Paging.extend({ id: Id, questionIds: z.array(Id).min(1).max(500).optional() }))
+    .input(Paging.extend({ id: Id, questionIds: z.array(Id).min(1).max(PAGE_MAX).optional() }))
     .query(({ ctx, input }) => {
       ctx.wb.store.evaluations.require(input.id);
       return ctx.wb.store.evaluations.traces(input.id, input);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { JobEvent } from '../jobs/runner';
 import { JOB_KINDS, JOB_STATUSES, type JobRow } from '../store/jobs';
 import { procedure, router } from '../trpc';
-import { Id } from './schemas';
+import { Id, PAGE_MAX } from './schemas';
 
 export const jobsRouter = router({
   list: procedure
@@ -13,7 +13,7 @@ export const jobsRouter = router({
         .object({
           status: z.enum(JOB_STATUSES).optional(),
           kind: z.enum(JOB_KINDS).optional(),
-          limit: z.number().int().min(1).max(500).default(100),
+          limit: z.number().int().min(1).max(PAGE_MAX).default(100),
         })
         .default({ limit: 100 }),
     )

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { confineSource, IMPORTS_DIR } from '../corpora/confine';
 import { notFound } from '../errors';
 import { importQuestionSet, QuestionImportSchema } from '../questions/import';
 import { procedure, router } from '../trpc';
@@ -12,9 +13,10 @@ export const questionSetsRouter = router({
     .query(({ ctx, input }) => ctx.wb.store.questionSets.require(input.id)),
 
   /** Parses, samples and resolves gold passages; a malformed file writes nothing. */
-  import: procedure
-    .input(QuestionImportSchema)
-    .mutation(({ ctx, input }) => importQuestionSet(ctx.wb.store, input)),
+  import: procedure.input(QuestionImportSchema).mutation(({ ctx, input }) => {
+    const source = confineSource(input.source, ctx.wb.store.path(IMPORTS_DIR));
+    return importQuestionSet(ctx.wb.store, { ...input, source });
+  }),
 
   questions: procedure
     .input(Paging.extend({ id: Id, search: z.string().max(200).optional() }))

@@ -51,7 +51,7 @@ export const trainingRouter = router({
       z.object({
         id: Id,
         afterSeq: z.number().int().min(0).default(0),
-        limit: z.number().int().min(1).max(100_000).default(10_000),
+        limit: z.number().int().min(1).max(10_000).default(10_000),
       }),
     )
     .query(({ ctx, input }) => {

@@ -133,10 +133,53 @@ export interface TraceFilter {
   type?: string;
 }
 
-/** A trace as lists show it: with its question's type, which lives with the question. */
-export interface ListedTrace extends TraceRow {
+/**
+ * A trace as lists show it: what a row needs, read from the traces table's own columns — never
+ * the packed trace (tens of KB of prompts and passages each). teacherRuns.trace opens one whole.
+ */
+export interface TraceSummary {
+  questionId: string;
+  idx: number;
+  question: string;
+  prediction: string;
+  /** The question's gold answers, from its question set ([] when the set no longer has it). */
+  answers: string[];
+  correct: boolean;
+  steps: number;
+  earlyStop: boolean;
+  error: string | null;
+  /** The question's type, which lives with the question. */
   questionType: string | null;
 }
+
+interface RawSummary {
+  question_id: string;
+  idx: number;
+  question: string;
+  prediction: string;
+  answers: string | null;
+  correct: number;
+  steps: number;
+  early_stop: number;
+  error: string | null;
+  question_type: string | null;
+}
+
+const SUMMARY_COLUMNS = `t.question_id, t.idx, t.question, t.prediction, t.correct, t.steps, t.early_stop, t.error,
+  json_extract(q.data, '$.answers') AS answers`;
+
+const toSummary = (r: RawSummary): TraceSummary => ({
+  questionId: r.question_id,
+  idx: r.idx,
+  question: r.question,
+  prediction: r.prediction,
+  answers: r.answers ? (JSON.parse(r.answers) as string[]) : [],
+  correct: r.correct === 1,
+  steps: r.steps,
+  earlyStop: r.early_stop === 1,
+  error: r.error,
+  questionType: r.question_type,
+});
 
 /** Each trace beside its question (the run's question set, the trace's question id). */
 const TRACES_WITH_QUESTIONS = `FROM traces t
@@ -264,7 +307,7 @@ export class TeacherRunRepo {
     }
   }
 
-  traces(runId: string, opts: { offset: number; limit: number } & TraceFilter): Page<ListedTrace> {
+  traces(runId: string, opts: { offset: number; limit: number } & TraceFilter): Page<TraceSummary> {
     const where = ['t.run_id = ?'];
     const args: unknown[] = [runId];
     if (opts.correct !== undefined) {
@@ -296,9 +339,9 @@ export class TeacherRunRepo {
     const items = (
       prepare(
         this.db,
-        `SELECT t.*, ${QUESTION_TYPE} AS question_type ${TRACES_WITH_QUESTIONS} WHERE ${w} ORDER BY t.idx LIMIT ? OFFSET ?`,
-      ).all(...args, opts.limit, opts.offset) as (RawTrace & { question_type: string | null })[]
-    ).map((r) => ({ ...toTrace(r), questionType: r.question_type }));
+        `SELECT ${SUMMARY_COLUMNS}, ${QUESTION_TYPE} AS question_type ${TRACES_WITH_QUESTIONS} WHERE ${w} ORDER BY t.idx LIMIT ? OFFSET ?`,
+      ).all(...args, opts.limit, opts.offset) as RawSummary[]
+    ).map(toSummary);
     return { items, total, offset: opts.offset, limit: opts.limit };
   }
 

@@ -35,14 +35,30 @@ export interface PublicEndpoint {
   hasKey: boolean;
 }
 
+export interface EndpointsOptions {
+  /**
+   * OPENAI_API_KEY goes only to OPENAI_BASE_URL, never to a baseURL a caller names. Set where
+   * clients choose the URL (steper serve); the CLI's user may send their own key anywhere.
+   */
+  envKeyOnlyToEnvURL?: boolean;
+}
+
+const sameURL = (a: string, b: string | undefined): boolean =>
+  b !== undefined && a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+
 export class Endpoints {
   constructor(
     private readonly file: EndpointsFile,
     private readonly env: Record<string, string | undefined>,
+    private readonly opts: EndpointsOptions = {},
   ) {}
 
-  static load(path: string | undefined, env: Record<string, string | undefined> = process.env): Endpoints {
-    if (!path || !existsSync(path)) return new Endpoints({ endpoints: {} }, env);
+  static load(
+    path: string | undefined,
+    env: Record<string, string | undefined> = process.env,
+    opts: EndpointsOptions = {},
+  ): Endpoints {
+    if (!path || !existsSync(path)) return new Endpoints({ endpoints: {} }, env, opts);
     let raw: unknown;
     try {
       raw = JSON.parse(readFileSync(path, 'utf8'));
@@ -60,7 +76,7 @@ export class Endpoints {
         `Endpoints file ${path}: ${issue.path.join('.') || '(root)'}: ${issue.message}. Expected {"endpoints": {"name": {"baseURL", "model", "apiKeyEnv"}}}.`,
       );
     }
-    return new Endpoints(parsed.data, env);
+    return new Endpoints(parsed.data, env, opts);
   }
 
   list(): PublicEndpoint[] {
@@ -72,8 +88,18 @@ export class Endpoints {
     }));
   }
 
-  /** baseURL, model and key for a teacher spec: a named endpoint, or the spec's own URL with OPENAI_API_KEY. */
+  /**
+   * baseURL, model and key for a teacher spec: a named endpoint (its own URL, its key), or the
+   * spec's URL with OPENAI_API_KEY (on a server, only when that URL is OPENAI_BASE_URL).
+   */
   resolve(spec: OpenAiTeacherSpec): ResolvedEndpoint {
+    if (spec.endpoint && spec.baseURL) {
+      // Callers that skip the spec schema still never send an endpoint's key elsewhere.
+      throw new UserError(
+        'BAD_REQUEST',
+        `field "baseURL": give either endpoint "${spec.endpoint}" or a baseURL, not both — an endpoint's key is only sent to its own URL.`,
+      );
+    }
     if (spec.endpoint) {
       const e = this.file.endpoints[spec.endpoint];
       if (!e) {
@@ -90,7 +116,7 @@ export class Endpoints {
           `Endpoint "${spec.endpoint}" reads its key from $${e.apiKeyEnv}, which is not set.`,
         );
       }
-      return { baseURL: spec.baseURL ?? e.baseURL, model: spec.model ?? e.model, apiKey: apiKey ?? 'none' };
+      return { baseURL: e.baseURL, model: spec.model ?? e.model, apiKey: apiKey ?? 'none' };
     }
     const baseURL = spec.baseURL ?? this.env.OPENAI_BASE_URL;
     if (!baseURL) {
@@ -102,6 +128,7 @@ export class Endpoints {
     if (!spec.model)
       throw new UserError('BAD_REQUEST', 'teacher.model is missing: name the model the endpoint serves.');
     // Local servers (vLLM, llama.cpp, transformers serve) accept any key.
-    return { baseURL, model: spec.model, apiKey: this.env.OPENAI_API_KEY ?? 'none' };
+    const keyFits = !this.opts.envKeyOnlyToEnvURL || sameURL(baseURL, this.env.OPENAI_BASE_URL);
+    return { baseURL, model: spec.model, apiKey: (keyFits && this.env.OPENAI_API_KEY) || 'none' };
   }
 }

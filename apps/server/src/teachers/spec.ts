@@ -6,26 +6,32 @@ import { z } from 'zod';
  */
 export const EvidenceTeacherSpecSchema = z.object({ kind: z.literal('evidence') });
 
-export const OpenAiTeacherSpecSchema = z.object({
-  kind: z.literal('openai'),
-  /** Name of an endpoint in the server's endpoints file; its baseURL, model and key are used. */
-  endpoint: z.string().min(1).optional(),
-  /** Or an explicit base URL, e.g. http://127.0.0.1:8000/v1 (key from OPENAI_API_KEY). */
-  baseURL: z.url().optional(),
-  model: z.string().min(1).optional(),
-  /** Chat completions (messages) or the legacy completions endpoint (raw prompt). */
-  api: z.enum(['chat', 'completions']).default('chat'),
-  temperature: z.number().min(0).max(2).default(0),
-  /** Cap on new tokens; the loop's own maxTokens is used when absent. */
-  maxTokens: z.number().int().positive().optional(),
-  /** Extra stop strings, added to the loop's. */
-  stop: z.array(z.string().min(1)).max(4).default([]),
-  /** Requests in flight at once. */
-  concurrency: z.number().int().min(1).max(256).default(8),
-  timeoutMs: z.number().int().positive().default(60_000),
-  /** Retries with exponential back-off on 429, 5xx, timeouts and dropped connections. */
-  maxRetries: z.number().int().min(0).max(10).default(4),
-});
+const ENDPOINT_OR_URL =
+  "give either endpoint or baseURL, not both: a named endpoint's key is only sent to its own URL";
+
+export const OpenAiTeacherSpecSchema = z
+  .object({
+    kind: z.literal('openai'),
+    /** Name of an endpoint in the server's endpoints file; its baseURL, model and key are used. */
+    endpoint: z.string().min(1).optional(),
+    /** Or an explicit base URL, e.g. http://127.0.0.1:8000/v1 (OPENAI_API_KEY sent by the CLI; by a server only to OPENAI_BASE_URL). */
+    baseURL: z.url().optional(),
+    model: z.string().min(1).optional(),
+    /** Chat completions (messages) or the legacy completions endpoint (raw prompt). */
+    api: z.enum(['chat', 'completions']).default('chat'),
+    temperature: z.number().min(0).max(2).default(0),
+    /** Cap on new tokens; the loop's own maxTokens is used when absent. */
+    maxTokens: z.number().int().positive().optional(),
+    /** Extra stop strings, added to the loop's. */
+    stop: z.array(z.string().min(1)).max(4).default([]),
+    /** Requests in flight at once. */
+    concurrency: z.number().int().min(1).max(256).default(8),
+    timeoutMs: z.number().int().positive().default(60_000),
+    /** Retries with exponential back-off on 429, 5xx, timeouts and dropped connections. */
+    maxRetries: z.number().int().min(0).max(10).default(4),
+  })
+  // The endpoint's key goes with its configured URL only; an override would send it anywhere.
+  .refine((s) => !(s.endpoint && s.baseURL), { message: ENDPOINT_OR_URL, path: ['baseURL'] });
 
 export const TeacherSpecSchema = z.discriminatedUnion('kind', [
   EvidenceTeacherSpecSchema,

@@ -27,6 +27,8 @@ export interface RecordedRequest {
 export interface OpenAiDouble {
   baseURL: string;
   requests: RecordedRequest[];
+  /** The Authorization header of every request, /models included: which keys reached it. */
+  authorizations: string[];
   /** Most requests being handled at the same moment. */
   maxInFlight: number;
   /** Sum over answered requests of the time each was being handled: busy time × mean concurrency. */
@@ -44,6 +46,7 @@ function textFor(prompt: string): string {
 
 export async function startOpenAiDouble(opts: DoubleOptions = {}): Promise<OpenAiDouble> {
   const requests: RecordedRequest[] = [];
+  const authorizations: string[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
   let servedMs = 0;
@@ -55,6 +58,7 @@ export async function startOpenAiDouble(opts: DoubleOptions = {}): Promise<OpenA
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     const n = seen++;
+    authorizations.push(req.headers.authorization ?? '');
     if (req.method === 'GET' && req.url?.endsWith('/models')) {
       res
         .writeHead(200, { 'content-type': 'application/json' })
@@ -114,6 +118,7 @@ export async function startOpenAiDouble(opts: DoubleOptions = {}): Promise<OpenA
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
+    authorizations,
     get maxInFlight() {
       return maxInFlight;
     },

@@ -13,12 +13,13 @@ import { isRetryable } from './errors';
 
 const url = '/trpc';
 
-// Subscriptions (job progress, training events) travel as SSE; everything else is batched HTTP.
+// Subscriptions (job progress, training events) travel as SSE; everything else is batched HTTP,
+// at most 20 calls a request: the server refuses larger batches (MAX_BATCH_CALLS).
 const links = (): TRPCLink<AppRouter>[] => [
   splitLink({
     condition: (op) => op.type === 'subscription',
     true: httpSubscriptionLink({ url }),
-    false: httpBatchLink({ url }),
+    false: httpBatchLink({ url, maxItems: 20 }),
   }),
 ];
 

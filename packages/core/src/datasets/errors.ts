@@ -100,3 +100,14 @@ export function issueToError(
     fix,
   });
 }
+
+/**
+ * A JSON syntax error in words, without the text the parser quotes (V8 quotes the input's first
+ * characters): an error about a file never repeats what the file holds.
+ */
+export function jsonSyntaxProblem(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/end of (JSON )?input|Unexpected end/i.test(message)) return 'not valid JSON (it ends too soon)';
+  const at = /at position (\d+)/.exec(message);
+  return at ? `not valid JSON (at character ${Number(at[1]) + 1})` : 'not valid JSON';
+}

@@ -7,7 +7,12 @@ export {
   type UnresolvedGold,
 } from './corpus';
 export { type DetectedFormat, detectFormat } from './detect';
-export { DatasetParseError, type DatasetParseErrorInit, type RecordLocation } from './errors';
+export {
+  DatasetParseError,
+  type DatasetParseErrorInit,
+  jsonSyntaxProblem,
+  type RecordLocation,
+} from './errors';
 export {
   HotpotRecordSchema,
   IrcotRecordSchema,
@@ -21,7 +26,7 @@ export {
 export { passageId } from './passage-id';
 export { CorpusRecordSchema, parsePassages, readPassages } from './passages';
 export { type ParseQuestionsOptions, parseQuestions, readQuestions, type SkippedRecord } from './questions';
-export { type RawRecord, readRecords } from './records';
+export { MAX_LINE_CHARS, type RawRecord, readRecords } from './records';
 export {
   PAPER_SAMPLE_SIZES,
   type PaperSplits,

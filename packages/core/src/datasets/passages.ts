@@ -1,19 +1,17 @@
 import { z } from 'zod';
 import type { Passage } from '../types/data';
 import { DatasetParseError, issueToError } from './errors';
+import { nonBlank, quotableId, recordId } from './formats/fields';
 import { readRecords } from './records';
 import type { TextSource } from './source';
 
 const WHAT = 'Corpus';
 
-/** One passage of a plain JSONL corpus; numeric ids are read as text. */
+/** One passage of a plain JSONL corpus; numeric ids are read as text (exact ones only). */
 export const CorpusRecordSchema = z.object({
-  id: z
-    .union([z.string(), z.number()])
-    .transform(String)
-    .pipe(z.string().min(1, 'empty: every passage needs an id')),
+  id: recordId('every passage needs an id'),
   title: z.string(),
-  text: z.string(),
+  text: nonBlank('every passage needs its text'),
 });
 
 /**
@@ -24,8 +22,7 @@ export async function* parsePassages(source: TextSource): AsyncGenerator<Passage
   const seen = new Map<string, number>();
   for await (const record of readRecords(source, WHAT)) {
     const parsed = CorpusRecordSchema.safeParse(record.value, { reportInput: true });
-    const rawId = (record.value as { id?: unknown } | null)?.id;
-    const id = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : undefined;
+    const id = quotableId((record.value as { id?: unknown } | null)?.id);
     if (!parsed.success) {
       throw issueToError(
         WHAT,

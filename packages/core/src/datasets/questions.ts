@@ -1,6 +1,7 @@
 import type { DatasetName, Question } from '../types/data';
 import { detectFormat } from './detect';
 import { DatasetParseError, issueToError } from './errors';
+import { quotableId } from './formats/fields';
 import { FORMAT_READERS, QUESTION_FORMATS, type QuestionFormat } from './formats/index';
 import { readRecords } from './records';
 import type { TextSource } from './source';
@@ -27,8 +28,7 @@ const FORMAT_LIST = QUESTION_FORMATS.join(', ');
 
 function recordId(value: unknown, field: string): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const id = (value as Record<string, unknown>)[field];
-  return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
+  return quotableId((value as Record<string, unknown>)[field]);
 }
 
 /**

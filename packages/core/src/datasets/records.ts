@@ -1,6 +1,7 @@
 import { Tokenizer, TokenParser, TokenType } from '@streamparser/json';
-import { DatasetParseError, type RecordLocation } from './errors';
-import { type TextSource, textChunksOf } from './source';
+import { DatasetParseError, formatPath, jsonSyntaxProblem, type RecordLocation } from './errors';
+import { NotUtf8Error, type TextSource, textChunksOf } from './source';
+import { findBadText } from './text-check';
 
 /** One raw record of a file and where it starts. */
 export interface RawRecord extends RecordLocation {
@@ -21,6 +22,33 @@ export async function* readRecords(
 ): AsyncGenerator<RawRecord> {
   // A getter, so a reader that learns the format from the first record names it in later errors.
   const what = typeof name === 'string' ? () => name : name;
+  try {
+    for await (const record of anyRecords(source, what)) {
+      const bad = findBadText(record.value);
+      if (bad) {
+        throw new DatasetParseError({
+          what: what(),
+          line: record.line,
+          index: record.index,
+          field: formatPath(bad.path) || '(record)',
+          problem: bad.problem,
+          fix: 'Fix the text at its source and save the file as UTF-8.',
+        });
+      }
+      yield record;
+    }
+  } catch (err) {
+    if (!(err instanceof NotUtf8Error)) throw err;
+    throw new DatasetParseError({
+      what: what(),
+      line: err.line,
+      problem: 'not valid UTF-8 text',
+      fix: 'Save the file as UTF-8 (it may be in another encoding, or damaged) and try again.',
+    });
+  }
+}
+
+async function* anyRecords(source: TextSource, what: () => string): AsyncGenerator<RawRecord> {
   const chunks = textChunksOf(source)[Symbol.asyncIterator]();
   // Peek until the first meaningful character; everything read so far is replayed.
   const head: string[] = [];
@@ -43,13 +71,39 @@ export async function* readRecords(
   else yield* jsonLinesRecords(replay(), what);
 }
 
+/**
+ * The longest line a JSON-lines file may have (characters). Records are kilobytes; a longer
+ * "line" is a file in another form, and holding it would cost memory for nothing.
+ */
+export const MAX_LINE_CHARS = 16 * 1024 * 1024;
+
 async function* jsonLinesRecords(
   chunks: AsyncIterable<string>,
   what: () => string,
 ): AsyncGenerator<RawRecord> {
-  let buffer = '';
+  // The current line so far, as the pieces the chunks gave: each character is looked at once.
+  const pieces: string[] = [];
+  let pending = 0;
   let line = 0;
   let index = 0;
+  const tooLong = (): DatasetParseError =>
+    new DatasetParseError({
+      what: what(),
+      line: line + 1,
+      problem: `the line is longer than ${MAX_LINE_CHARS.toLocaleString('en')} characters (16 MiB)`,
+      fix: `Each record of a JSON-lines file must fit on one line of at most 16 MiB; is the file really JSON lines? ${JSON_ARRAY_OR_LINES}`,
+    });
+  const take = (piece: string): void => {
+    pending += piece.length;
+    if (pending > MAX_LINE_CHARS) throw tooLong();
+    if (piece) pieces.push(piece);
+  };
+  const lineText = (): string => {
+    const text = pieces.join('');
+    pieces.length = 0;
+    pending = 0;
+    return text;
+  };
   const parse = (text: string): RawRecord | undefined => {
     line++;
     const trimmed = text.trim().replace(/^\uFEFF/, '');
@@ -60,23 +114,24 @@ async function* jsonLinesRecords(
       throw new DatasetParseError({
         what: what(),
         line,
-        problem: `not valid JSON (${(err as Error).message})`,
+        problem: jsonSyntaxProblem(err),
         fix: `Each line must hold one complete JSON record. ${JSON_ARRAY_OR_LINES}`,
       });
     }
   };
   for await (const chunk of chunks) {
-    buffer += chunk;
+    // Only the new chunk is searched for line ends: a long line is never scanned again.
     let start = 0;
-    for (let nl = buffer.indexOf('\n'); nl !== -1; nl = buffer.indexOf('\n', start)) {
-      const record = parse(buffer.slice(start, nl));
+    for (let nl = chunk.indexOf('\n'); nl !== -1; nl = chunk.indexOf('\n', start)) {
+      take(chunk.slice(start, nl));
+      const record = parse(lineText());
       start = nl + 1;
       if (record) yield record;
     }
-    buffer = buffer.slice(start);
+    take(chunk.slice(start));
   }
-  if (buffer !== '') {
-    const record = parse(buffer);
+  if (pieces.length > 0) {
+    const record = parse(lineText());
     if (record) yield record;
   }
 }
@@ -151,7 +206,7 @@ async function* jsonArrayRecords(
       what: what(),
       line,
       index: index >= 0 ? index : undefined,
-      problem: `not valid JSON (${(err as Error).message})`,
+      problem: jsonSyntaxProblem(err),
       fix: 'Check the file is complete and is one JSON array of records.',
     });
   };

@@ -28,21 +28,69 @@ export async function* chunksOf(source: TextSource): AsyncGenerator<TextChunk> {
   for (const chunk of source) yield chunk;
 }
 
-/** The source as text chunks; a multi-byte character split across byte chunks is kept whole. */
+/** Bytes that are not UTF-8, with the line they are on: never silently turned into U+FFFD. */
+export class NotUtf8Error extends Error {
+  constructor(readonly line: number) {
+    super(`line ${line} is not valid UTF-8`);
+    this.name = 'NotUtf8Error';
+  }
+}
+
+function newlinesIn(bytes: Uint8Array, end = bytes.length): number {
+  let n = 0;
+  for (let i = bytes.indexOf(10); i !== -1 && i < end; i = bytes.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+/** Index of the first byte of a chunk that breaks UTF-8 (continuation bytes of a character begun in the previous chunk skipped). */
+function firstBadByte(bytes: Uint8Array): number {
+  let start = 0;
+  while (start < 3 && start < bytes.length && ((bytes[start] as number) & 0xc0) === 0x80) start++;
+  const probe = new TextDecoder('utf-8', { fatal: true });
+  // Grow the valid prefix a line at a time, then byte by byte within the failing line.
+  let good = start;
+  for (let nl = bytes.indexOf(10, start); nl !== -1; nl = bytes.indexOf(10, nl + 1)) {
+    try {
+      probe.decode(bytes.subarray(start, nl + 1));
+      good = nl + 1;
+    } catch {
+      break;
+    }
+  }
+  return good;
+}
+
+/**
+ * The source as text chunks; a multi-byte character split across byte chunks is kept whole.
+ * Bytes that are not UTF-8 stop the read with NotUtf8Error naming their line.
+ */
 export async function* textChunksOf(source: TextSource): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8');
+  const decoder = new TextDecoder('utf-8', { fatal: true });
   let sawBytes = false;
+  let lines = 1;
   for await (const chunk of chunksOf(source)) {
     if (typeof chunk === 'string') {
       yield chunk;
     } else {
       sawBytes = true;
-      const text = decoder.decode(chunk, { stream: true });
+      let text: string;
+      try {
+        text = decoder.decode(chunk, { stream: true });
+      } catch {
+        throw new NotUtf8Error(lines + newlinesIn(chunk, firstBadByte(chunk)));
+      }
+      lines += newlinesIn(chunk);
       if (text) yield text;
     }
   }
   if (sawBytes) {
-    const rest = decoder.decode();
+    let rest: string;
+    try {
+      rest = decoder.decode();
+    } catch {
+      // The file ends inside a character.
+      throw new NotUtf8Error(lines);
+    }
     if (rest) yield rest;
   }
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type DemoSummary, ensureDemo } from '../../demo/demo';
-import { parseEnv } from '../../env';
+import { checkToken, parseEnv } from '../../env';
 import { startHttpServer } from '../../http/server';
 import { importCommittedReports } from '../../reports/import';
 import { int } from '../args';
@@ -10,7 +10,8 @@ import { terminalProgress } from '../progress';
 export const SERVE_HELP = `steper serve [--demo] [--host 127.0.0.1] [--port 4317] [--token T] [--workspace DIR]
   Serve the API and the web app. --demo first makes the demo workspace ready (seconds)
   and adds the committed reports of docs/results.
-  A host other than loopback needs a token (--token or STEPER_TOKEN), sent by every client.`;
+  A host other than loopback needs a token (--token or STEPER_TOKEN, 16+ characters, no blanks),
+  sent by every client.`;
 
 export async function serveCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -27,8 +28,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const env = parseEnv();
   const host = values.host ?? env.STEPER_HOST;
   const port = int(values.port, 'port') ?? env.STEPER_PORT;
-  const token = values.token ?? env.STEPER_TOKEN;
-  const wb = openWorkbench(values, env);
+  const token = values.token !== undefined ? checkToken(values.token, '--token') : env.STEPER_TOKEN;
+  const wb = openWorkbench(values, env, { servesClients: true });
   let demo: DemoSummary | null = null;
   if (values.demo) {
     const t0 = performance.now();

@@ -128,7 +128,7 @@ export function QuestionList({
                     data-question-id={t.questionId}
                     onClick={() => onSelect(t.questionId)}
                   >
-                    <div className="q-text">{t.trace.question}</div>
+                    <div className="q-text">{t.question}</div>
                     <div className="q-meta">
                       <span className={`verdict ${t.correct ? 'verdict-ok' : 'verdict-bad'}`}>
                         {t.correct ? 'kept' : 'filtered'}

@@ -52,17 +52,23 @@ export default function PromptsView() {
   });
   const [questionId, setQuestionId] = useState('');
   const row = traces.data?.items.find((t) => t.questionId === questionId) ?? traces.data?.items[0];
-  const passages = row?.trace.steps[0]?.retrieved ?? [];
+  // The list carries summaries; the chosen question's trace (its step-1 passages) is fetched alone.
+  const opened = useQuery({
+    ...trpc.teacherRuns.trace.queryOptions({ id: run?.id ?? '', questionId: row?.questionId ?? '' }),
+    enabled: Boolean(run && row),
+  });
+  const trace = opened.data?.trace;
   const preview = useMemo(() => {
-    if (!row) return '';
-    if (style === 'student') return renderStudentPrompt(loop as LoopName, row.trace.question, passages);
+    if (!trace) return '';
+    const passages = trace.steps[0]?.retrieved ?? [];
+    if (style === 'student') return renderStudentPrompt(loop as LoopName, trace.question, passages);
     if (!parsed.file) return '';
     try {
-      return renderTeacherPrompt(loop, parsed.file, row.trace.question, passages, []);
+      return renderTeacherPrompt(loop, parsed.file, trace.question, passages, []);
     } catch (err) {
       return `Cannot render: ${errorMessage(err)}`;
     }
-  }, [row, style, loop, parsed.file, passages]);
+  }, [trace, style, loop, parsed.file]);
 
   const reloadDemos = async () => {
     await queryClient.invalidateQueries({ queryKey: trpc.teachers.demonstrations.queryKey({ loop }) });
@@ -252,7 +258,7 @@ export default function PromptsView() {
             >
               {traces.data?.items.map((t) => (
                 <option key={t.questionId} value={t.questionId}>
-                  {t.trace.question}
+                  {t.question}
                 </option>
               ))}
             </select>

@@ -1,22 +1,27 @@
 import { z } from 'zod';
 import type { EvidenceFact, Question } from '../../types/data';
 import { contextPassage, distinct, joinSentences, type QuestionFormatSpec } from './common';
+import { checkFactsInContext, nonBlank } from './fields';
 
 const Title = z.string();
 const SentenceIndex = z.number().int().nonnegative();
 
 /** One HotpotQA record (hotpot_*_distractor_v1.json / fullwiki: a JSON array of these). */
-export const HotpotRecordSchema = z.object({
-  _id: z.string().min(1),
-  question: z.string().min(1),
-  answer: z.string().min(1, 'empty: every question needs its gold answer'),
-  /** [title, sentence index] pairs, in reasoning order. */
-  supporting_facts: z.array(z.tuple([Title, SentenceIndex])),
-  /** [title, sentences] pairs: the gold paragraphs and the distractors. */
-  context: z.array(z.tuple([Title, z.array(z.string())])),
-  type: z.string().optional(),
-  level: z.string().optional(),
-});
+export const HotpotRecordSchema = z
+  .object({
+    _id: nonBlank('every question needs an id'),
+    question: nonBlank('every question needs its text'),
+    answer: nonBlank('every question needs its gold answer'),
+    /** [title, sentence index] pairs, in reasoning order. */
+    supporting_facts: z.array(z.tuple([Title, SentenceIndex])),
+    /** [title, sentences] pairs: the gold paragraphs and the distractors. */
+    context: z
+      .array(z.tuple([Title, z.array(z.string())]))
+      .min(1, 'empty: every question needs its context paragraphs'),
+    type: z.string().optional(),
+    level: z.string().optional(),
+  })
+  .superRefine((r, ctx) => checkFactsInContext(r.supporting_facts, r.context, ctx));
 export type HotpotRecord = z.infer<typeof HotpotRecordSchema>;
 
 function isRecord(value: unknown): value is Record<string, unknown> {

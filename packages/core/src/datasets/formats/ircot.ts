@@ -10,8 +10,9 @@ import {
   sentenceStating,
   withoutQualifier,
 } from './common';
+import { nonBlank, recordId, TextOrNumber } from './fields';
 
-const Text = z.union([z.string(), z.number()]).transform(String);
+const Text = TextOrNumber;
 
 const ContextSchema = z.object({
   idx: z.number().int().optional(),
@@ -20,42 +21,48 @@ const ContextSchema = z.object({
   is_supporting: z.boolean().default(false),
 });
 
-/**
- * One record of IRCoT's processed data (processed_data/<dataset>/{train,dev,test_subsampled}.jsonl,
- * written by its processing_scripts/process_*.py): DROP-style answer objects and contexts.
- */
-export const IrcotRecordSchema = z.object({
-  question_id: Text.pipe(z.string().min(1)),
-  question_text: z.string().min(1),
-  answers_objects: z
-    .array(
-      z.object({
-        number: Text.default(''),
-        date: z
-          .object({ day: Text.default(''), month: Text.default(''), year: Text.default('') })
-          .default({ day: '', month: '', year: '' }),
-        spans: z.array(z.string()).default([]),
-      }),
-    )
-    .min(1, 'empty: at least one answer object is needed'),
-  contexts: z.array(ContextSchema),
-  /** IIRC only: the paragraph the question was written from. */
-  pinned_contexts: z.array(ContextSchema).optional(),
-  /** 2Wiki: "subject relation object"; MuSiQue: "sub-question >>>> answer"; absent for HotpotQA. */
-  reasoning_steps: z.array(z.string()).optional(),
-  dataset: z.string().optional(),
-  type: z.string().optional(),
-  level: z.string().optional(),
+const AnswerObjectSchema = z.object({
+  number: Text.default(''),
+  date: z
+    .object({ day: Text.default(''), month: Text.default(''), year: Text.default('') })
+    .default({ day: '', month: '', year: '' }),
+  spans: z.array(z.string()).default([]),
 });
-export type IrcotRecord = z.infer<typeof IrcotRecordSchema>;
-
-type AnswerObject = IrcotRecord['answers_objects'][number];
+type AnswerObject = z.infer<typeof AnswerObjectSchema>;
 
 /** Every answer an object allows: its spans, its number, its date ("day month year" parts present). */
 function answersOf(object: AnswerObject): string[] {
   const date = [object.date.day, object.date.month, object.date.year].map((p) => p.trim()).filter(Boolean);
   return [...object.spans, object.number, date.join(' ')].map((a) => a.trim()).filter((a) => a !== '');
 }
+
+/**
+ * One record of IRCoT's processed data (processed_data/<dataset>/{train,dev,test_subsampled}.jsonl,
+ * written by its processing_scripts/process_*.py): DROP-style answer objects and contexts.
+ */
+export const IrcotRecordSchema = z
+  .object({
+    question_id: recordId('every question needs an id'),
+    question_text: nonBlank('every question needs its text'),
+    answers_objects: z.array(AnswerObjectSchema).min(1, 'empty: at least one answer object is needed'),
+    contexts: z.array(ContextSchema),
+    /** IIRC only: the paragraph the question was written from. */
+    pinned_contexts: z.array(ContextSchema).optional(),
+    /** 2Wiki: "subject relation object"; MuSiQue: "sub-question >>>> answer"; absent for HotpotQA. */
+    reasoning_steps: z.array(z.string()).optional(),
+    dataset: z.string().optional(),
+    type: z.string().optional(),
+    level: z.string().optional(),
+  })
+  .refine((r) => r.contexts.length + (r.pinned_contexts?.length ?? 0) > 0, {
+    message: 'empty: every question needs its context paragraphs',
+    path: ['contexts'],
+  })
+  .refine((r) => r.answers_objects.some((o) => answersOf(o).length > 0), {
+    message: 'blank: no answer object holds a span, number or date',
+    path: ['answers_objects'],
+  });
+export type IrcotRecord = z.infer<typeof IrcotRecordSchema>;
 
 const MUSIQUE_STEP = ' >>>> ';
 

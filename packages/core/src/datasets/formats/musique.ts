@@ -9,31 +9,40 @@ import {
   type QuestionFormatSpec,
   sentenceStating,
 } from './common';
+import { nonBlank } from './fields';
 
 /** One MuSiQue record (musique_{ans,full}_v1.0_*.jsonl: one per line). */
-export const MusiqueRecordSchema = z.object({
-  id: z.string().min(1),
-  question: z.string().min(1),
-  answer: z.string(),
-  answer_aliases: z.array(z.string()).default([]),
-  answerable: z.boolean().default(true),
-  paragraphs: z.array(
-    z.object({
-      idx: z.number().int().nonnegative(),
-      title: z.string(),
-      paragraph_text: z.string(),
-      is_supporting: z.boolean().default(false),
-    }),
-  ),
-  question_decomposition: z.array(
-    z.object({
-      id: z.union([z.number(), z.string()]).optional(),
-      question: z.string(),
-      answer: z.string(),
-      paragraph_support_idx: z.number().int().nonnegative().nullable(),
-    }),
-  ),
-});
+export const MusiqueRecordSchema = z
+  .object({
+    id: nonBlank('every question needs an id'),
+    question: nonBlank('every question needs its text'),
+    answer: z.string(),
+    answer_aliases: z.array(z.string()).default([]),
+    answerable: z.boolean().default(true),
+    paragraphs: z
+      .array(
+        z.object({
+          idx: z.number().int().nonnegative(),
+          title: z.string(),
+          paragraph_text: z.string(),
+          is_supporting: z.boolean().default(false),
+        }),
+      )
+      .min(1, 'empty: every question needs its context paragraphs'),
+    question_decomposition: z.array(
+      z.object({
+        id: z.union([z.number(), z.string()]).optional(),
+        question: z.string(),
+        answer: z.string(),
+        paragraph_support_idx: z.number().int().nonnegative().nullable(),
+      }),
+    ),
+  })
+  // An answerable question without a gold answer is a broken record, not one to skip quietly.
+  .refine((r) => !r.answerable || [r.answer, ...r.answer_aliases].some((a) => a.trim() !== ''), {
+    message: 'blank: an answerable question needs its gold answer',
+    path: ['answer'],
+  });
 export type MusiqueRecord = z.infer<typeof MusiqueRecordSchema>;
 
 /** "#1", "#2", … in a sub-question stand for earlier hops' answers; later or unknown ones stay. */

@@ -1,18 +1,23 @@
 import { z } from 'zod';
 import type { EvidenceFact, Passage, Question } from '../../types/data';
 import { contextPassage, distinct, joinSentences, type QuestionFormatSpec, withoutQualifier } from './common';
+import { checkFactsInContext, nonBlank } from './fields';
 
 /** One 2WikiMultihopQA record (train.json / dev.json: a JSON array of these). */
-export const TwoWikiRecordSchema = z.object({
-  _id: z.string().min(1),
-  question: z.string().min(1),
-  answer: z.string().min(1, 'empty: every question needs its gold answer'),
-  /** [subject, relation, object] triples, in reasoning order. */
-  evidences: z.array(z.tuple([z.string(), z.string(), z.string()])),
-  supporting_facts: z.array(z.tuple([z.string(), z.number().int().nonnegative()])),
-  context: z.array(z.tuple([z.string(), z.array(z.string())])),
-  type: z.string().optional(),
-});
+export const TwoWikiRecordSchema = z
+  .object({
+    _id: nonBlank('every question needs an id'),
+    question: nonBlank('every question needs its text'),
+    answer: nonBlank('every question needs its gold answer'),
+    /** [subject, relation, object] triples, in reasoning order. */
+    evidences: z.array(z.tuple([z.string(), z.string(), z.string()])),
+    supporting_facts: z.array(z.tuple([z.string(), z.number().int().nonnegative()])),
+    context: z
+      .array(z.tuple([z.string(), z.array(z.string())]))
+      .min(1, 'empty: every question needs its context paragraphs'),
+    type: z.string().optional(),
+  })
+  .superRefine((r, ctx) => checkFactsInContext(r.supporting_facts, r.context, ctx));
 export type TwoWikiRecord = z.infer<typeof TwoWikiRecordSchema>;
 
 /** An evidence triple as one sentence: "The director of Blue Harbor is Ada Reyes." */
