@@ -100,7 +100,7 @@ beforeAll(() => {
 
 describe('synthetic world: corpus', () => {
   it('has the default size, short sequential ids and unique titles', () => {
-    expect(world.options).toEqual({ seed: 42, passages: 3000, questions: 2000 });
+    expect(world.options).toEqual({ seed: 42, passages: 3000, questions: 2000, style: 'paraphrased' });
     expect(world.corpus).toHaveLength(3000);
     world.corpus.forEach((p, i) => {
       expect(p.id).toBe(`syn-${String(i).padStart(6, '0')}`);
@@ -286,7 +286,8 @@ describe('synthetic world: options', () => {
     [{ seed: 0.5 }, /option "seed"/],
     [{ seed: Number.NaN }, /option "seed".*got NaN/],
     [{ passages: '3000' }, /option "passages"/],
-    [{ passage: 3000 }, /unknown option "passage"; known options are seed, passages, questions/],
+    [{ passage: 3000 }, /unknown option "passage"; known options are seed, passages, questions, style/],
+    [{ style: 'terse' }, /option "style" must be one of paraphrased, plain \(got "terse"\)/],
   ])('rejects %j with an error naming the option', (options, message) => {
     expect(() => generateSyntheticWorld(options as never)).toThrow(message);
   });
@@ -304,6 +305,39 @@ describe('synthetic world: options', () => {
     const odd = generateSyntheticWorld({ seed: 0xffffffff, passages: 1234, questions: 7 });
     expect(odd.corpus).toHaveLength(1234);
     expect(odd.splits.train.length + odd.splits.dev.length + odd.splits.test.length).toBe(7);
+  });
+});
+
+describe('synthetic world: plain style', () => {
+  it('words each fact as its question does, and changes nothing else', () => {
+    const options = { passages: 600, questions: 300 };
+    const plain = generateSyntheticWorld({ ...options, style: 'plain' });
+    const usual = generateSyntheticWorld(options);
+    expect(plain.corpus.map((p) => p.title)).toEqual(usual.corpus.map((p) => p.title));
+    expect(plain.questions.map((q) => q.answers)).toEqual(usual.questions.map((q) => q.answers));
+    expect(plain.splits).toEqual(usual.splits);
+    let chains = 0;
+    for (const q of plain.questions) {
+      for (const f of q.evidence) {
+        // "What is the lead actor of X?" is answered by "The lead actor of X is Y."
+        const np = /^What is (.+)\?$/.exec(f.subQuestion!)![1]!;
+        expect(f.text).toBe(`${np[0]!.toUpperCase()}${np.slice(1)} is ${f.answer}.`);
+      }
+      if (q.type === 'compositional' || q.type === 'bridge') {
+        chains++;
+        // Every hop's noun phrase is in the question, words and all.
+        const words = q.question.toLowerCase();
+        for (const f of q.evidence) {
+          const head = f.subQuestion!.slice('What is '.length, f.subQuestion!.indexOf(f.passageTitle)).trim();
+          expect(head.length).toBeGreaterThan(3);
+          expect(words).toContain(head.toLowerCase());
+        }
+      }
+    }
+    expect(chains).toBeGreaterThan(50);
+    // The paraphrased world keeps both wordings of a relation.
+    const director = usual.corpus.flatMap((p) => p.text.match(/was directed by|The director of/g) ?? []);
+    expect(new Set(director).size).toBe(2);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { StepDatasetManifest } from '@steper/core';
-import { generateSyntheticWorld, SPLIT_NAMES, type SplitName } from '@steper/core';
+import { generateSyntheticWorld, SPLIT_NAMES, type SplitName, type SyntheticStyle } from '@steper/core';
 import type { JobRow } from '../store/jobs';
 import { startTeacherRun } from '../teach/start';
 import type { Workbench } from '../workbench';
@@ -14,6 +14,8 @@ export interface DemoOptions {
   seed?: number;
   passages?: number;
   questions?: number;
+  /** How the world words its facts (core SyntheticStyle); paraphrased by default. */
+  style?: SyntheticStyle;
   onProgress?: (job: JobRow) => void;
 }
 
@@ -48,6 +50,7 @@ export async function ensureDemo(wb: Workbench, opts: DemoOptions = {}): Promise
         seed: opts.seed ?? 42,
         passages: opts.passages ?? 3000,
         questions: opts.questions ?? 2000,
+        ...(opts.style ? { style: opts.style } : {}),
       });
       const byId = new Map(world.questions.map((q) => [q.id, q]));
       store.transaction(() => {

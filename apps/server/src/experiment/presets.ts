@@ -1,3 +1,4 @@
+import { SYNTHETIC_STYLES } from '@steper/core';
 import { z } from 'zod';
 
 /** EM on the synthetic world's questions that take 2–4 hops and offer no two options to guess between. */
@@ -14,6 +15,8 @@ export const ExperimentPresetSchema = z.object({
     seed: z.number().int(),
     passages: z.number().int().positive(),
     questions: z.number().int().positive(),
+    /** core's SyntheticStyle: 'plain' words every fact as the questions do (a CPU-sized world). */
+    style: z.enum(SYNTHETIC_STYLES).optional(),
   }),
   /** Held-out test questions evaluated per system. */
   testQuestions: z.number().int().positive(),
@@ -64,6 +67,8 @@ export const ExperimentPresetSchema = z.object({
       reading: z
         .object({
           worldSeed: z.number().int().min(0),
+          /** Worded as the experiment's world is (its `style`), or the students learn another language. */
+          style: z.enum(SYNTHETIC_STYLES).optional(),
           passages: z.number().int().positive(),
           questions: z.number().int().positive(),
           topK: z.number().int().positive(),

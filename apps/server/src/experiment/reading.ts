@@ -5,12 +5,14 @@ import {
   renderChain,
   renderStudentPrompt,
   type StepExample,
+  type SyntheticStyle,
 } from '@steper/core';
 
 /** The reading warm start: single-hop questions over a world of another seed (presets.ts `reading`). */
 export interface ReadingSettings {
   /** Seed of the warm start's world: never the experiment's own, so no test fact is taught. */
   worldSeed: number;
+  style?: SyntheticStyle | undefined;
   passages: number;
   questions: number;
   /** Passages retrieved for each single-hop question (the loop's K). */
@@ -34,6 +36,7 @@ export function readingRows(settings: ReadingSettings): StepExample[] {
     seed: settings.worldSeed,
     passages: settings.passages,
     questions: settings.questions,
+    ...(settings.style ? { style: settings.style } : {}),
   });
   const index = Bm25Index.build(world.corpus);
   const byId = new Map(world.corpus.map((p) => [p.id, p]));

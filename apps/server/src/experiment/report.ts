@@ -94,7 +94,7 @@ export interface ExperimentResult {
   commit: string;
   startedAt: string;
   wallSeconds: number;
-  world: { seed: number; passages: number; questions: number };
+  world: { seed: number; passages: number; questions: number; style?: string | undefined };
   teacher: { traces: number; kept: number; examples: Record<string, number> };
   systems: SystemResult[];
   /** Each student group pooled over seeds (mean, CI from the pooled per-question scores). */
@@ -295,7 +295,7 @@ ${r.claims ? '' : r.primary?.best && !r.primary.powered ? '' : noClaims(r.preset
 - Command: \`${r.command}\`
 - Commit: \`${r.commit}\`
 - Started: ${r.startedAt} · wall time ${(r.wallSeconds / 60).toFixed(1)} min
-- Synthetic world: seed ${r.world.seed}, ${r.world.passages} passages, ${r.world.questions} questions
+- Synthetic world: seed ${r.world.seed}, ${r.world.passages} passages, ${r.world.questions} questions${r.world.style === 'plain' ? ", plain wording (one phrasing per relation, in the questions' own words: a world sized for CPU students)" : ''}
 - Teacher (offline evidence teacher, IRCoT, S = 5, K = 4): ${r.teacher.traces} traces, ${r.teacher.kept} kept; step examples ${Object.entries(
     r.teacher.examples,
   )

@@ -40,14 +40,15 @@ export async function prepareWorld(
 ): Promise<PreparedWorld> {
   const demo = await ensureDemo(wb, world);
   const source = wb.store.corpora.require(demo.corpusId).source as {
-    synthetic?: { seed: number; passages: number; questions: number };
+    synthetic?: { seed: number; passages: number; questions: number; style?: string };
   };
   const have = source.synthetic;
   if (
     !have ||
     have.seed !== world.seed ||
     have.passages !== world.passages ||
-    have.questions !== world.questions
+    have.questions !== world.questions ||
+    (have.style ?? 'paraphrased') !== (world.style ?? 'paraphrased')
   ) {
     throw new UserError(
       'CONFLICT',

@@ -10,6 +10,7 @@ import {
   RELATION_TEXT,
   RELATIONS,
   type Relation,
+  relationQuestion,
   target,
 } from './relations';
 import type { SplitName, SyntheticQuestionType } from './types';
@@ -107,7 +108,7 @@ export function drawChain(
   const rels = pattern.relations;
   let np = g.names[root]!;
   for (const r of rels.slice(0, -1)) np = fill(RELATION_TEXT[r].np, { x: np });
-  const question = fill(RELATION_TEXT[rels[rels.length - 1]!].question, { x: np });
+  const question = relationQuestion(g, rels[rels.length - 1]!, np);
   return chainDraft(g, type, root, rels, question, { split });
 }
 

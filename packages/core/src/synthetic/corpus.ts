@@ -44,6 +44,6 @@ export function corpusOf(g: WorldGraph): SyntheticCorpus {
 
 /** The same corpus `generateSyntheticWorld` returns for these options, without its questions, rendered lazily. */
 export function syntheticCorpus(options: Omit<SyntheticWorldOptions, 'questions'> = {}): SyntheticCorpus {
-  const { seed, passages } = resolveSyntheticOptions(options);
-  return corpusOf(buildWorldGraph(seed, passages));
+  const { seed, passages, style } = resolveSyntheticOptions(options);
+  return corpusOf(buildWorldGraph(seed, passages, style));
 }

@@ -8,6 +8,7 @@ import {
   RELATION_INDEX,
   RELATION_TEXT,
   type Relation,
+  relationQuestion,
   target,
 } from './relations';
 import { factSentence, passageId } from './render';
@@ -63,7 +64,7 @@ export function evidenceFact(g: WorldGraph, e: number, r: Relation): EvidenceFac
     text,
     passageTitle: g.names[e]!,
     passageId: passageId(g.passageOf[e]!),
-    subQuestion: fill(RELATION_TEXT[r].question, { x: g.names[e]! }),
+    subQuestion: relationQuestion(g, r, g.names[e]!),
     answer: objectText(g, r, target(g, e, r)),
   };
 }

@@ -1,6 +1,7 @@
 import { Rng } from '../util/rng';
 import { hash3 } from './hash';
 import { cityNames, countryNames, filmTitles, organisationNames, personNames, surnamePool } from './names';
+import type { SyntheticStyle } from './types';
 import { words } from './words';
 
 /** Entity kinds; one passage per entity. Organisation kinds are contiguous: studio, university, company. */
@@ -14,6 +15,8 @@ export type Kind = (typeof KINDS)[number];
  */
 export interface WorldGraph {
   seed: number;
+  /** How facts and questions are worded (types.ts SyntheticStyle). */
+  style: SyntheticStyle;
   size: number;
   /** Global index range [start[k], start[next k]) of each kind; start.end = size. */
   start: Record<Kind | 'end', number>;
@@ -89,7 +92,11 @@ export function entityCounts(passages: number): Record<Kind, number> {
 }
 
 /** Builds the seeded world: names, attributes and relations, kept consistent in time. */
-export function buildWorldGraph(seed: number, passages: number): WorldGraph {
+export function buildWorldGraph(
+  seed: number,
+  passages: number,
+  style: SyntheticStyle = 'paraphrased',
+): WorldGraph {
   const rng = new Rng(hash3(seed, 0x77, 1));
   const n = entityCounts(passages);
   const start = {} as Record<Kind | 'end', number>;
@@ -302,7 +309,7 @@ export function buildWorldGraph(seed: number, passages: number): WorldGraph {
   const passageOf = new Int32Array(size);
   for (let i = 0; i < size; i++) passageOf[order[i]!] = i;
 
-  return { seed, size, start, names, country, city, person, film, org, passageOf, order };
+  return { seed, style, size, start, names, country, city, person, film, org, passageOf, order };
 }
 
 const FIRST_BIRTH_YEAR = 1880;

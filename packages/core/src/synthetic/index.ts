@@ -16,7 +16,9 @@ export {
   SPLIT_NAMES,
   type SplitName,
   SYNTHETIC_QUESTION_TYPES,
+  SYNTHETIC_STYLES,
   type SyntheticQuestionType,
+  type SyntheticStyle,
   type SyntheticWorld,
   type SyntheticWorldOptions,
 } from './types';

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import type { ResolvedSyntheticWorldOptions, SyntheticWorldOptions } from './types';
+import { type ResolvedSyntheticWorldOptions, SYNTHETIC_STYLES, type SyntheticWorldOptions } from './types';
 
 export const DEFAULT_SYNTHETIC_OPTIONS: ResolvedSyntheticWorldOptions = Object.freeze({
   seed: 42,
   passages: 3000,
   questions: 2000,
+  style: 'paraphrased',
 });
 
 /** Below this the world has too few entities per kind to draw distinct multi-hop questions. */
@@ -16,6 +17,7 @@ const HINTS: Record<keyof SyntheticWorldOptions, string> = {
   seed: 'an integer from 0 to 4294967295',
   passages: `an integer from ${SYNTHETIC_MIN_PASSAGES} to ${SYNTHETIC_MAX_PASSAGES}`,
   questions: 'a positive integer',
+  style: `one of ${SYNTHETIC_STYLES.join(', ')}`,
 };
 
 const OptionsSchema = z
@@ -23,6 +25,7 @@ const OptionsSchema = z
     seed: z.number().int().min(0).max(0xffffffff).optional(),
     passages: z.number().int().min(SYNTHETIC_MIN_PASSAGES).max(SYNTHETIC_MAX_PASSAGES).optional(),
     questions: z.number().int().positive().optional(),
+    style: z.enum(SYNTHETIC_STYLES).optional(),
   })
   .strict();
 
@@ -39,7 +42,7 @@ export function resolveSyntheticOptions(options: SyntheticWorldOptions = {}): Re
     }
     const name = issue?.path[0];
     if (typeof name !== 'string' || !(name in HINTS)) {
-      throw new Error('synthetic world: options must be an object { seed?, passages?, questions? }');
+      throw new Error('synthetic world: options must be an object { seed?, passages?, questions?, style? }');
     }
     const value = (options as Record<string, unknown>)[name];
     const hint = HINTS[name as keyof SyntheticWorldOptions];

@@ -61,6 +61,12 @@ export function isValueRelation(r: Relation): boolean {
 export const RELATION_TEXT: Record<Relation, { facts: string[]; np: string; question: string }> =
   TEMPLATES.relations;
 
+/** The question asking for (x, r): the relation's own wording, or in the plain style "What is <np>?". */
+export function relationQuestion(g: Pick<WorldGraph, 'style'>, r: Relation, x: string): string {
+  const t = RELATION_TEXT[r];
+  return g.style === 'plain' ? `What is ${t.np.replace('{x}', x)}?` : t.question.replace('{x}', x);
+}
+
 /** The object of (e, r): a global entity index, a year, or a date yyyymmdd; -1 when e has none. */
 export function target(g: WorldGraph, e: number, r: Relation): number {
   const { start } = g;

@@ -20,6 +20,13 @@ const FACTS = Object.fromEntries(RELATIONS.map((r) => [r, RELATION_TEXT[r].facts
   Relation,
   Fill[]
 >;
+/** The plain style's one wording: the relation's noun phrase, as questions use it ("The director of X is Y."). */
+const PLAIN_FACTS = Object.fromEntries(
+  RELATIONS.map((r) => {
+    const np = RELATION_TEXT[r].np;
+    return [r, compile(`${np[0]!.toUpperCase()}${np.slice(1)} is {y}.`)];
+  }),
+) as Record<Relation, Fill>;
 const D = TEMPLATES.descriptions;
 const DESCRIBE = Object.fromEntries(Object.entries(D).map(([k, list]) => [k, list.map(compile)])) as Record<
   keyof typeof D,
@@ -40,7 +47,8 @@ export function factSentence(g: WorldGraph, e: number, r: Relation): string | nu
 }
 
 function fact(g: WorldGraph, e: number, r: Relation, value: number): string {
-  return variant(g, e, RELATION_INDEX[r], FACTS[r])(g.names[e]!, objectText(g, r, value));
+  const fill = g.style === 'plain' ? PLAIN_FACTS[r] : variant(g, e, RELATION_INDEX[r], FACTS[r]);
+  return fill(g.names[e]!, objectText(g, r, value));
 }
 
 function describe(g: WorldGraph, e: number, key: keyof typeof D, y = '', salt = 0): string {

@@ -7,7 +7,17 @@ export interface SyntheticWorldOptions {
   passages?: number;
   /** Number of questions over all splits. Default 2,000. */
   questions?: number;
+  /**
+   * How facts are worded. 'paraphrased' (default): two phrasings per relation, picked per entity
+   * ("X stars Y" or "The lead actor of X is Y"), and natural questions. 'plain': one phrasing, the
+   * question's own words ("The lead actor of X is Y."; "What is the lead actor of X?"), so every
+   * hop can be found by matching words — a world sized for students a CPU can train.
+   */
+  style?: SyntheticStyle;
 }
+
+export const SYNTHETIC_STYLES = ['paraphrased', 'plain'] as const;
+export type SyntheticStyle = (typeof SYNTHETIC_STYLES)[number];
 
 export type ResolvedSyntheticWorldOptions = Required<SyntheticWorldOptions>;
 

@@ -11,7 +11,7 @@ import type { SyntheticWorld, SyntheticWorldOptions } from './types';
  */
 export function generateSyntheticWorld(options: SyntheticWorldOptions = {}): SyntheticWorld {
   const resolved = resolveSyntheticOptions(options);
-  const g = buildWorldGraph(resolved.seed, resolved.passages);
+  const g = buildWorldGraph(resolved.seed, resolved.passages, resolved.style);
   const corpus = renderCorpus(g);
   const { questions, splits } = generateQuestions(g, resolved.questions, resolved.passages);
   return { seed: resolved.seed, options: resolved, corpus, questions, splits };
