@@ -6,7 +6,6 @@ import {
   isValueRelation,
   objectText,
   RELATION_INDEX,
-  RELATION_TEXT,
   type Relation,
   relationQuestion,
   target,
