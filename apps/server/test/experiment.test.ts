@@ -11,6 +11,7 @@ import { ExperimentPresetSchema, PRESETS, withOverrides } from '../src/experimen
 import { copyRows, corpusRows, pretrainedInit } from '../src/experiment/pretrain';
 import { readingRows } from '../src/experiment/reading';
 import { type ExperimentResult, renderReport, type SystemResult } from '../src/experiment/report';
+import { buildInit } from '../src/experiment/students';
 import {
   checkNothingCut,
   epochTokens,
@@ -18,6 +19,7 @@ import {
   sequenceFit,
   studentTokenizer,
 } from '../src/experiment/tokens';
+import { prepareWorld } from '../src/experiment/world';
 import { EXAMPLES_FILE } from '../src/stepdata/build';
 import { runCli } from './support/cli';
 import { buildTinyModel, TINY_TEXTS } from './support/tinyTeacher';
@@ -31,6 +33,22 @@ describe('experiment presets', () => {
     expect(PRESETS.standard.model.hiddenSize).toBeGreaterThan(PRESETS.quick.model.hiddenSize);
     expect(PRESETS.standard.train.maxSteps).toBeNull();
   });
+});
+
+describe('the standard preset sizes', () => {
+  it('trains on whole prompts: its maxSeqLen holds the longest step example of its world', async () => {
+    const preset = PRESETS.standard;
+    expect(preset.train.cutPrompts).toBe(false);
+    const wb = testWorkbench();
+    const world = await prepareWorld(wb, preset.world, preset.testQuestions);
+    const init = await buildInit(wb, world.examples, preset.model, preset.seeds[0]!);
+    const fit = sequenceFit(world.examples, init.dir, preset.train.maxSeqLen);
+    expect(fit.cut).toBe(0);
+    // Not far past it either: every token of headroom is paid for in attention.
+    expect(fit.longest).toBeGreaterThan(preset.train.maxSeqLen - 128);
+    expect(preset.primary.questionTypes).toEqual(['compositional', 'inference', 'bridge']);
+    expect(preset.claims).toBe(false);
+  }, 300_000);
 });
 
 describe('experiment figures', () => {

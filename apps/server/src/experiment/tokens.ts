@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { type StepConfig, type StepExample, StepExampleSchema, type Trace } from '@steper/core';
+import { UserError } from '../errors';
 
 /** The examples a step configuration keeps (§6.1), as the trainer's select_step_config does. */
 export function selectStepConfig(examples: readonly StepExample[], stepConfig: StepConfig): StepExample[] {
@@ -79,7 +80,8 @@ export function sequenceFit(examplesPath: string, modelDir: string, maxSeqLen: n
 /** Refuses a sequence length that would cut training examples, naming the length that fits. */
 export function checkNothingCut(fit: SequenceFit): void {
   if (fit.cut > 0) {
-    throw new Error(
+    throw new UserError(
+      'BAD_REQUEST',
       `train.maxSeqLen ${fit.maxSeqLen} would cut ${fit.cut} of ${fit.examples} step examples (the longest is ${fit.longest} tokens with the student's tokenizer), so training and test prompts would differ; set train.maxSeqLen to at least ${fit.longest}.`,
     );
   }
