@@ -14,7 +14,7 @@ import {
   type SeedRun,
   type TypeRow,
 } from './pooled';
-import { budgetOf, type ExperimentPreset } from './presets';
+import { budgetOf, type ExperimentPreset, MULTI_HOP_EM } from './presets';
 import { sharedExporter } from './python';
 import {
   type ComparisonResult,
@@ -41,6 +41,9 @@ export interface ExperimentOptions {
   /** The questions students are measured on (default test). */
   split?: EvalSplit;
 }
+
+/** The offline evidence teacher states gold facts it retrieved: an oracle that reads no prompt. */
+const TEACHER_NAME = 'Teacher (evidence oracle, no LM)';
 
 interface PlannedStudent {
   spec: StudentSpec;
@@ -126,9 +129,9 @@ export async function runExperiment(
     evalOpts(4),
   );
   systems.push({
-    name: 'Teacher (evidence oracle, no LM)',
+    name: TEACHER_NAME,
     group: 'teacher',
-    groupName: 'Teacher (evidence oracle, no LM)',
+    groupName: TEACHER_NAME,
     objective: null,
     budget: null,
     seed: null,
@@ -194,63 +197,14 @@ export async function runExperiment(
   }
 
   const questions = wb.store.questionSets.questions(world.evalBase.questionSetId);
-  const traces = new Map(
-    systems.map((s) => [s.evaluationId, wb.store.evaluations.allTraces(s.evaluationId).map((t) => t.trace)]),
+  const traces = tracesOf(wb, systems);
+  const { pooled, comparisons, primary } = compareSystems(
+    systems,
+    traces,
+    questions,
+    preset.seeds,
+    preset.primary,
   );
-  const runsOf = (group: string, seeds: readonly number[] = preset.seeds): SeedRun[] =>
-    systems
-      .filter((s) => s.group === group && s.seed !== null && seeds.includes(s.seed))
-      .map((s) => ({ seed: s.seed!, traces: traces.get(s.evaluationId)! }));
-  const students = systems.filter((s) => s.objective);
-  const groups = [...new Map(students.map((s) => [s.group, s])).values()];
-  const bootstrap = { resamples: systems[0]!.summary.bootstrap.resamples, seed: 0 };
-  const pooled = groups.map((g) =>
-    pooledRow(
-      { name: g.groupName, group: g.group, objective: g.objective, budget: g.budget },
-      runsOf(g.group),
-      questions,
-      bootstrap,
-      preset.primary.questionTypes,
-    ),
-  );
-
-  const comparisons: ComparisonResult[] = [];
-  for (const vanilla of groups.filter((g) => g.budget !== null)) {
-    for (const steper of groups.filter((g) => g.objective !== 'vanilla')) {
-      const compare = (seeds: readonly number[]) => ({
-        result: pooledComparison(
-          runsOf(steper.group, seeds),
-          runsOf(vanilla.group, seeds),
-          questions,
-          bootstrap,
-        ),
-        primary: primaryComparison(
-          runsOf(steper.group, seeds),
-          runsOf(vanilla.group, seeds),
-          questions,
-          preset.primary.questionTypes,
-          bootstrap,
-        ),
-      });
-      for (const seed of preset.seeds) {
-        const name = (g: SystemResult) => systems.find((s) => s.group === g.group && s.seed === seed)!.name;
-        comparisons.push({
-          a: name(steper),
-          b: name(vanilla),
-          budget: vanilla.budget!,
-          seed,
-          ...compare([seed]),
-        });
-      }
-      comparisons.push({
-        a: steper.groupName,
-        b: vanilla.groupName,
-        budget: vanilla.budget!,
-        seed: null,
-        ...compare(preset.seeds),
-      });
-    }
-  }
 
   const figures = { accuracyLatency: 'figure6-accuracy-latency.png', sigma: 'figure7-sigma.png' };
   writeFileSync(join(out, figures.accuracyLatency), accuracyLatencyPng(systems));
@@ -259,7 +213,6 @@ export async function runExperiment(
   );
   writeFileSync(join(out, figures.sigma), sigmaPng(firstDifficulty));
 
-  const primary = primaryVerdict(preset, pooled);
   const result: ExperimentResult = {
     preset: preset.name,
     claims: preset.claims && primary.powered,
@@ -295,15 +248,77 @@ export async function runExperiment(
   return result;
 }
 
-/** Whether the best student group reaches the preset's bar on the primary metric. */
-function primaryVerdict(preset: ExperimentPreset, pooled: readonly PooledRow[]): PrimaryVerdict {
-  const scored = pooled.filter((p) => p.primary).sort((x, y) => y.primary!.mean - x.primary!.mean);
-  const best = scored[0];
-  return {
-    ...preset.primary,
+function tracesOf(wb: Workbench, systems: readonly SystemResult[]): Map<string, Trace[]> {
+  return new Map(
+    systems.map((s) => [s.evaluationId, wb.store.evaluations.allTraces(s.evaluationId).map((t) => t.trace)]),
+  );
+}
+
+/**
+ * The statistics of a finished run, from its traces: each student group pooled over its seeds,
+ * each StepER variant against each Vanilla-KD budget per seed and pooled (questions resampled with
+ * all their seeds), on every metric and on the primary one, and whether the best group reached
+ * the primary metric's bar.
+ */
+function compareSystems(
+  systems: readonly SystemResult[],
+  traces: ReadonlyMap<string, readonly Trace[]>,
+  questions: readonly Question[],
+  seeds: readonly number[],
+  primaryMetric: ExperimentPreset['primary'],
+): { pooled: PooledRow[]; comparisons: ComparisonResult[]; primary: PrimaryVerdict } {
+  const types = primaryMetric.questionTypes;
+  const runsOf = (group: string, only: readonly number[] = seeds): SeedRun[] =>
+    systems
+      .filter((s) => s.group === group && s.seed !== null && only.includes(s.seed))
+      .map((s) => ({ seed: s.seed!, traces: traces.get(s.evaluationId)! }));
+  const groups = [...new Map(systems.filter((s) => s.objective).map((s) => [s.group, s])).values()];
+  const bootstrap = { resamples: systems[0]!.summary.bootstrap.resamples, seed: 0 };
+  const pooled = groups.map((g) =>
+    pooledRow(
+      { name: g.groupName, group: g.group, objective: g.objective, budget: g.budget },
+      runsOf(g.group),
+      questions,
+      bootstrap,
+      types,
+    ),
+  );
+  const comparisons: ComparisonResult[] = [];
+  for (const vanilla of groups.filter((g) => g.budget !== null)) {
+    for (const steper of groups.filter((g) => g.objective !== 'vanilla')) {
+      const compare = (only: readonly number[]) => {
+        const [a, b] = [runsOf(steper.group, only), runsOf(vanilla.group, only)];
+        return {
+          result: pooledComparison(a, b, questions, bootstrap),
+          primary: primaryComparison(a, b, questions, types, bootstrap),
+        };
+      };
+      for (const seed of seeds) {
+        const name = (g: SystemResult) => systems.find((s) => s.group === g.group && s.seed === seed)!.name;
+        comparisons.push({
+          a: name(steper),
+          b: name(vanilla),
+          budget: vanilla.budget!,
+          seed,
+          ...compare([seed]),
+        });
+      }
+      comparisons.push({
+        a: steper.groupName,
+        b: vanilla.groupName,
+        budget: vanilla.budget!,
+        seed: null,
+        ...compare(seeds),
+      });
+    }
+  }
+  const best = pooled.filter((p) => p.primary).sort((x, y) => y.primary!.mean - x.primary!.mean)[0];
+  const primary = {
+    ...primaryMetric,
     best: best ? { name: best.name, mean: best.primary!.mean, ci: best.primary!.ci } : null,
-    powered: best !== undefined && best.primary!.mean >= preset.primary.poweredAt,
+    powered: best !== undefined && best.primary!.mean >= primaryMetric.poweredAt,
   };
+  return { pooled, comparisons, primary };
 }
 
 /** The teacher and each student group (pooled over its seeds) per question type. */
@@ -326,7 +341,8 @@ function typeRows(
 
 /**
  * Writes a finished experiment's report.md (and result.json) again from its result.json and the
- * traces in its workspace: for a report written before a section was added.
+ * traces in its workspace, its statistics recomputed: for a report written before a section or a
+ * method (the primary metric, intervals over questions) was added.
  */
 export function rerenderReport(wb: Workbench, outDir: string): ExperimentResult {
   const file = join(outDir, 'result.json');
@@ -337,13 +353,20 @@ export function rerenderReport(wb: Workbench, outDir: string): ExperimentResult 
   const questions = wb.store.questionSets.questions(
     (evaluation.config as { questionSetId: string }).questionSetId,
   );
-  const traces = new Map(
-    result.systems.map((s) => [
-      s.evaluationId,
-      wb.store.evaluations.allTraces(s.evaluationId).map((t) => t.trace),
-    ]),
-  );
-  const updated = { ...result, byType: typeRows(result.systems, traces, questions) };
+  const traces = tracesOf(wb, result.systems);
+  const seeds = [...new Set(result.systems.flatMap((s) => (s.seed === null ? [] : [s.seed])))];
+  // The primary metric as the run named it; runs from before it was named get the multi-hop EM.
+  const stats = compareSystems(result.systems, traces, questions, seeds, result.primary ?? MULTI_HOP_EM);
+  const updated: ExperimentResult = {
+    ...result,
+    // Reports before the relabelling called the oracle "few-shot prompts", which it never reads.
+    systems: result.systems.map((s) =>
+      s.group === 'teacher' ? { ...s, name: TEACHER_NAME, groupName: TEACHER_NAME } : s,
+    ),
+    ...stats,
+    claims: result.claims && stats.primary.powered,
+    byType: typeRows(result.systems, traces, questions),
+  };
   writeFileSync(join(outDir, 'report.md'), renderReport(updated));
   writeFileSync(file, `${JSON.stringify(updated, null, 2)}\n`);
   return updated;
