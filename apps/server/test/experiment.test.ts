@@ -11,6 +11,7 @@ import { ExperimentPresetSchema, PRESETS, withOverrides } from '../src/experimen
 import { copyRows, corpusRows, pretrainedInit } from '../src/experiment/pretrain';
 import { readingRows } from '../src/experiment/reading';
 import { type ExperimentResult, renderReport, type SystemResult } from '../src/experiment/report';
+import { stepErrors, stepOutcome } from '../src/experiment/stepErrors';
 import { buildInit } from '../src/experiment/students';
 import {
   checkNothingCut,
@@ -661,3 +662,45 @@ async function evidenceRuns(wb: ReturnType<typeof testWorkbench>, n: number) {
     );
   return { questions, ir: await run('ircot'), nr: await run('no-retrieval') };
 }
+
+describe('where the chains break', () => {
+  const fact = {
+    text: 'Golden Valley stars Bram Barisdale.',
+    passageTitle: 'Golden Valley',
+    passageId: 'syn-1',
+    subQuestion: 'Who is the lead actor of Golden Valley?',
+    answer: 'Bram Barisdale',
+  };
+  it('tells a right fact in any wording from a copying error, a wrong relation and a wrong entity', () => {
+    expect(stepOutcome('Golden Valley stars Bram Barisdale.', fact, 'star')).toBe('right');
+    expect(stepOutcome(' The lead actor of Golden Valley is Bram Barisdale. ', fact, 'star')).toBe('right');
+    expect(stepOutcome('The lead actor of Golden Valley is Zane Halford.', fact, 'star')).toBe('wrongObject');
+    expect(stepOutcome('Golden Valley came out in 2020.', fact, 'star')).toBe('wrongRelation');
+    expect(stepOutcome('Tower Valley stars Bram Barisdale.', fact, 'star')).toBe('wrongSubject');
+    expect(stepOutcome('', fact, 'star')).toBe('none');
+    expect(stepOutcome(undefined, fact, 'star')).toBe('none');
+  });
+
+  it('counts first steps on chain questions, and second steps after a right first', async () => {
+    const wb = testWorkbench();
+    const { questions, ir, nr } = await evidenceRuns(wb, 12);
+    const chains = questions.filter((q) => ['compositional', 'bridge', 'inference'].includes(q.type!));
+    const types = ['compositional', 'inference', 'bridge'];
+    const teacher = stepErrors('T', [{ seed: 1, traces: ir }], questions, types);
+    expect(teacher.rows).toBe(chains.length);
+    expect(teacher.first.right).toBe(chains.length);
+    expect(teacher.second.right + teacher.second.wrongRelation).toBe(chains.length);
+    // No retrieval: the loop writes no sentence of its own at step 1.
+    const blind = stepErrors(
+      'N',
+      [
+        { seed: 1, traces: nr },
+        { seed: 2, traces: nr },
+      ],
+      questions,
+      types,
+    );
+    expect(blind.rows).toBe(2 * chains.length);
+    expect(blind.first.right).toBe(0);
+  }, 120_000);
+});

@@ -3,6 +3,7 @@ import type { EvalSummary } from '../evaluation/summary';
 import { noClaims, PAIRED_HEADER, pairedCells, pct, table, withCi } from './markdown';
 import type { PooledRow, TypeRow } from './pooled';
 import type { BudgetMode } from './presets';
+import { STEP_OUTCOMES, type StepErrorRow } from './stepErrors';
 import type { SigmaPoint } from './students';
 import type { SequenceFit } from './tokens';
 
@@ -105,6 +106,8 @@ export interface ExperimentResult {
   figures: { accuracyLatency: string; sigma: string };
   /** Teacher and student groups per question type, pooled over seeds (absent in older reports). */
   byType?: TypeRow[];
+  /** Where each group's chains break on the primary questions (absent in older reports). */
+  stepErrors?: StepErrorRow[];
 }
 
 /** EM / Acc per question type, one row per system, with how many rows a type has and its yes/no share. */
@@ -123,6 +126,35 @@ function typeTable(rows: readonly TypeRow[]): string {
         const r = rows.find((x) => x.name === name && x.type === t);
         return r ? `${pct(r.em)} / ${pct(r.acc)} (n ${r.n})` : '–';
       }),
+    ]),
+  );
+}
+
+const OUTCOME_TITLE = {
+  right: 'right',
+  wrongObject: 'wrong object',
+  wrongRelation: 'wrong relation',
+  wrongSubject: 'wrong subject',
+  none: 'none',
+} as const;
+
+function stepErrorTable(rows: readonly StepErrorRow[]): string {
+  const share = (n: number, of: number) => (of ? pct(n / of) : '–');
+  const total = (c: StepErrorRow['first']) => STEP_OUTCOMES.reduce((s, o) => s + c[o], 0);
+  return table(
+    [
+      'System',
+      'Rows',
+      ...STEP_OUTCOMES.map((o) => `1st: ${OUTCOME_TITLE[o]}`),
+      'After a right 1st',
+      ...STEP_OUTCOMES.map((o) => `2nd: ${OUTCOME_TITLE[o]}`),
+    ],
+    rows.map((r) => [
+      r.name,
+      String(r.rows),
+      ...STEP_OUTCOMES.map((o) => share(r.first[o], r.rows)),
+      String(total(r.second)),
+      ...STEP_OUTCOMES.map((o) => share(r.second[o], total(r.second))),
     ]),
   );
 }
@@ -343,6 +375,16 @@ ${
 Where the scores come from: a type answered yes/no is half right by guessing, without one reasoning step right.
 
 ${typeTable(r.byType)}
+
+`
+    : ''
+}${
+  r.stepErrors?.length
+    ? `## Where the chains break (${r.primary?.name ?? 'multi-hop'} questions, %, pooled over seeds)
+
+Each student's first step against the gold first fact, and its second step where the first was right: the right fact; the right subject and relation with a wrong object (a copying error); another fact of the right entity (a wrong relation); a fact of another entity; no sentence.
+
+${stepErrorTable(r.stepErrors)}
 
 `
     : ''

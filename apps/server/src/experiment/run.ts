@@ -25,6 +25,7 @@ import {
   type SystemResult,
   sigmaSeriesOf,
 } from './report';
+import { type StepErrorRow, stepErrors } from './stepErrors';
 import { OBJECTIVE_NAMES, type StudentSpec, studentInits, type TrainDevice, trainStudent } from './students';
 import { epochTokens, promptsCut, sequenceFit } from './tokens';
 import { type EvalSplit, prepareWorld } from './world';
@@ -236,6 +237,7 @@ export async function runExperiment(
     sigmaSeries,
     figures,
     byType: typeRows(systems, traces, questions),
+    stepErrors: stepErrorRows(systems, traces, questions, preset.primary.questionTypes),
   };
   writeFileSync(join(out, 'report.md'), renderReport(result));
   writeFileSync(join(out, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
@@ -339,6 +341,26 @@ function typeRows(
   );
 }
 
+/** Where each group's chains break (stepErrors.ts), the teacher first, pooled over seeds. */
+function stepErrorRows(
+  systems: readonly SystemResult[],
+  traces: ReadonlyMap<string, readonly Trace[]>,
+  questions: readonly Question[],
+  types: readonly string[],
+): StepErrorRow[] {
+  const groups = [...new Map(systems.map((s) => [s.group, s])).values()];
+  return groups.map((g) =>
+    stepErrors(
+      g.groupName,
+      systems
+        .filter((s) => s.group === g.group)
+        .map((s) => ({ seed: s.seed ?? 0, traces: traces.get(s.evaluationId)! })),
+      questions,
+      types,
+    ),
+  );
+}
+
 /**
  * Writes a finished experiment's report.md (and result.json) again from its result.json and the
  * traces in its workspace, its statistics recomputed: for a report written before a section or a
@@ -366,6 +388,7 @@ export function rerenderReport(wb: Workbench, outDir: string): ExperimentResult 
     ...stats,
     claims: result.claims && stats.primary.powered,
     byType: typeRows(result.systems, traces, questions),
+    stepErrors: stepErrorRows(result.systems, traces, questions, stats.primary.questionTypes),
   };
   writeFileSync(join(outDir, 'report.md'), renderReport(updated));
   writeFileSync(file, `${JSON.stringify(updated, null, 2)}\n`);

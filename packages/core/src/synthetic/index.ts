@@ -11,6 +11,7 @@ export {
   SYNTHETIC_MAX_PASSAGES,
   SYNTHETIC_MIN_PASSAGES,
 } from './options';
+export { factObject } from './relations';
 export {
   type ResolvedSyntheticWorldOptions,
   SPLIT_NAMES,

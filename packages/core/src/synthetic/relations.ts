@@ -133,6 +133,36 @@ export function objectAnswers(g: WorldGraph, r: Relation, value: number): string
   return [text];
 }
 
+const escapeRegExp = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The plain style's one wording of a relation: its noun phrase as a sentence ("The director of {x} is {y}."). */
+export function plainFactTemplate(r: Relation): string {
+  const { np } = RELATION_TEXT[r];
+  return `${np[0]!.toUpperCase()}${np.slice(1)} is {y}.`;
+}
+
+/** A relation's every wording, in both styles. */
+function wordings(r: Relation): string[] {
+  return [...RELATION_TEXT[r].facts, plainFactTemplate(r)];
+}
+
+/**
+ * The object a sentence states for (subject, relation) in any wording of the relation, or null
+ * when the sentence is not that fact: how a student's step is told apart into a right fact, the
+ * right fact with a wrong object (a copying error), or another fact altogether.
+ */
+export function factObject(sentence: string, relation: string, subject: string): string | null {
+  if (!isRelation(relation)) return null;
+  for (const w of wordings(relation)) {
+    const pattern = escapeRegExp(w)
+      .replace('\\{x\\}', () => escapeRegExp(subject))
+      .replace('\\{y\\}', '(.+?)');
+    const m = new RegExp(`^${pattern}$`).exec(sentence.trim());
+    if (m) return m[1]!;
+  }
+  return null;
+}
+
 function checkTemplates(): void {
   for (const r of RELATIONS) {
     const t = RELATION_TEXT[r];

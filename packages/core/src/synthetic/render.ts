@@ -1,7 +1,15 @@
 import TEMPLATES from './data/templates.json';
 import { kindOf, OCCUPATION_ACTOR, OCCUPATION_DIRECTOR, OCCUPATION_FOUNDER, type WorldGraph } from './graph';
 import { hash3 } from './hash';
-import { objectText, RELATION_INDEX, RELATION_TEXT, RELATIONS, type Relation, target } from './relations';
+import {
+  objectText,
+  plainFactTemplate,
+  RELATION_INDEX,
+  RELATION_TEXT,
+  RELATIONS,
+  type Relation,
+  target,
+} from './relations';
 import { words } from './words';
 
 type Fill = (x: string, y: string) => string;
@@ -21,12 +29,10 @@ const FACTS = Object.fromEntries(RELATIONS.map((r) => [r, RELATION_TEXT[r].facts
   Fill[]
 >;
 /** The plain style's one wording: the relation's noun phrase, as questions use it ("The director of X is Y."). */
-const PLAIN_FACTS = Object.fromEntries(
-  RELATIONS.map((r) => {
-    const np = RELATION_TEXT[r].np;
-    return [r, compile(`${np[0]!.toUpperCase()}${np.slice(1)} is {y}.`)];
-  }),
-) as Record<Relation, Fill>;
+const PLAIN_FACTS = Object.fromEntries(RELATIONS.map((r) => [r, compile(plainFactTemplate(r))])) as Record<
+  Relation,
+  Fill
+>;
 const D = TEMPLATES.descriptions;
 const DESCRIBE = Object.fromEntries(Object.entries(D).map(([k, list]) => [k, list.map(compile)])) as Record<
   keyof typeof D,
