@@ -209,3 +209,33 @@ test('reports: the standard report shows where its scores come from, by question
   await expect(table.locator('thead')).toContainText('comparison');
   await expect(table.locator('thead')).toContainText('yes/no 52.0');
 });
+
+test('reports: a report below the bar on its primary metric says it is underpowered and shows the metric per group', async ({
+  page,
+}) => {
+  const dir = 'docs/results/recipe-2026-12-06/p1-reading-warm-start';
+  const result = JSON.parse(readFileSync(join(root, dir, 'result.json'), 'utf8')) as {
+    primary: { name: string; powered: boolean; best: { name: string; mean: number } };
+    pooled: { name: string; primary: { mean: number } }[];
+  };
+  expect(result.primary.powered).toBe(false);
+  await page.goto('/compare?tab=reports');
+  await importReport(page, dir);
+  await expect(page).toHaveURL(/report=rep_/);
+  await expect(page.getByTestId('underpowered')).toContainText('Underpowered: it claims nothing.');
+  await expect(page.getByTestId('underpowered')).toContainText(
+    `${(100 * result.primary.best.mean).toFixed(1)}% ${result.primary.name}`,
+  );
+  await expect(page.getByTestId('claims-nothing')).toHaveCount(0);
+  const section = page.locator('#report-primary');
+  await expect(section).toContainText(`Primary metric: ${result.primary.name}`);
+  for (const row of result.pooled) {
+    await expect(section.locator('tr').filter({ hasText: row.name }).first()).toContainText(
+      (100 * row.primary.mean).toFixed(1),
+    );
+  }
+  await expect(page.getByTestId('primary-gaps').locator('tbody tr')).toHaveCount(1);
+  await expect(page.locator('#report-pooled-table')).toContainText(
+    'resampling questions with all their seeds',
+  );
+});
