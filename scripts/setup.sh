@@ -20,7 +20,9 @@ lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f node_modules/.steper-lock-hash ] || [ "$(cat node_modules/.steper-lock-hash)" != "$lock_hash" ]; then
   say "installing npm packages (better-sqlite3 compiles from source: about 2 minutes)"
   # npm ci refuses this lock: npm 11 leaves other platforms' optional packages (biome's) out of it.
-  npm install --no-audit --no-fund
+  # onnxruntime-node would download CUDA files at install: skipped (an .npmrc key works too, but
+  # npm warns about unknown keys on every command).
+  ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund
   sha256sum package-lock.json | cut -d' ' -f1 > node_modules/.steper-lock-hash
 fi
 
