@@ -616,7 +616,7 @@ describe('steper experiment (CLI)', () => {
     writeFileSync(file, '{ not json');
     const broken = await runCli(['experiment', '--preset-file', file]);
     expect(broken.stderr).toContain(`--preset-file: cannot read ${file} as JSON`);
-  }, 60_000);
+  }, 180_000);
 
   it('rejects a seed given twice', async () => {
     const r = await runCli(['experiment', '--quick', '--seeds', '7,7']);
