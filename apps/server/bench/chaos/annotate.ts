@@ -1,4 +1,4 @@
-import { type ChaosReport, type Cli, check, cli, integrity, killGroup, readDb, sleep, until } from './kit';
+import { type ChaosReport, check, integrity, killGroup, readDb, serve, sleep } from './kit';
 
 export interface AnnotateChaos {
   workspace: string;
@@ -19,21 +19,6 @@ interface Write {
 interface Ledger {
   acked: Write | null;
   pending: Write | null;
-}
-
-/** `steper serve` on a free loopback port; resolves with its URL once it listens. */
-export async function serve(workspace: string): Promise<{ proc: Cli; url: string }> {
-  const proc = cli(['serve', '--workspace', workspace, '--host', '127.0.0.1', '--port', '0']);
-  let url = '';
-  proc.child.stdout!.on('data', (d) => {
-    url ||= /http:\/\/127\.0\.0\.1:\d+/.exec(String(d))?.[0] ?? '';
-  });
-  const up = await until(() => url !== '' || proc.child.exitCode !== null, 60_000);
-  if (!up || !url) {
-    await killGroup(proc);
-    throw new Error(`steper serve did not start: ${(await proc.exited).stderr.slice(-1000)}`);
-  }
-  return { proc, url };
 }
 
 /**

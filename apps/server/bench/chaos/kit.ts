@@ -68,6 +68,24 @@ export async function until(done: () => boolean, ms: number, every = 25): Promis
   return done();
 }
 
+/** `steper serve` on a free loopback port; resolves with its URL once it listens. */
+export async function serve(
+  workspace: string,
+  env: Record<string, string> = {},
+): Promise<{ proc: Cli; url: string }> {
+  const proc = cli(['serve', '--workspace', workspace, '--host', '127.0.0.1', '--port', '0'], env);
+  let url = '';
+  proc.child.stdout!.on('data', (d) => {
+    url ||= /http:\/\/127\.0\.0\.1:\d+/.exec(String(d))?.[0] ?? '';
+  });
+  const up = await until(() => url !== '' || proc.child.exitCode !== null, 60_000);
+  if (!up || !url) {
+    await killGroup(proc);
+    throw new Error(`steper serve did not start: ${(await proc.exited).stderr.slice(-1000)}`);
+  }
+  return { proc, url };
+}
+
 /** A read-only look at a workspace's database, as another process sees it. */
 export function readDb<T>(workspace: string, read: (db: Database.Database) => T): T {
   const db = new Database(join(workspace, 'steper.db'), { readonly: true, fileMustExist: true });
