@@ -140,7 +140,7 @@ try {
           workspace: workspace('train'),
           datasetId: demo.datasetId,
           model,
-          steps: 120,
+          steps: 90,
           kills,
           deadline: Date.now() + budgetMs,
           rand,
