@@ -34,6 +34,11 @@ console.log(
 );
 const { proc, url } = await serve(ws.dir);
 const pid = proc.child.pid!;
+/** The server's CPU seconds so far (user + system, /proc/PID/stat): what its answers cost, whatever else runs. */
+const cpuSeconds = () => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
 const rssMb = () => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : 0;
@@ -147,6 +152,8 @@ async function client(c: number, until: number): Promise<void> {
 }
 
 const rss: { t: number; mb: number }[] = [{ t: 0, mb: rssMb() }];
+const cpu0 = cpuSeconds();
+const load0 = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const start = performance.now();
 const until = start + seconds * 1000;
 let sampling = true;
@@ -161,6 +168,8 @@ const elapsed = (performance.now() - start) / 1000;
 sampling = false;
 await sampler;
 rss.push({ t: Math.round(elapsed), mb: rssMb() });
+const cpu = cpuSeconds() - cpu0;
+const load1 = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 await killGroup(proc);
 
 const pct = (xs: number[], p: number) => {
@@ -177,9 +186,16 @@ for (const [path, xs] of [...latencies].sort((a, b) => b[1].length - a[1].length
   );
 }
 const list = latencies.get('teacherRuns.traces')?.length ?? 0;
+const all = [...latencies.values()].reduce((n, xs) => n + xs.length, 0);
 console.log(
   `\nexplorer list (teacherRuns.traces): ${(list / elapsed).toFixed(1)} req/s at ${clients} connections`,
 );
+// On a shared machine the wall-clock rate says how much CPU the server got; this says what it needs.
+console.log(
+  `server CPU: ${cpu.toFixed(1)} s in ${elapsed.toFixed(1)} s (${((100 * cpu) / elapsed).toFixed(0)}% of a core); ` +
+    `${(all / cpu).toFixed(0)} requests per CPU-second; this mix on a whole core ≈ ${(list / cpu).toFixed(0)} list req/s`,
+);
+console.log(`load average before / after: ${load0} / ${load1}`);
 console.log(`responses by status: ${[...statuses].map(([k, v]) => `${k} ${v}`).join(', ')}`);
 console.log(`server RSS (MB) over time: ${rss.map((s) => `${s.t}s ${s.mb}`).join(', ')}`);
 for (const f of [...new Set(failures)].slice(0, 5)) console.log(`  ✗ ${f}`);
