@@ -20,18 +20,21 @@ interface CorpusRow {
   indexPath: string | null;
 }
 
+// A kill in start-up can come before the database exists: then there is no corpus yet.
 const corpora = (workspace: string): CorpusRow[] =>
-  readDb(
-    workspace,
-    (db) =>
-      db
-        .prepare(
-          `SELECT c.id, c.passage_count AS count, c.index_path AS indexPath,
+  !existsSync(join(workspace, 'steper.db'))
+    ? []
+    : readDb(
+        workspace,
+        (db) =>
+          db
+            .prepare(
+              `SELECT c.id, c.passage_count AS count, c.index_path AS indexPath,
              (SELECT COUNT(*) FROM passages p WHERE p.corpus_id = c.id) AS rows
            FROM corpora c WHERE c.name LIKE 'chaos-%'`,
-        )
-        .all() as CorpusRow[],
-  );
+            )
+            .all() as CorpusRow[],
+      );
 
 const interruptedIndexJobs = (workspace: string): string[] =>
   readDb(workspace, (db) =>

@@ -67,11 +67,24 @@ const workspace = (name: string) => {
 };
 
 const reports: ChaosReport[] = [];
+/** A scenario that throws is reported as failed; the others still run. */
+async function scenario(name: string, run: () => Promise<ChaosReport>): Promise<void> {
+  try {
+    reports.push(await run());
+  } catch (err) {
+    reports.push({
+      scenario: name,
+      kills: 0,
+      figures: {},
+      failures: [`crashed: ${(err as Error).stack ?? err}`],
+    });
+  }
+}
 const lm = await startOpenAiDouble({ latencyMs: 150 });
 try {
   if (only.has('teach')) {
-    reports.push(
-      await teachChaos({
+    await scenario('teacher run', () =>
+      teachChaos({
         workspace: workspace('teach'),
         corpusId: demo.corpusId,
         questionSetId: demo.questionSetIds.train,
@@ -101,8 +114,8 @@ try {
     writeFileSync(file, lines.join(''));
     const dir = join(out, 'index');
     mkdirSync(dir, { recursive: true });
-    reports.push(
-      await indexChaos({
+    await scenario('index build', () =>
+      indexChaos({
         workspace: dir,
         passagesFile: file,
         passages,
@@ -113,8 +126,8 @@ try {
     );
   }
   if (only.has('annotate')) {
-    reports.push(
-      await annotateChaos({
+    await scenario('annotation bursts', () =>
+      annotateChaos({
         workspace: workspace('annotate'),
         datasetId: demo.datasetId,
         exampleIds,
@@ -135,8 +148,8 @@ try {
       });
     } else {
       const model = await buildTinyModel(TINY_TEXTS);
-      reports.push(
-        await trainChaos({
+      await scenario('training run', () =>
+        trainChaos({
           workspace: workspace('train'),
           datasetId: demo.datasetId,
           model,
