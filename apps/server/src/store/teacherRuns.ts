@@ -362,19 +362,38 @@ export class TeacherRunRepo {
       const row = prepare(this.db, `SELECT COUNT(*) AS n ${from} WHERE ${w}`).get(...args) as { n: number };
       return row.n;
     });
-    // The page's rows found first (index only, however deep the offset), then read whole.
+    // The page's rows found first (index only), then read whole. Unfiltered, a run whose idx are
+    // 0..n-1 without gaps (a finished run's are) seeks to offset n directly; else OFFSET skips.
+    const dense = where.length === 1 && this.denseFrom(runId);
+    const page =
+      dense !== false
+        ? `SELECT t.rowid AS rid FROM traces t WHERE t.run_id = ? AND t.idx >= ? ORDER BY t.idx LIMIT ?`
+        : `SELECT t.rowid AS rid ${from} WHERE ${w} ORDER BY t.idx LIMIT ? OFFSET ?`;
+    const pageArgs =
+      dense !== false ? [runId, dense + opts.offset, opts.limit] : [...args, opts.limit, opts.offset];
     const items = (
       prepare(
         this.db,
         `SELECT ${SUMMARY_COLUMNS}, ${QUESTION_TYPE} AS question_type
-           FROM (SELECT t.rowid AS rid ${from} WHERE ${w} ORDER BY t.idx LIMIT ? OFFSET ?) page
+           FROM (${page}) page
            JOIN traces t ON t.rowid = page.rid
            JOIN teacher_runs r ON r.id = t.run_id
            LEFT JOIN questions q ON q.set_id = r.question_set_id AND q.id = t.question_id
            ORDER BY t.idx`,
-      ).all(...args, opts.limit, opts.offset) as RawSummary[]
+      ).all(...pageArgs) as RawSummary[]
     ).map(toSummary);
     return { items, total, offset: opts.offset, limit: opts.limit };
+  }
+
+  /** The run's first idx when its idx run without a gap (the k-th trace has idx first + k), else false. */
+  private denseFrom(runId: string): number | false {
+    return this.cached(`dense ${runId}`, () => {
+      const r = prepare(
+        this.db,
+        'SELECT MIN(idx) AS lo, MAX(idx) AS hi, COUNT(*) AS n FROM traces WHERE run_id = ?',
+      ).get(runId) as { lo: number | null; hi: number | null; n: number };
+      return r.lo !== null && r.hi !== null && r.hi - r.lo + 1 === r.n ? r.lo : false;
+    });
   }
 
   /** The question types among the run's traces, with how many traces each has (untyped ones left out). */
