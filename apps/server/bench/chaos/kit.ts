@@ -78,7 +78,8 @@ export async function serve(
   proc.child.stdout!.on('data', (d) => {
     url ||= /http:\/\/127\.0\.0\.1:\d+/.exec(String(d))?.[0] ?? '';
   });
-  const up = await until(() => url !== '' || proc.child.exitCode !== null, 60_000);
+  // Generous: on a busy machine a niced start-up (tsx, migrations) can take minutes.
+  const up = await until(() => url !== '' || proc.child.exitCode !== null, 240_000);
   if (!up || !url) {
     await killGroup(proc);
     throw new Error(`steper serve did not start: ${(await proc.exited).stderr.slice(-1000)}`);

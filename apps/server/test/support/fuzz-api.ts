@@ -241,52 +241,58 @@ export async function apiTargets(): Promise<ApiFuzz> {
 
   const targets: FuzzTarget[] = procedures()
     .filter(([, def]) => def.inputs.length > 0)
-    .map(([path, def]) => ({
-      name: `api ${path}`,
-      arbitrary: fc.oneof(
-        { weight: 3, arbitrary: nearValid(def.inputs[0]!, ids) },
-        { weight: 1, arbitrary: anyJson },
-      ),
-      async setUp() {
-        await closeCurrent();
-        const dir = mkdtempSync(join(tmpdir(), 'steper-fuzz-'));
-        cpSync(pristine, dir, { recursive: true });
-        const wb = new Workbench({ workspace: dir, env: {} });
-        await wb.runner.stop();
-        current = { wb, dir };
-        known = { changes: -1, digest: '' };
-      },
-      async check(input: unknown): Promise<Outcome> {
-        const { wb, dir } = current!;
-        const [group, name] = path.split('.') as [string, string];
-        const mutation = def.type !== 'query';
-        const before = { changes: changes(wb), files: files(dir), db: mutation ? digest(wb) : '' };
-        // A ref'd timer (AbortSignal.timeout's is not): a waiting stream keeps the process alive.
-        const abort = new AbortController();
-        const timer = setTimeout(() => abort.abort(), WAIT_MS);
-        const signal = abort.signal;
-        const caller = createCaller(createContext(wb)(), { signal }) as unknown as Record<
-          string,
-          Record<string, (i: unknown) => unknown>
-        >;
-        try {
-          const result = await caller[group]![name]!(input);
-          if (def.type === 'subscription') await firstOf(result);
-          return 'accepted';
-        } catch (err) {
-          if (signal.aborted && def.type === 'subscription') return 'accepted';
-          checkError(path, err);
-        } finally {
-          clearTimeout(timer);
-        }
-        // Refused: nothing half-written, in the database or beside it.
-        if (files(dir) !== before.files) violation(`${path} refused but changed the workspace's files`);
-        if (mutation && changes(wb) !== before.changes && digest(wb) !== before.db) {
-          violation(`${path} refused but changed the database`);
-        }
-        return 'refused';
-      },
-    }));
+    .map(([path, def]) => {
+      // This target's own workspace: a run cut off by a timeout can never write into the next one's.
+      let mine: { wb: Workbench; dir: string } | undefined;
+      return {
+        name: `api ${path}`,
+        arbitrary: fc.oneof(
+          { weight: 3, arbitrary: nearValid(def.inputs[0]!, ids) },
+          { weight: 1, arbitrary: anyJson },
+        ),
+        async setUp() {
+          await closeCurrent();
+          const dir = mkdtempSync(join(tmpdir(), 'steper-fuzz-'));
+          cpSync(pristine, dir, { recursive: true });
+          const wb = new Workbench({ workspace: dir, env: {} });
+          await wb.runner.stop();
+          current = { wb, dir };
+          mine = current;
+          known = { changes: -1, digest: '' };
+        },
+        async check(input: unknown): Promise<Outcome> {
+          const { wb, dir } = mine!;
+          if (mine !== current) violation('the target ran on after its time (a test timeout)');
+          const [group, name] = path.split('.') as [string, string];
+          const mutation = def.type !== 'query';
+          const before = { changes: changes(wb), files: files(dir), db: mutation ? digest(wb) : '' };
+          // A ref'd timer (AbortSignal.timeout's is not): a waiting stream keeps the process alive.
+          const abort = new AbortController();
+          const timer = setTimeout(() => abort.abort(), WAIT_MS);
+          const signal = abort.signal;
+          const caller = createCaller(createContext(wb)(), { signal }) as unknown as Record<
+            string,
+            Record<string, (i: unknown) => unknown>
+          >;
+          try {
+            const result = await caller[group]![name]!(input);
+            if (def.type === 'subscription') await firstOf(result);
+            return 'accepted';
+          } catch (err) {
+            if (signal.aborted && def.type === 'subscription') return 'accepted';
+            checkError(path, err);
+          } finally {
+            clearTimeout(timer);
+          }
+          // Refused: nothing half-written, in the database or beside it.
+          if (files(dir) !== before.files) violation(`${path} refused but changed the workspace's files`);
+          if (mutation && changes(wb) !== before.changes && digest(wb) !== before.db) {
+            violation(`${path} refused but changed the database`);
+          }
+          return 'refused';
+        },
+      };
+    });
 
   return {
     targets,
