@@ -9,6 +9,8 @@ printf '\n\033[1m== Teacher runs: questions/s through IRCoT, concurrency 1 and 1
 npx tsx apps/server/bench/teacher-throughput.ts --latency 50 --questions 64
 printf '\n\033[1m== JSON-lines reader: one long line, seconds per MB (flat = linear), refused past 16 MiB\033[0m\n'
 npx tsx apps/server/bench/line-reader.ts
+printf '\n\033[1m== Fuzzing: every parser and tRPC input, 10,000 arbitrary cases each (cases/s, violations)\033[0m\n'
+npx tsx apps/server/bench/fuzz.ts --runs 10000
 if [ -f bench/browser/run.sh ]; then
   printf '\n\033[1m== Browser student: tokens/s and time to first token per backend vs onnxruntime-node\033[0m\n'
   bash bench/browser/run.sh

@@ -134,6 +134,15 @@ describe('garbage is refused, naming the line or record and the field', () => {
       readQuestions(`{"question_id":12345678901234567891,${JSON.stringify(rest).slice(1)}`),
     );
     expect(bigId.message).toMatch(/field "question_id": a number too large/);
+    // Found by the fuzzer: an inexact number in an answer's date crashed the answer check (TypeError).
+    const bigYear = {
+      ...ircot,
+      answers_objects: [{ number: '', date: { day: '', month: '', year: 1 }, spans: [] }],
+    };
+    const inexactYear = await refusal(
+      readQuestions(JSON.stringify(bigYear).replace('"year":1', '"year":1e300')),
+    );
+    expect(inexactYear.message).toMatch(/field "answers_objects\[0\]\.date\.year": a number too large/);
     const twoWiki = JSON.parse(fixture('2wikimultihopqa.json'))[0];
     twoWiki.supporting_facts.push(['Not There', 0]);
     expect((await refusal(readQuestions(JSON.stringify([twoWiki])))).message).toMatch(

@@ -39,11 +39,23 @@ export async function readCorpusPassages(input: z.infer<typeof CorpusImportSchem
 }
 
 /** Parses first, then stores corpus and passages in one transaction: a bad file writes nothing. */
-export async function importCorpus(store: Store, raw: CorpusImport): Promise<CorpusRow> {
+export async function importCorpus<T = undefined>(
+  store: Store,
+  raw: CorpusImport,
+  /** Writes the corpus's index job in the corpus's own transaction: a kill never leaves a corpus nothing will index. */
+  indexJob?: (corpus: CorpusRow) => T,
+): Promise<{ corpus: CorpusRow; job: T | undefined }> {
   const input = CorpusImportSchema.parse(raw);
   const passages = await readCorpusPassages(input);
   if (passages.length === 0) throw badRequest(`${describeSource(input.source)} holds no passages.`);
-  return store.corpora.create({ name: input.name, source: sourceRecord(input.source, input), passages });
+  return store.transaction(() => {
+    const corpus = store.corpora.create({
+      name: input.name,
+      source: sourceRecord(input.source, input),
+      passages,
+    });
+    return { corpus, job: indexJob?.(corpus) };
+  });
 }
 
 function sourceRecord(source: FileSource, input: { kind: string; format: string }): Record<string, unknown> {

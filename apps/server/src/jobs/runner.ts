@@ -69,6 +69,20 @@ export class JobRunner {
     return job;
   }
 
+  /**
+   * Runs in the foreground a job this process already created claimed (jobs.create with
+   * claimedBy: process.pid), in the transaction that wrote what it works on: a kill can then
+   * never leave that work without a job for `steper resume` to find.
+   */
+  async runClaimed(job: JobRow): Promise<JobRow> {
+    this.typeOf(job.kind);
+    if (job.runnerPid !== process.pid) {
+      throw new UserError('CONFLICT', `Job ${job.id} is not claimed by this process (${process.pid}).`);
+    }
+    this.changed(job);
+    return this.execute(job);
+  }
+
   /** Runs a job in the foreground, outside the concurrency bound (the CLI's way). */
   async runNow(
     kind: JobKind,

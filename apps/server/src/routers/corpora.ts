@@ -17,9 +17,10 @@ export const corporaRouter = router({
    */
   import: procedure.input(CorpusImportSchema).mutation(async ({ ctx, input }) => {
     const source = confineSource(input.source, ctx.wb.store.path(IMPORTS_DIR));
-    const corpus = await importCorpus(ctx.wb.store, { ...input, source });
-    const job = ctx.wb.runner.enqueue('index', { corpusId: corpus.id });
-    return { corpus, job };
+    const { corpus, job } = await importCorpus(ctx.wb.store, { ...input, source }, (c) =>
+      ctx.wb.runner.enqueue('index', { corpusId: c.id }),
+    );
+    return { corpus, job: job! };
   }),
 
   buildIndex: procedure.input(z.object({ id: Id })).mutation(({ ctx, input }) => {

@@ -32,21 +32,27 @@ export const jobsRouter = router({
    */
   watch: procedure
     .input(z.object({ id: Id.optional(), lastEventId: z.string().nullish() }).default({}))
-    .subscription(async function* ({ ctx, input, signal }) {
+    // Not a generator itself: an unknown id is refused (NOT_FOUND) before the stream starts,
+    // instead of failing inside it as an internal error with a listener left behind.
+    .subscription(({ ctx, input, signal }) => {
       const { wb } = ctx;
+      if (input.id) wb.store.jobs.require(input.id);
+      // Listening before the current state is read: no change falls between the two.
       const live = on(wb.runner.emitter, 'job', signal ? { signal } : {});
-      const initial: JobRow[] = input.id
-        ? [wb.store.jobs.require(input.id)]
-        : wb.store.jobs.list({ limit: 100 }).filter((j) => j.status === 'queued' || j.status === 'running');
-      for (const job of initial) yield tracked(`0:${job.id}`, job);
-      try {
-        for await (const [event] of live) {
-          const e = event as JobEvent;
-          if (input.id && e.job.id !== input.id) continue;
-          yield tracked(String(e.seq), e.job);
+      return (async function* () {
+        const initial: JobRow[] = input.id
+          ? [wb.store.jobs.require(input.id)]
+          : wb.store.jobs.list({ limit: 100 }).filter((j) => j.status === 'queued' || j.status === 'running');
+        for (const job of initial) yield tracked(`0:${job.id}`, job);
+        try {
+          for await (const [event] of live) {
+            const e = event as JobEvent;
+            if (input.id && e.job.id !== input.id) continue;
+            yield tracked(String(e.seq), e.job);
+          }
+        } catch (err) {
+          if (!signal?.aborted) throw err;
         }
-      } catch (err) {
-        if (!signal?.aborted) throw err;
-      }
+      })();
     }),
 });

@@ -22,7 +22,7 @@ export const teacherRunsRouter = router({
 
   /** The question types among the run's traces with their counts, for the explorer's type filter. */
   questionTypes: procedure.input(z.object({ id: Id })).query(({ ctx, input }) => {
-    ctx.wb.store.teacherRuns.require(input.id);
+    ctx.wb.store.teacherRuns.requireExists(input.id);
     return ctx.wb.store.teacherRuns.questionTypes(input.id);
   }),
 
@@ -39,12 +39,12 @@ export const teacherRunsRouter = router({
       }),
     )
     .query(({ ctx, input }) => {
-      ctx.wb.store.teacherRuns.require(input.id);
+      ctx.wb.store.teacherRuns.requireExists(input.id);
       return ctx.wb.store.teacherRuns.traces(input.id, input);
     }),
 
   trace: procedure.input(z.object({ id: Id, questionId: Id })).query(({ ctx, input }) => {
-    ctx.wb.store.teacherRuns.require(input.id);
+    ctx.wb.store.teacherRuns.requireExists(input.id);
     const t = ctx.wb.store.teacherRuns.trace(input.id, input.questionId);
     if (!t) throw notFound('trace of question', input.questionId, `Run ${input.id} has none (yet).`);
     return t;

@@ -62,24 +62,28 @@ export const trainingRouter = router({
   /** Every event of the run, stored ones first, then live; a reconnecting client resumes after its last id. */
   watch: procedure
     .input(z.object({ id: Id, lastEventId: z.string().nullish() }))
-    .subscription(async function* ({ ctx, input, signal }) {
+    // Not a generator itself: an unknown run is refused (NOT_FOUND) before the stream starts.
+    .subscription(({ ctx, input, signal }) => {
       const { store } = ctx.wb;
       store.trainingRuns.require(input.id);
+      // Listening before the stored events are read: none falls between the two.
       const live = on(trainingEvents, 'event', signal ? { signal } : {});
-      let last = Number(input.lastEventId ?? 0) || 0;
-      for (const e of store.trainingRuns.events(input.id, last)) {
-        last = e.seq;
-        yield tracked(String(e.seq), e.event);
-      }
-      try {
-        for await (const [msg] of live) {
-          const m = msg as { runId: string; seq: number; event: TrainerEvent };
-          if (m.runId !== input.id || m.seq <= last) continue;
-          last = m.seq;
-          yield tracked(String(m.seq), m.event);
+      return (async function* () {
+        let last = Number(input.lastEventId ?? 0) || 0;
+        for (const e of store.trainingRuns.events(input.id, last)) {
+          last = e.seq;
+          yield tracked(String(e.seq), e.event);
         }
-      } catch (err) {
-        if (!signal?.aborted) throw err;
-      }
+        try {
+          for await (const [msg] of live) {
+            const m = msg as { runId: string; seq: number; event: TrainerEvent };
+            if (m.runId !== input.id || m.seq <= last) continue;
+            last = m.seq;
+            yield tracked(String(m.seq), m.event);
+          }
+        } catch (err) {
+          if (!signal?.aborted) throw err;
+        }
+      })();
     }),
 });

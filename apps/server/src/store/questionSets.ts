@@ -106,15 +106,18 @@ export class QuestionSetRepo {
   page(setId: string, opts: { offset: number; limit: number; search?: string }): Page<Question> {
     const where = opts.search ? 'set_id = ? AND question LIKE ?' : 'set_id = ?';
     const args: unknown[] = opts.search ? [setId, `%${opts.search}%`] : [setId];
-    const total = (
-      prepare(this.db, `SELECT COUNT(*) AS n FROM questions WHERE ${where}`).get(...args) as { n: number }
-    ).n;
+    // A set's questions never change after import: without a search its stored count is the total.
+    const total = opts.search
+      ? (prepare(this.db, `SELECT COUNT(*) AS n FROM questions WHERE ${where}`).get(...args) as { n: number })
+          .n
+      : this.require(setId).questionCount;
+    // Rows found by the index first, then read: an OFFSET never reads the questions it skips.
     const items = (
-      prepare(this.db, `SELECT data FROM questions WHERE ${where} ORDER BY idx LIMIT ? OFFSET ?`).all(
-        ...args,
-        opts.limit,
-        opts.offset,
-      ) as { data: string }[]
+      prepare(
+        this.db,
+        `SELECT data FROM questions WHERE rowid IN
+           (SELECT rowid FROM questions WHERE ${where} ORDER BY idx LIMIT ? OFFSET ?) ORDER BY idx`,
+      ).all(...args, opts.limit, opts.offset) as { data: string }[]
     ).map((r) => JSON.parse(r.data) as Question);
     return { items, total, offset: opts.offset, limit: opts.limit };
   }

@@ -188,7 +188,31 @@ const TRACES_WITH_QUESTIONS = `FROM traces t
 const QUESTION_TYPE = "json_extract(q.data, '$.type')";
 
 export class TeacherRunRepo {
+  /** Traces this connection wrote: with PRAGMA data_version (other connections' commits), the cache's clock. */
+  private written = 0;
+  /** Counts and type lists of big runs, valid while no trace was written since. Bounded. */
+  private readonly cache = new Map<string, { version: string; value: unknown }>();
+
   constructor(private readonly db: Db) {}
+
+  private cached<T>(key: string, compute: () => T): T {
+    const dataVersion = (prepare(this.db, 'PRAGMA data_version').get() as { data_version: number })
+      .data_version;
+    const version = `${this.written}:${dataVersion}`;
+    const hit = this.cache.get(key);
+    if (hit?.version === version) return hit.value as T;
+    const value = compute();
+    if (this.cache.size >= 500) this.cache.clear();
+    this.cache.set(key, { version, value });
+    return value;
+  }
+
+  /** A cheap existence check for the list and trace routes: require() also counts the run's traces. */
+  requireExists(id: string): void {
+    if (!prepare(this.db, 'SELECT 1 FROM teacher_runs WHERE id = ?').get(id)) {
+      throw notFound('teacher run', id, 'List them with `steper runs` or teacherRuns.list.');
+    }
+  }
 
   create(input: {
     name: string;
@@ -282,6 +306,7 @@ export class TeacherRunRepo {
     cacheHits: number,
   ): void {
     const t = row.trace;
+    this.written += 1;
     prepare(
       this.db,
       `INSERT INTO traces (run_id, question_id, idx, question, prediction, correct, steps, early_stop, error, trace, created_at)
@@ -331,27 +356,57 @@ export class TeacherRunRepo {
       args.push(opts.type);
     }
     const w = where.join(' AND ');
-    const total = (
-      prepare(this.db, `SELECT COUNT(*) AS n ${TRACES_WITH_QUESTIONS} WHERE ${w}`).get(...args) as {
-        n: number;
-      }
-    ).n;
+    // Only the type filter needs the question; every other count and page comes from traces_list.
+    const from = opts.type !== undefined ? TRACES_WITH_QUESTIONS : 'FROM traces t';
+    const total = this.cached(`count ${w} ${JSON.stringify(args)}`, () => {
+      const row = prepare(this.db, `SELECT COUNT(*) AS n ${from} WHERE ${w}`).get(...args) as { n: number };
+      return row.n;
+    });
+    // The page's rows found first (index only), then read whole. Unfiltered, a run whose idx are
+    // 0..n-1 without gaps (a finished run's are) seeks to offset n directly; else OFFSET skips.
+    const dense = where.length === 1 && this.denseFrom(runId);
+    const page =
+      dense !== false
+        ? `SELECT t.rowid AS rid FROM traces t WHERE t.run_id = ? AND t.idx >= ? ORDER BY t.idx LIMIT ?`
+        : `SELECT t.rowid AS rid ${from} WHERE ${w} ORDER BY t.idx LIMIT ? OFFSET ?`;
+    const pageArgs =
+      dense !== false ? [runId, dense + opts.offset, opts.limit] : [...args, opts.limit, opts.offset];
     const items = (
       prepare(
         this.db,
-        `SELECT ${SUMMARY_COLUMNS}, ${QUESTION_TYPE} AS question_type ${TRACES_WITH_QUESTIONS} WHERE ${w} ORDER BY t.idx LIMIT ? OFFSET ?`,
-      ).all(...args, opts.limit, opts.offset) as RawSummary[]
+        `SELECT ${SUMMARY_COLUMNS}, ${QUESTION_TYPE} AS question_type
+           FROM (${page}) page
+           JOIN traces t ON t.rowid = page.rid
+           JOIN teacher_runs r ON r.id = t.run_id
+           LEFT JOIN questions q ON q.set_id = r.question_set_id AND q.id = t.question_id
+           ORDER BY t.idx`,
+      ).all(...pageArgs) as RawSummary[]
     ).map(toSummary);
     return { items, total, offset: opts.offset, limit: opts.limit };
   }
 
+  /** The run's first idx when its idx run without a gap (the k-th trace has idx first + k), else false. */
+  private denseFrom(runId: string): number | false {
+    return this.cached(`dense ${runId}`, () => {
+      const r = prepare(
+        this.db,
+        'SELECT MIN(idx) AS lo, MAX(idx) AS hi, COUNT(*) AS n FROM traces WHERE run_id = ?',
+      ).get(runId) as { lo: number | null; hi: number | null; n: number };
+      return r.lo !== null && r.hi !== null && r.hi - r.lo + 1 === r.n ? r.lo : false;
+    });
+  }
+
   /** The question types among the run's traces, with how many traces each has (untyped ones left out). */
   questionTypes(runId: string): { type: string; count: number }[] {
-    return prepare(
-      this.db,
-      `SELECT ${QUESTION_TYPE} AS type, COUNT(*) AS count ${TRACES_WITH_QUESTIONS}
-         WHERE t.run_id = ? AND ${QUESTION_TYPE} IS NOT NULL GROUP BY 1 ORDER BY 1`,
-    ).all(runId) as { type: string; count: number }[];
+    return this.cached(
+      `types ${runId}`,
+      () =>
+        prepare(
+          this.db,
+          `SELECT ${QUESTION_TYPE} AS type, COUNT(*) AS count ${TRACES_WITH_QUESTIONS}
+             WHERE t.run_id = ? AND ${QUESTION_TYPE} IS NOT NULL GROUP BY 1 ORDER BY 1`,
+        ).all(runId) as { type: string; count: number }[],
+    );
   }
 
   allTraces(runId: string): TraceRow[] {

@@ -19,7 +19,11 @@ import { teachQuestion } from './loop';
 export async function startTeacherRun(
   wb: Workbench,
   raw: TeachConfigInput,
-  opts: { preflight?: boolean; queue?: boolean; runId?: string } = {},
+  /**
+   * queue: false leaves the job to the caller; claim: true creates it claimed by this process, in
+   * the run's own transaction, for runner.runClaimed (the CLI: a kill never leaves a run without its job).
+   */
+  opts: { preflight?: boolean; queue?: boolean; claim?: boolean; runId?: string } = {},
 ): Promise<{ run: TeacherRunRow; job: JobRow | null }> {
   const parsed = TeachConfigSchema.safeParse(raw);
   if (!parsed.success) throw zodToUserError('teach config', parsed.error);
@@ -64,7 +68,11 @@ export async function startTeacherRun(
       questionTotal: questions.length,
     });
     store.teacherRuns.setDemonstrationsSource(run.id, defaults?.source ?? 'request');
-    const job = opts.queue === false ? null : wb.runner.enqueue('teach', { runId: run.id });
+    const job = opts.claim
+      ? store.jobs.create('teach', { runId: run.id }, { claimedBy: process.pid })
+      : opts.queue === false
+        ? null
+        : wb.runner.enqueue('teach', { runId: run.id });
     if (job) store.teacherRuns.setJob(run.id, job.id);
     return { run, job };
   });

@@ -48,7 +48,8 @@ export function defaultTrainer(): TrainerCommand {
 export async function startTraining(
   wb: Workbench,
   raw: TrainingStart,
-  opts: { queue?: boolean } = {},
+  /** claim: true creates the job claimed by this process in the run's own transaction, for runner.runClaimed (the CLI). */
+  opts: { queue?: boolean; claim?: boolean } = {},
 ): Promise<{ run: TrainingRunRow; job: JobRow | null }> {
   const parsed = TrainingStartSchema.safeParse(raw);
   if (!parsed.success) throw zodToUserError('training config', parsed.error);
@@ -98,7 +99,11 @@ export async function startTraining(
       command,
       runDir,
     });
-    const job = opts.queue === false ? null : wb.runner.enqueue('train', { runId: id });
+    const job = opts.claim
+      ? store.jobs.create('train', { runId: id }, { claimedBy: process.pid })
+      : opts.queue === false
+        ? null
+        : wb.runner.enqueue('train', { runId: id });
     if (job) store.trainingRuns.setJob(id, job.id);
     return { run: store.trainingRuns.require(id), job };
   });

@@ -31,6 +31,8 @@ export interface OpenAiDouble {
   authorizations: string[];
   /** Most requests being handled at the same moment. */
   maxInFlight: number;
+  /** Requests being handled now: received, not yet answered. */
+  inFlight: number;
   /** Sum over answered requests of the time each was being handled: busy time × mean concurrency. */
   servedMs: number;
   close(): Promise<void>;
@@ -121,6 +123,9 @@ export async function startOpenAiDouble(opts: DoubleOptions = {}): Promise<OpenA
     authorizations,
     get maxInFlight() {
       return maxInFlight;
+    },
+    get inFlight() {
+      return inFlight;
     },
     get servedMs() {
       return servedMs;

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TRAINER_PROJECT } from '../../src/paths';
-import { closedPort } from './workspace';
+import { closedPort } from './ports';
 
 const PYTHON = join(TRAINER_PROJECT, '.venv', 'bin', 'python');
 const TRANSFORMERS = join(TRAINER_PROJECT, '.venv', 'bin', 'transformers');

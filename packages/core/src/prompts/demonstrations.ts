@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonSyntaxProblem } from '../datasets/errors';
 import type { LoopName } from '../types/trace';
 import ircotSynthetic from './demos/ircot-synthetic.json';
 import selfAskSynthetic from './demos/self-ask-synthetic.json';
@@ -58,17 +59,30 @@ export function promptFormatOf(loop: LoopName): PromptFormat {
   return loop === 'self-ask' ? 'self-ask' : 'ircot';
 }
 
+/** A demonstration file that cannot be used: the message names the field (or says it is not JSON). */
+export class DemonstrationFileError extends Error {
+  override readonly name = 'DemonstrationFileError';
+
+  constructor(
+    message: string,
+    readonly field: string | null,
+  ) {
+    super(message);
+  }
+}
+
 /** Parses a demonstration file, naming the first bad field and how to fix it. */
 export function parseDemonstrationFile(input: unknown, source = 'demonstration file'): DemonstrationFile {
   const result = DemonstrationFileSchema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const path = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
-  throw new Error(
+  throw new DemonstrationFileError(
     `${source}: field "${path}": ${issue?.message ?? 'invalid'}. A demonstration file is ` +
       '{"format": "ircot" | "self-ask", "name", "demonstrations": [...]}; IRCoT demonstrations ' +
       'have {question, passages: [{title, text}], reasoning: [sentences], answer}, Self-Ask ones ' +
       '{question, passages, followUps: [{question, answer}], answer}.',
+    path,
   );
 }
 
@@ -78,7 +92,8 @@ export function parseDemonstrationJson(text: string, source = 'demonstration fil
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${source}: not valid JSON (${(error as Error).message}).`);
+    // V8's message quotes the text: say where instead, never what the file holds.
+    throw new DemonstrationFileError(`${source}: ${jsonSyntaxProblem(error)}.`, null);
   }
   return parseDemonstrationFile(data, source);
 }

@@ -2,6 +2,7 @@ export {
   checkDemonstrationFormat,
   type Demonstration,
   type DemonstrationFile,
+  DemonstrationFileError,
   DemonstrationFileSchema,
   defaultDemonstrations,
   demonstrationsOf,

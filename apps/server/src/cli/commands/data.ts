@@ -25,14 +25,18 @@ export async function indexCommand(argv: string[]): Promise<number> {
   if (!file) throw new UserError('BAD_REQUEST', 'Give --passages FILE or --dataset FILE.');
   const wb = openWorkbench(values);
   try {
-    const corpus = await importCorpus(wb.store, {
-      name: values.name ?? file,
-      source: { path: file },
-      kind: values.passages ? 'passages' : 'dataset',
-      format: values.format as 'auto',
-    });
+    const { corpus, job: claimed } = await importCorpus(
+      wb.store,
+      {
+        name: values.name ?? file,
+        source: { path: file },
+        kind: values.passages ? 'passages' : 'dataset',
+        format: values.format as 'auto',
+      },
+      (c) => wb.store.jobs.create('index', { corpusId: c.id }, { claimedBy: process.pid }),
+    );
     process.stderr.write(`Imported ${corpus.passageCount} passages as corpus ${corpus.id}.\n`);
-    const job = await foreground(wb, () => wb.runner.runNow('index', { corpusId: corpus.id }));
+    const job = await foreground(wb, () => wb.runner.runClaimed(claimed!));
     if (job.status !== 'done') return 1;
     process.stdout.write(`${corpus.id}\n`);
     return 0;

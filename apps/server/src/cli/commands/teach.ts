@@ -36,15 +36,13 @@ export async function teachCommand(argv: string[]): Promise<number> {
   };
   const wb = openWorkbench(values);
   try {
-    const { run } = await startTeacherRun(wb, config as Parameters<typeof startTeacherRun>[1], {
-      queue: false,
+    const { run, job: claimed } = await startTeacherRun(wb, config as Parameters<typeof startTeacherRun>[1], {
+      claim: true,
     });
     process.stderr.write(
       `Teacher run ${run.id}: ${run.questionTotal} questions, ${run.loop}, S=${run.maxSteps}, K=${run.topK}, ${run.generator}\n`,
     );
-    const job = await foreground(wb, () =>
-      wb.runner.runNow('teach', { runId: run.id }, (j) => wb.store.teacherRuns.setJob(run.id, j.id)),
-    );
+    const job = await foreground(wb, () => wb.runner.runClaimed(claimed!));
     const done = wb.store.teacherRuns.require(run.id);
     process.stderr.write(
       `Traces: ${done.tracesDone}, kept by the filter: ${done.tracesKept}; teacher calls: ${done.stats.calls}, cache hits: ${done.stats.cacheHits}, tokens: ${done.stats.promptTokens}+${done.stats.completionTokens}\n`,

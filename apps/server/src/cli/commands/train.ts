@@ -23,17 +23,15 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const wrapped = 'config' in file && typeof file.config === 'object' ? file : { config: file };
   const wb = openWorkbench(values);
   try {
-    const { run } = await startTraining(
+    const { run, job: claimed } = await startTraining(
       wb,
       { ...wrapped, ...defined({ datasetId: values.dataset, name: values.name }) } as Parameters<
         typeof startTraining
       >[1],
-      { queue: false },
+      { claim: true },
     );
     process.stderr.write(`Training run ${run.id}\n$ ${run.command.join(' ')}\n`);
-    const job = await foreground(wb, () =>
-      wb.runner.runNow('train', { runId: run.id }, (j) => wb.store.trainingRuns.setJob(run.id, j.id)),
-    );
+    const job = await foreground(wb, () => wb.runner.runClaimed(claimed!));
     const done = wb.store.trainingRuns.require(run.id);
     if (done.bestCheckpoint) process.stderr.write(`Best checkpoint: ${done.bestCheckpoint}\n`);
     process.stdout.write(`${run.id}\n`);

@@ -32,8 +32,14 @@ type AnswerObject = z.infer<typeof AnswerObjectSchema>;
 
 /** Every answer an object allows: its spans, its number, its date ("day month year" parts present). */
 function answersOf(object: AnswerObject): string[] {
-  const date = [object.date.day, object.date.month, object.date.year].map((p) => p.trim()).filter(Boolean);
-  return [...object.spans, object.number, date.join(' ')].map((a) => a.trim()).filter((a) => a !== '');
+  // String(): the record-level refine below also runs on a record whose fields failed (a rounded
+  // number left untransformed), and must refuse it by its field, not crash on it.
+  const date = [object.date.day, object.date.month, object.date.year]
+    .map((p) => String(p).trim())
+    .filter(Boolean);
+  return [...object.spans, object.number, date.join(' ')]
+    .map((a) => String(a).trim())
+    .filter((a) => a !== '');
 }
 
 /**
