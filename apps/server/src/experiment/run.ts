@@ -323,22 +323,27 @@ function compareSystems(
   return { pooled, comparisons, primary };
 }
 
+/** The teacher and each student group with its seeds' traces, in the order the systems ran. */
+function groupRuns(
+  systems: readonly SystemResult[],
+  traces: ReadonlyMap<string, readonly Trace[]>,
+): { name: string; runs: SeedRun[] }[] {
+  const groups = [...new Map(systems.map((s) => [s.group, s])).values()];
+  return groups.map((g) => ({
+    name: g.groupName,
+    runs: systems
+      .filter((s) => s.group === g.group)
+      .map((s) => ({ seed: s.seed ?? 0, traces: traces.get(s.evaluationId)! })),
+  }));
+}
+
 /** The teacher and each student group (pooled over its seeds) per question type. */
 function typeRows(
   systems: readonly SystemResult[],
   traces: ReadonlyMap<string, readonly Trace[]>,
   questions: readonly Question[],
 ): TypeRow[] {
-  const groups = [...new Map(systems.map((s) => [s.group, s])).values()];
-  return groups.flatMap((g) =>
-    byQuestionType(
-      g.groupName,
-      systems
-        .filter((s) => s.group === g.group)
-        .map((s) => ({ seed: s.seed ?? 0, traces: traces.get(s.evaluationId)! })),
-      questions,
-    ),
-  );
+  return groupRuns(systems, traces).flatMap((g) => byQuestionType(g.name, g.runs, questions));
 }
 
 /** Where each group's chains break (stepErrors.ts), the teacher first, pooled over seeds. */
@@ -348,17 +353,7 @@ function stepErrorRows(
   questions: readonly Question[],
   types: readonly string[],
 ): StepErrorRow[] {
-  const groups = [...new Map(systems.map((s) => [s.group, s])).values()];
-  return groups.map((g) =>
-    stepErrors(
-      g.groupName,
-      systems
-        .filter((s) => s.group === g.group)
-        .map((s) => ({ seed: s.seed ?? 0, traces: traces.get(s.evaluationId)! })),
-      questions,
-      types,
-    ),
-  );
+  return groupRuns(systems, traces).map((g) => stepErrors(g.name, g.runs, questions, types));
 }
 
 /**
