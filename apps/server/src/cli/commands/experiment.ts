@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { jsonSyntaxProblem } from '@steper/core';
 import { UserError } from '../../errors';
 import {
   type BudgetMode,
@@ -65,13 +66,15 @@ async function rerender(outDir: string): Promise<number> {
 
 /** A preset written as JSON, checked field by field against the preset schema. */
 function presetFromFile(file: string): ExperimentPreset {
+  if (!existsSync(file)) throw new UserError('BAD_REQUEST', `--preset-file: ${file} does not exist.`);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
+    // Where the syntax breaks, never the file's text (as every JSON reader of the workbench).
     throw new UserError(
       'BAD_REQUEST',
-      `--preset-file: cannot read ${file} as JSON (${(e as Error).message}).`,
+      `--preset-file: cannot read ${file} as JSON: it is ${jsonSyntaxProblem(e)}.`,
     );
   }
   const parsed = ExperimentPresetSchema.safeParse(raw);
