@@ -9,7 +9,9 @@ before reading an evaluation where every student scores zero.
 
 - copy rows (`--copy-rows`): rows "w1 … wn\nw1 … wn" of random words (the pre-training's copy
   curriculum); the loss on the repeated half against the first. Near 0 once induction heads
-  have formed; the experiment's pre-training trains until it is.
+  have formed; the experiment's pre-training trains until it is. Gapped rows (the long-range
+  copy curriculum: the words anywhere among others in the prompt, the target the words again)
+  give the target's loss after the prompt against its loss on its own.
 
     python -m steper_trainer.diagnose --model DIR --examples held-out.jsonl [--per-stage 40]
     python -m steper_trainer.diagnose --model DIR --copy-rows rows.jsonl
@@ -88,23 +90,42 @@ def copy_ratio(model, tokenizer, examples: list[StepExample], limit: int, max_le
     return first_and_again(first, n_first, again, n_again)
 
 
-def copy_rows_loss(model, tokenizer, targets: list[str]) -> dict:
-    """Mean loss per token on the first half of "words\nwords" rows and on the repeated half."""
+def copy_rows_loss(model, tokenizer, rows: list[StepExample]) -> dict:
+    """Mean loss per token of the copy against the same words seen for the first time.
+
+    Adjacent rows (empty prompt, target "words\nwords"): the repeated half against the first half.
+    Gapped rows (prompt: the words somewhere among other words, then a newline; target: the words):
+    the target after the prompt against the target on its own. Both skip the copy's first token,
+    which nothing before it predicts.
+    """
     first = again = 0.0
     n_first = n_again = 0
-    for target in targets:
-        half = target.split('\n')[0]
-        n_half = len(tokenizer(half + '\n', add_special_tokens=False).input_ids)
-        ids = tokenizer(target, add_special_tokens=False, return_tensors='pt').input_ids
+
+    def nll_of(ids: list[int]) -> torch.Tensor:
         with torch.no_grad():
-            logp = torch.log_softmax(model(ids).logits[0, :-1].float(), -1)
-        nll = -logp.gather(-1, ids[0, 1:, None])[:, 0]
+            logp = torch.log_softmax(model(torch.tensor([ids])).logits[0, :-1].float(), -1)
+        return -logp.gather(-1, torch.tensor(ids[1:])[:, None])[:, 0]
+
+    for row in rows:
+        if row.prompt:
+            prompt = tokenizer(row.prompt, add_special_tokens=False).input_ids
+            target = tokenizer(row.target, add_special_tokens=False).input_ids
+            alone = nll_of(target)
+            after = nll_of(prompt + target)[len(prompt) :]
+            first += alone.sum().item()
+            n_first += len(alone)
+            again += after.sum().item()
+            n_again += len(after)
+            continue
+        half = row.target.split('\n')[0]
+        n_half = len(tokenizer(half + '\n', add_special_tokens=False).input_ids)
+        nll = nll_of(tokenizer(row.target, add_special_tokens=False).input_ids)
         # nll[t] is the loss of token t+1: the first half (after its first token) then the repeat.
         first += nll[: n_half - 1].sum().item()
         n_first += n_half - 1
         again += nll[n_half:].sum().item()
         n_again += len(nll) - n_half
-    return {**first_and_again(first, n_first, again, n_again), 'rows': len(targets)}
+    return {**first_and_again(first, n_first, again, n_again), 'rows': len(rows)}
 
 
 def diagnose(
@@ -127,7 +148,7 @@ def diagnose(
         out['nextStep'] = next_step_accuracy(model, tokenizer, examples, per_stage, max_new_tokens)
         out['copy'] = copy_ratio(model, tokenizer, examples, copy_examples, max_len)
     if copy_rows_path:
-        out['copyRows'] = copy_rows_loss(model, tokenizer, [e.target for e in read_step_dataset(copy_rows_path)])
+        out['copyRows'] = copy_rows_loss(model, tokenizer, read_step_dataset(copy_rows_path))
     return out
 
 
@@ -136,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--model', required=True, help="a Hugging Face model folder (a checkpoint's model/ or an init)")
     parser.add_argument('--tokenizer', help='tokenizer folder when the model folder has none')
     parser.add_argument('--examples', help='held-out step examples (JSON lines)')
-    parser.add_argument('--copy-rows', help='held-out copy-curriculum rows (JSON lines step examples, target "words\\nwords")')
+    parser.add_argument('--copy-rows', help='held-out copy-curriculum rows (JSON lines step examples: adjacent or gapped)')
     parser.add_argument('--per-stage', type=int, default=40, help='examples decoded per stage (default 40)')
     parser.add_argument('--max-new-tokens', type=int, default=48)
     args = parser.parse_args(argv)

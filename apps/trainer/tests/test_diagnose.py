@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+import torch
 
 from steper_trainer.diagnose import diagnose, main
 from steper_trainer.events import EventWriter
@@ -54,3 +55,23 @@ def test_copy_rows_probe_reports_both_halves(tmp_path, tiny_model, capsys):
     assert 'nextStep' not in out
     with pytest.raises(SystemExit):
         main(['--model', str(tiny_model)])  # neither --examples nor --copy-rows
+
+
+def test_gapped_copy_rows_score_the_target_after_its_prompt_against_alone(tmp_path, tiny_model, capsys):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    prompt, target = 'river Voss 19 Mara Quessa born 9 river\n', 'Mara Quessa born'
+    rows = tmp_path / 'gapped.jsonl'
+    row = {'id': 'g', 'questionId': 'g', 'stage': 'agg', 'step': 1, 'loop': 'ircot', 'knownPrefix': '', 'passageIds': []}
+    rows.write_text(json.dumps({**row, 'prompt': prompt, 'target': target}) + '\n')
+    assert main(['--model', str(tiny_model), '--copy-rows', str(rows)]) == 0
+    probe = json.loads(capsys.readouterr().out)['copyRows']
+    # Checked against transformers' own shifted loss; both skip the target's first token.
+    tok = AutoTokenizer.from_pretrained(tiny_model)
+    model = AutoModelForCausalLM.from_pretrained(tiny_model, dtype=torch.float32).eval()
+    p, t = tok(prompt, add_special_tokens=False).input_ids, tok(target, add_special_tokens=False).input_ids
+    with torch.no_grad():
+        alone = model(torch.tensor([t]), labels=torch.tensor([[-100] + t[1:]])).loss.item()
+        after = model(torch.tensor([p + t]), labels=torch.tensor([[-100] * (len(p) + 1) + t[1:]])).loss.item()
+    assert probe['firstLoss'] == pytest.approx(alone, rel=1e-4)
+    assert probe['againLoss'] == pytest.approx(after, rel=1e-4)
