@@ -1,6 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { badRequest } from '../errors';
+import { REPO_ROOT } from '../paths';
 import type { FileSource } from './source';
 
 /** The workspace folder that API imports may read files from (the web app uploads instead). */
@@ -31,4 +32,31 @@ export function confineSource(source: FileSource, importsDir: string): FileSourc
   const real = realpathSync(wanted);
   if (!inside(root, real)) throw badRequest(OUTSIDE);
   return { path: real };
+}
+
+/** Where report folders come from: the committed results, and the workspace's imports/ folder. */
+export const REPORT_ROOTS = (importsDir: string): string[] => [
+  join(REPO_ROOT, 'docs', 'results'),
+  importsDir,
+];
+
+/**
+ * A report folder as an API caller may name it: relative to the repository root (as
+ * docs/results/…) or absolute, and only inside `roots` after following symlinks. reports.get
+ * returns a folder's report.md and result.json, so an unconfined import would read the server's
+ * folders.
+ */
+export function confineReportDir(outDir: string, roots: readonly string[]): string {
+  const wanted = resolve(REPO_ROOT, outDir);
+  const real = existsSync(wanted) ? realpathSync(wanted) : wanted;
+  const ok = roots.some((r) => {
+    const root = existsSync(r) ? realpathSync(r) : resolve(r);
+    return inside(root, wanted) && inside(root, real);
+  });
+  if (!ok) {
+    throw badRequest(
+      `field "outDir": over the API a report folder is read only from docs/results/ or the workspace's ${IMPORTS_DIR}/ folder (e.g. "docs/results/quick-smoke-2026-11-23"); copy the folder there first.`,
+    );
+  }
+  return wanted;
 }
