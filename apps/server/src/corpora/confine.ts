@@ -60,3 +60,27 @@ export function confineReportDir(outDir: string, roots: readonly string[]): stri
   }
   return wanted;
 }
+
+/** Trainer config fields naming a file the trainer reads and may quote from in its errors. */
+export const TRAINER_FILE_FIELDS = ['data', 'eval_data'] as const;
+
+/**
+ * A training config as an API caller may give it: `data` and `eval_data`, when given, name files
+ * inside the workspace (its step datasets or imports/), after following symlinks. The trainer's
+ * errors quote a bad line's field, so an unconfined path would read the server's files.
+ */
+export function confineTrainerFiles(config: Record<string, unknown>, workspace: string): void {
+  const root = realpathSync(workspace);
+  for (const field of TRAINER_FILE_FIELDS) {
+    const path = config[field];
+    if (path === undefined) continue;
+    const wanted = typeof path === 'string' ? resolve(root, path) : '';
+    const real = wanted && existsSync(wanted) ? realpathSync(wanted) : wanted;
+    if (!wanted || !inside(root, wanted) || !inside(root, real)) {
+      throw badRequest(
+        `training config: field "${field}": over the API the trainer reads files only from this workspace; give datasetId, or copy the file into the workspace's ${IMPORTS_DIR}/ folder and name it there (e.g. "${IMPORTS_DIR}/steps.jsonl").`,
+      );
+    }
+    config[field] = real;
+  }
+}
