@@ -75,3 +75,16 @@ def test_gapped_copy_rows_score_the_target_after_its_prompt_against_alone(tmp_pa
         after = model(torch.tensor([p + t]), labels=torch.tensor([[-100] * (len(p) + 1) + t[1:]])).loss.item()
     assert probe['firstLoss'] == pytest.approx(alone, rel=1e-4)
     assert probe['againLoss'] == pytest.approx(after, rel=1e-4)
+
+
+def test_copy_range_gives_a_ratio_per_distance(tmp_path, tiny_model, capsys):
+    rows = tmp_path / 'copy.jsonl'
+    row = {'questionId': 'c', 'stage': 'agg', 'step': 1, 'loop': 'ircot', 'prompt': '', 'knownPrefix': '', 'passageIds': []}
+    words = 'Mara Voss born Quessa river north bank tower bridge Leira Dunmore market harbor 19 9 west east mill field stone road hill lake'
+    rows.write_text(json.dumps({**row, 'id': 'c0', 'target': f'{words}\n{words}'}) + '\n')
+    assert main(['--model', str(tiny_model), '--copy-range', str(rows)]) == 0
+    out = json.loads(capsys.readouterr().out)['copyRange']
+    assert out['gapWords'] == [0, 10, 25, 75, 150, 300, 500]
+    # A random model copies nothing: the second showing costs about what the first does.
+    assert set(out['ratio']) == {str(g) for g in out['gapWords']}
+    assert all(0.8 < r < 1.25 for r in out['ratio'].values()), out['ratio']
