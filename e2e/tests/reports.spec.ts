@@ -1,11 +1,16 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { screenshot } from './helpers';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const COMMITTED = 'docs/results/quick-smoke-2026-11-23';
+/** A fresh folder in the server workspace's imports/: the only place besides docs/results the API reads reports from. */
+const importsFolder = (prefix: string) => {
+  const imports = join(process.env.STEPER_E2E_WORKSPACE!, 'imports');
+  mkdirSync(imports, { recursive: true });
+  return mkdtempSync(join(imports, prefix));
+};
 
 interface System {
   name: string;
@@ -37,9 +42,13 @@ test('reports: the committed experiment report opens in the comparison view with
   await page.locator('#cmp-tab-reports').click();
   await expect(page).toHaveURL(/tab=reports/);
 
-  // A bad folder is refused with the path named.
+  // A folder outside docs/results and the workspace's imports/ is refused, naming where to put it.
   await importReport(page, '/nonexistent/report');
-  await expect(page.locator('.report-import-error')).toContainText('/nonexistent/report does not exist');
+  await expect(page.locator('.report-import-error')).toContainText(
+    'over the API a report folder is read only from docs/results/',
+  );
+  await importReport(page, 'docs/results/no-such-run');
+  await expect(page.locator('.report-import-error')).toContainText('no-such-run does not exist');
 
   await importReport(page, COMMITTED);
   await expect(page).toHaveURL(/report=rep_/);
@@ -104,7 +113,7 @@ test('reports: a micro experiment with σ̃ series links each system to its trac
     )
     .toBe('done');
 
-  const dir = join(mkdtempSync(join(tmpdir(), 'steper-report-')), 'micro');
+  const dir = join(importsFolder('report-'), 'micro');
   cpSync(join(root, COMMITTED), dir, { recursive: true });
   const stages = ['init', 'exp', 'agg'] as const;
   const sigmaSeries = stages.map((stage, k) => ({
@@ -153,7 +162,7 @@ test('reports: a micro experiment with σ̃ series links each system to its trac
 test('reports: an analysis report renders its Markdown, markup as text, and its figures', async ({
   page,
 }) => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'steper-analysis-')), 'table2');
+  const dir = join(importsFolder('analysis-'), 'table2');
   cpSync(join(root, COMMITTED), dir, { recursive: true });
   writeFileSync(
     join(dir, 'result.json'),

@@ -8,7 +8,7 @@ import { summarizeEvaluation } from '../src/evaluation/summary';
 import { chartSvg, svgToPng } from '../src/experiment/plots';
 import { byQuestionType, pooledComparison, pooledRow, primaryComparison } from '../src/experiment/pooled';
 import { ExperimentPresetSchema, PRESETS, withOverrides } from '../src/experiment/presets';
-import { copyRows, corpusRows, pretrainedInit } from '../src/experiment/pretrain';
+import { copyRows, corpusRows, gappedCopyRows, pretrainedInit } from '../src/experiment/pretrain';
 import { readingRows } from '../src/experiment/reading';
 import { type ExperimentResult, renderReport, type SystemResult } from '../src/experiment/report';
 import { stepErrors, stepOutcome } from '../src/experiment/stepErrors';
@@ -492,6 +492,44 @@ describe('corpus pre-training of the init', () => {
     ).toThrow('the corpus has no words to build copy rows from');
   });
 
+  it('builds gapped copy rows: the words anywhere in the prompt among others, the target the same words', () => {
+    const words = passages.flatMap((p) => p.text.match(/[A-Za-z]+|\d/g)!);
+    const settings = {
+      rows: 400,
+      minWords: 3,
+      maxWords: 6,
+      maxGapWords: 200,
+      batchSize: 8,
+      lr: 1e-3,
+      maxSeqLen: 512,
+    };
+    const rows = gappedCopyRows(passages, { ...settings, ...ONE_ROUND }, 7);
+    expect(rows).toHaveLength(400);
+    const gaps: number[] = [];
+    const starts: number[] = [];
+    for (const row of rows) {
+      expect(row.prompt.endsWith('\n')).toBe(true);
+      const before = row.prompt.slice(0, -1).split(' ');
+      const copied = row.target.split(' ');
+      expect(copied.length).toBeGreaterThanOrEqual(3);
+      expect(copied.length).toBeLessThanOrEqual(6);
+      expect([...before, ...copied].every((w) => words.includes(w))).toBe(true);
+      // The target's words stand together somewhere in the prompt; the rest is filler.
+      const at = before.findIndex((_, i) => before.slice(i, i + copied.length).join(' ') === row.target);
+      expect(at).toBeGreaterThanOrEqual(0);
+      starts.push(at);
+      gaps.push(before.length - copied.length);
+    }
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(200);
+    // About half the rows keep the source within 40 words; the others reach far beyond.
+    const near = gaps.filter((g) => g <= 40).length / rows.length;
+    expect(near).toBeGreaterThan(0.5);
+    expect(near).toBeLessThan(0.75);
+    expect(gaps.filter((g) => g > 150).length).toBeGreaterThan(20);
+    expect(starts.filter((s) => s > 0).length).toBeGreaterThan(200); // not always at the start
+    expect(gappedCopyRows(passages, { ...settings, ...ONE_ROUND }, 7)).toEqual(rows);
+  });
+
   it('trains the init on the corpus once and reuses the result', async () => {
     const wb = testWorkbench();
     const demo = await smallDemo(wb);
@@ -540,6 +578,45 @@ describe('corpus pre-training of the init', () => {
     expect(lines.filter((l) => l.startsWith('copy round'))).toHaveLength(2);
     expect(lines).toContain('copy curriculum: no phase change within 2 rounds');
     expect(lines.at(-1)).toBe('pre-training the initialisation: 1 passes over the corpus');
+  }, 180_000);
+
+  it('trains the long-range copy curriculum as its own cached stage, probed on held-out gapped rows', async () => {
+    const wb = testWorkbench();
+    const demo = await smallDemo(wb);
+    const init = { dir: await buildTinyModel(TINY_TEXTS), key: 'tiny', seed: 3 };
+    const longCopy = {
+      rows: 24,
+      minWords: 3,
+      maxWords: 6,
+      maxGapWords: 60,
+      maxRounds: 1,
+      untilRatio: 1e-9,
+      batchSize: 8,
+      lr: 1e-3,
+      maxSeqLen: 256,
+    };
+    const settings = {
+      passes: 0,
+      passagesPerRow: 6,
+      repeatsPerRow: 2,
+      batchSize: 8,
+      lr: 1e-3,
+      maxSeqLen: 256,
+      longCopy,
+    };
+    const lines: string[] = [];
+    const long = await pretrainedInit(wb, init, demo.corpusId, settings, (line) => lines.push(line));
+    expect(long.dir).toContain('long-copy-');
+    expect(lines[0]).toMatch(/long-range copy curriculum, 24 rows a round \(copies up to 60 words apart\)/);
+    expect(lines).toContain('copy curriculum: no phase change within 1 rounds');
+    const weights = (dir: string) => readFileSync(join(dir, 'model.safetensors'));
+    expect(weights(long.dir).equals(weights(init.dir))).toBe(false);
+    const rounds = JSON.parse(readFileSync(join(long.dir, 'copy-rounds.json'), 'utf8'));
+    expect(rounds.map((r: { optimizerSteps: number }) => r.optimizerSteps)).toEqual([3]);
+    expect(rounds[0].ratio).toBeCloseTo(rounds[0].againLoss / rounds[0].firstLoss, 6);
+    const built = statSync(join(long.dir, 'model.safetensors')).mtimeMs;
+    expect(await pretrainedInit(wb, init, demo.corpusId, settings)).toEqual(long);
+    expect(statSync(join(long.dir, 'model.safetensors')).mtimeMs).toBe(built);
   }, 180_000);
 });
 

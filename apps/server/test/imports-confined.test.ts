@@ -46,4 +46,29 @@ describe('imports over the API', () => {
       expect(err.message).not.toMatch(/root|salt/);
     }
   });
+
+  it('a training run over the API reads its data files only from the workspace', async () => {
+    const wb = testWorkbench();
+    const api = callerFor(wb);
+    const outside = join(tempDir(), 'secret.jsonl');
+    writeFileSync(outside, SECRET);
+    mkdirSync(wb.store.path(IMPORTS_DIR), { recursive: true });
+    symlinkSync(outside, wb.store.path(`${IMPORTS_DIR}/link.jsonl`));
+    const refused = [
+      { data: '/etc/passwd' },
+      { data: outside },
+      { data: '../../etc/passwd' },
+      { data: `${IMPORTS_DIR}/link.jsonl` },
+      { data: 42 },
+      { data: wb.store.path('steps.jsonl'), eval_data: outside },
+    ];
+    for (const config of refused) {
+      const err = await failure(api.training.start({ config: { model: 'tiny', ...config } }));
+      expect(err.code).toBe('BAD_REQUEST');
+      expect(err.message).toMatch(
+        /^training config: field "(data|eval_data)": over the API the trainer reads files only from this workspace/,
+      );
+    }
+    expect(wb.store.trainingRuns.list()).toEqual([]);
+  });
 });

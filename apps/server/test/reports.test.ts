@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startHttpServer } from '../src/http/server';
-import { importCommittedReports } from '../src/reports/import';
+import { importCommittedReports, importReport } from '../src/reports/import';
 import { recordReport } from '../src/reports/record';
 import { callerFor, failure } from './support/caller';
 import { tempDir, testWorkbench } from './support/workspace';
@@ -197,7 +197,10 @@ describe('reports registry', () => {
     expect((await api.reports.import({ outDir: COMMITTED_ABS })).id).toBe(imported.id);
     expect(await api.reports.list()).toHaveLength(1);
 
-    const analysis = tempDir('steper-analysis-');
+    // Over the API a folder is read from docs/results or the workspace's imports/ only.
+    const imports = wb.store.path('imports');
+    const analysis = join(imports, 'analysis');
+    mkdirSync(analysis, { recursive: true });
     writeFileSync(
       join(analysis, 'report.md'),
       '# Table 2\n\n| λ | EM |\n|---|---|\n| 1,1,1 | 30.0 |\n\n![plot](table2.png)\n',
@@ -216,7 +219,8 @@ describe('reports registry', () => {
     expect(opened.markdown).toContain('| 1,1,1 | 30.0 |');
 
     // An analysis whose result.json names its kind needs no kind passed.
-    const fig5 = tempDir('steper-fig5-');
+    const fig5 = join(imports, 'fig5');
+    mkdirSync(fig5, { recursive: true });
     writeFileSync(
       join(fig5, 'result.json'),
       JSON.stringify({ kind: 'figure5', title: 'Out of domain', matrix: [[1]] }),
@@ -229,7 +233,8 @@ describe('reports registry', () => {
       matrix: [[1]],
     });
 
-    const broken = reportCopy();
+    const broken = join(imports, 'broken');
+    cpSync(reportCopy(), broken, { recursive: true });
     writeFileSync(join(broken, 'result.json'), '[1,');
     err = await failure(api.reports.import({ outDir: broken }));
     expect(err.message).toContain(join(broken, 'result.json'));
@@ -238,6 +243,30 @@ describe('reports registry', () => {
     err = await failure(api.reports.import({ outDir: '  ' }));
     expect(err.message).toMatch(/field "outDir": give the report folder/);
     expect(await api.reports.list()).toHaveLength(3);
+  });
+
+  it('reads no report folder over the API outside docs/results and the workspace imports/', async () => {
+    const wb = testWorkbench();
+    const api = callerFor(wb);
+    const outside = reportCopy(); // a whole, valid report, in a temp folder
+    mkdirSync(wb.store.path('imports'), { recursive: true });
+    symlinkSync(outside, wb.store.path('imports/link-out'));
+    for (const outDir of [
+      outside,
+      '/etc',
+      '..',
+      'docs/results/../../..',
+      wb.store.path('imports/link-out'),
+    ]) {
+      const err = await failure(api.reports.import({ outDir }));
+      expect(err.code).toBe('BAD_REQUEST');
+      expect(err.message).toContain(
+        'field "outDir": over the API a report folder is read only from docs/results/',
+      );
+    }
+    expect(await api.reports.list()).toEqual([]);
+    // The CLI's own import (importReport) still reads any folder its user names.
+    expect(importReport(wb, { outDir: outside }).outDir).toBe(outside);
   });
 
   it('imports the committed docs/results reports for a demo workspace', () => {

@@ -9,10 +9,13 @@ before reading an evaluation where every student scores zero.
 
 - copy rows (`--copy-rows`): rows "w1 … wn\nw1 … wn" of random words (the pre-training's copy
   curriculum); the loss on the repeated half against the first. Near 0 once induction heads
-  have formed; the experiment's pre-training trains until it is.
+  have formed; the experiment's pre-training trains until it is. Gapped rows (the long-range
+  copy curriculum: the words anywhere among others in the prompt, the target the words again)
+  give the target's loss after the prompt against its loss on its own.
 
     python -m steper_trainer.diagnose --model DIR --examples held-out.jsonl [--per-stage 40]
     python -m steper_trainer.diagnose --model DIR --copy-rows rows.jsonl
+    python -m steper_trainer.diagnose --model DIR --copy-range rows.jsonl
 
 Prints one JSON object. Use held-out (dev) questions: never the test questions.
 """
@@ -88,23 +91,72 @@ def copy_ratio(model, tokenizer, examples: list[StepExample], limit: int, max_le
     return first_and_again(first, n_first, again, n_again)
 
 
-def copy_rows_loss(model, tokenizer, targets: list[str]) -> dict:
-    """Mean loss per token on the first half of "words\nwords" rows and on the repeated half."""
+def copy_rows_loss(model, tokenizer, rows: list[StepExample]) -> dict:
+    """Mean loss per token of the copy against the same words seen for the first time.
+
+    Adjacent rows (empty prompt, target "words\nwords"): the repeated half against the first half.
+    Gapped rows (prompt: the words somewhere among other words, then a newline; target: the words):
+    the target after the prompt against the target on its own. Both skip the copy's first token,
+    which nothing before it predicts.
+    """
     first = again = 0.0
     n_first = n_again = 0
-    for target in targets:
-        half = target.split('\n')[0]
-        n_half = len(tokenizer(half + '\n', add_special_tokens=False).input_ids)
-        ids = tokenizer(target, add_special_tokens=False, return_tensors='pt').input_ids
+
+    def nll_of(ids: list[int]) -> torch.Tensor:
         with torch.no_grad():
-            logp = torch.log_softmax(model(ids).logits[0, :-1].float(), -1)
-        nll = -logp.gather(-1, ids[0, 1:, None])[:, 0]
+            logp = torch.log_softmax(model(torch.tensor([ids])).logits[0, :-1].float(), -1)
+        return -logp.gather(-1, torch.tensor(ids[1:])[:, None])[:, 0]
+
+    for row in rows:
+        if row.prompt:
+            prompt = tokenizer(row.prompt, add_special_tokens=False).input_ids
+            target = tokenizer(row.target, add_special_tokens=False).input_ids
+            alone = nll_of(target)
+            after = nll_of(prompt + target)[len(prompt) :]
+            first += alone.sum().item()
+            n_first += len(alone)
+            again += after.sum().item()
+            n_again += len(after)
+            continue
+        half = row.target.split('\n')[0]
+        n_half = len(tokenizer(half + '\n', add_special_tokens=False).input_ids)
+        nll = nll_of(tokenizer(row.target, add_special_tokens=False).input_ids)
         # nll[t] is the loss of token t+1: the first half (after its first token) then the repeat.
         first += nll[: n_half - 1].sum().item()
         n_first += n_half - 1
         again += nll[n_half:].sum().item()
         n_again += len(nll) - n_half
-    return {**first_and_again(first, n_first, again, n_again), 'rows': len(targets)}
+    return {**first_and_again(first, n_first, again, n_again), 'rows': len(rows)}
+
+
+COPY_RANGE_GAPS = (0, 10, 25, 75, 150, 300, 500)
+
+
+def copy_range(model, tokenizer, words: list[str], per_gap: int = 12, seed: int = 0) -> dict:
+    """Copying by distance: rows "A <gap random words>\nA" (A: 20 random words), per gap in words,
+    the second A's loss over the first's (both after their first token). 1 = no copying at that
+    distance; the copy curriculum's students copy at 0 and not at 25 (recipe-2026-12-06)."""
+    import random
+
+    rng = random.Random(seed)
+    vocab = sorted(set(words))
+    out: dict[str, float] = {}
+    for gap in COPY_RANGE_GAPS:
+        first = again = 0.0
+        for _ in range(per_gap):
+            a = ' '.join(rng.sample(vocab, 20))
+            filler = ' '.join(rng.choice(vocab) for _ in range(gap))
+            prompt = f'{a} {filler}\n' if gap else f'{a}\n'
+            a_ids = tokenizer(a, add_special_tokens=False).input_ids
+            p_ids = tokenizer(prompt, add_special_tokens=False).input_ids
+            ids = torch.tensor([p_ids + a_ids])
+            with torch.no_grad():
+                logp = torch.log_softmax(model(ids).logits[0, :-1].float(), -1)
+            nll = -logp.gather(-1, ids[0, 1:, None])[:, 0]
+            first += nll[: len(a_ids) - 1].mean().item()
+            again += nll[len(p_ids) :].mean().item()
+        out[str(gap)] = again / first
+    return {'gapWords': list(COPY_RANGE_GAPS), 'ratio': out, 'rowsPerGap': per_gap}
 
 
 def diagnose(
@@ -116,6 +168,7 @@ def diagnose(
     copy_examples: int = 20,
     max_len: int = 2048,
     copy_rows_path: str | None = None,
+    copy_range_path: str | None = None,
 ) -> dict:
     """Loads the model once for whichever of the step examples and the copy rows are given."""
     tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir or model_dir)
@@ -127,7 +180,10 @@ def diagnose(
         out['nextStep'] = next_step_accuracy(model, tokenizer, examples, per_stage, max_new_tokens)
         out['copy'] = copy_ratio(model, tokenizer, examples, copy_examples, max_len)
     if copy_rows_path:
-        out['copyRows'] = copy_rows_loss(model, tokenizer, [e.target for e in read_step_dataset(copy_rows_path)])
+        out['copyRows'] = copy_rows_loss(model, tokenizer, read_step_dataset(copy_rows_path))
+    if copy_range_path:
+        words = [w for e in read_step_dataset(copy_range_path) for w in e.target.split()]
+        out['copyRange'] = copy_range(model, tokenizer, words)
     return out
 
 
@@ -136,18 +192,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--model', required=True, help="a Hugging Face model folder (a checkpoint's model/ or an init)")
     parser.add_argument('--tokenizer', help='tokenizer folder when the model folder has none')
     parser.add_argument('--examples', help='held-out step examples (JSON lines)')
-    parser.add_argument('--copy-rows', help='held-out copy-curriculum rows (JSON lines step examples, target "words\\nwords")')
+    parser.add_argument('--copy-rows', help='held-out copy-curriculum rows (JSON lines step examples: adjacent or gapped)')
+    parser.add_argument('--copy-range', help='copy rows whose words make "A <gap>\\nA" rows: the copy ratio per distance')
     parser.add_argument('--per-stage', type=int, default=40, help='examples decoded per stage (default 40)')
     parser.add_argument('--max-new-tokens', type=int, default=48)
     args = parser.parse_args(argv)
-    if not args.examples and not args.copy_rows:
-        parser.error('give --examples, --copy-rows or both')
-    for flag, path in (('--model', args.model), ('--examples', args.examples), ('--copy-rows', args.copy_rows)):
+    if not args.examples and not args.copy_rows and not args.copy_range:
+        parser.error('give --examples, --copy-rows or --copy-range')
+    for flag, path in (
+        ('--model', args.model), ('--examples', args.examples), ('--copy-rows', args.copy_rows), ('--copy-range', args.copy_range),
+    ):
         if path and not Path(path).exists():
             print(f'diagnose: {flag} {path} does not exist', file=sys.stderr)
             return 2
     print(json.dumps(diagnose(
-        args.model, args.examples, args.tokenizer, args.per_stage, args.max_new_tokens, copy_rows_path=args.copy_rows,
+        args.model, args.examples, args.tokenizer, args.per_stage, args.max_new_tokens,
+        copy_rows_path=args.copy_rows, copy_range_path=args.copy_range,
     )))
     return 0
 

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+import torch
 
 from steper_trainer.diagnose import diagnose, main
 from steper_trainer.events import EventWriter
@@ -54,3 +55,36 @@ def test_copy_rows_probe_reports_both_halves(tmp_path, tiny_model, capsys):
     assert 'nextStep' not in out
     with pytest.raises(SystemExit):
         main(['--model', str(tiny_model)])  # neither --examples nor --copy-rows
+
+
+def test_gapped_copy_rows_score_the_target_after_its_prompt_against_alone(tmp_path, tiny_model, capsys):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    prompt, target = 'river Voss 19 Mara Quessa born 9 river\n', 'Mara Quessa born'
+    rows = tmp_path / 'gapped.jsonl'
+    row = {'id': 'g', 'questionId': 'g', 'stage': 'agg', 'step': 1, 'loop': 'ircot', 'knownPrefix': '', 'passageIds': []}
+    rows.write_text(json.dumps({**row, 'prompt': prompt, 'target': target}) + '\n')
+    assert main(['--model', str(tiny_model), '--copy-rows', str(rows)]) == 0
+    probe = json.loads(capsys.readouterr().out)['copyRows']
+    # Checked against transformers' own shifted loss; both skip the target's first token.
+    tok = AutoTokenizer.from_pretrained(tiny_model)
+    model = AutoModelForCausalLM.from_pretrained(tiny_model, dtype=torch.float32).eval()
+    p, t = tok(prompt, add_special_tokens=False).input_ids, tok(target, add_special_tokens=False).input_ids
+    with torch.no_grad():
+        alone = model(torch.tensor([t]), labels=torch.tensor([[-100] + t[1:]])).loss.item()
+        after = model(torch.tensor([p + t]), labels=torch.tensor([[-100] * (len(p) + 1) + t[1:]])).loss.item()
+    assert probe['firstLoss'] == pytest.approx(alone, rel=1e-4)
+    assert probe['againLoss'] == pytest.approx(after, rel=1e-4)
+
+
+def test_copy_range_gives_a_ratio_per_distance(tmp_path, tiny_model, capsys):
+    rows = tmp_path / 'copy.jsonl'
+    row = {'questionId': 'c', 'stage': 'agg', 'step': 1, 'loop': 'ircot', 'prompt': '', 'knownPrefix': '', 'passageIds': []}
+    words = 'Mara Voss born Quessa river north bank tower bridge Leira Dunmore market harbor 19 9 west east mill field stone road hill lake'
+    rows.write_text(json.dumps({**row, 'id': 'c0', 'target': f'{words}\n{words}'}) + '\n')
+    assert main(['--model', str(tiny_model), '--copy-range', str(rows)]) == 0
+    out = json.loads(capsys.readouterr().out)['copyRange']
+    assert out['gapWords'] == [0, 10, 25, 75, 150, 300, 500]
+    # A random model copies nothing: the second showing costs about what the first does.
+    assert set(out['ratio']) == {str(g) for g in out['gapWords']}
+    assert all(0.8 < r < 1.25 for r in out['ratio'].values()), out['ratio']

@@ -1,6 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { badRequest } from '../errors';
+import { REPO_ROOT } from '../paths';
 import type { FileSource } from './source';
 
 /** The workspace folder that API imports may read files from (the web app uploads instead). */
@@ -31,4 +32,55 @@ export function confineSource(source: FileSource, importsDir: string): FileSourc
   const real = realpathSync(wanted);
   if (!inside(root, real)) throw badRequest(OUTSIDE);
   return { path: real };
+}
+
+/** Where report folders come from: the committed results, and the workspace's imports/ folder. */
+export const REPORT_ROOTS = (importsDir: string): string[] => [
+  join(REPO_ROOT, 'docs', 'results'),
+  importsDir,
+];
+
+/**
+ * A report folder as an API caller may name it: relative to the repository root (as
+ * docs/results/…) or absolute, and only inside `roots` after following symlinks. reports.get
+ * returns a folder's report.md and result.json, so an unconfined import would read the server's
+ * folders.
+ */
+export function confineReportDir(outDir: string, roots: readonly string[]): string {
+  const wanted = resolve(REPO_ROOT, outDir);
+  const real = existsSync(wanted) ? realpathSync(wanted) : wanted;
+  const ok = roots.some((r) => {
+    const root = existsSync(r) ? realpathSync(r) : resolve(r);
+    return inside(root, wanted) && inside(root, real);
+  });
+  if (!ok) {
+    throw badRequest(
+      `field "outDir": over the API a report folder is read only from docs/results/ or the workspace's ${IMPORTS_DIR}/ folder (e.g. "docs/results/quick-smoke-2026-11-23"); copy the folder there first.`,
+    );
+  }
+  return wanted;
+}
+
+/** Trainer config fields naming a file the trainer reads and may quote from in its errors. */
+export const TRAINER_FILE_FIELDS = ['data', 'eval_data'] as const;
+
+/**
+ * A training config as an API caller may give it: `data` and `eval_data`, when given, name files
+ * inside the workspace (its step datasets or imports/), after following symlinks. The trainer's
+ * errors quote a bad line's field, so an unconfined path would read the server's files.
+ */
+export function confineTrainerFiles(config: Record<string, unknown>, workspace: string): void {
+  const root = realpathSync(workspace);
+  for (const field of TRAINER_FILE_FIELDS) {
+    const path = config[field];
+    if (path === undefined) continue;
+    const wanted = typeof path === 'string' ? resolve(root, path) : '';
+    const real = wanted && existsSync(wanted) ? realpathSync(wanted) : wanted;
+    if (!wanted || !inside(root, wanted) || !inside(root, real)) {
+      throw badRequest(
+        `training config: field "${field}": over the API the trainer reads files only from this workspace; give datasetId, or copy the file into the workspace's ${IMPORTS_DIR}/ folder and name it there (e.g. "${IMPORTS_DIR}/steps.jsonl").`,
+      );
+    }
+    config[field] = real;
+  }
 }

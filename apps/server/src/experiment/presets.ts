@@ -60,6 +60,28 @@ export const ExperimentPresetSchema = z.object({
         .nullable()
         .optional(),
       /**
+       * The long-range copy curriculum (pretrain.ts `gappedCopyRows`), after `copy`: the prompt
+       * holds 8–30 random corpus words anywhere among up to `maxGapWords` others, the target is
+       * those words again. The copy curriculum's rows teach copying only at the distance they
+       * hold (~60 tokens; none 25 words further, docs/results/recipe-2026-12-06/copy-range.json),
+       * and every step copies a name from passages hundreds of tokens back. Rounds as `copy`.
+       */
+      longCopy: z
+        .object({
+          rows: z.number().int().positive(),
+          minWords: z.number().int().positive(),
+          maxWords: z.number().int().positive(),
+          maxGapWords: z.number().int().positive(),
+          maxRounds: z.number().int().positive(),
+          untilRatio: z.number().positive(),
+          batchSize: z.number().int().positive(),
+          lr: z.number().positive(),
+          maxSeqLen: z.number().int().positive(),
+        })
+        .refine((c) => c.minWords <= c.maxWords, 'longCopy.minWords must not exceed longCopy.maxWords')
+        .nullable()
+        .optional(),
+      /**
        * The reading warm start (reading.ts): single-hop questions over a world of another seed,
        * trained after the copy curriculum, so every objective starts from a student that can
        * read one fact out of its passages and none has seen a fact of the experiment's world.

@@ -35,8 +35,7 @@ export function copyRows(
   copy: NonNullable<PretrainSettings['copy']>,
   seed: number,
 ): StepExample[] {
-  const vocabulary = [...new Set(passages.flatMap((p) => p.text.match(/[A-Za-z]+|\d/g) ?? []))].sort();
-  if (vocabulary.length === 0) throw new Error('the corpus has no words to build copy rows from');
+  const vocabulary = corpusWords(passages);
   const rng = new Rng(seed);
   const rows: StepExample[] = [];
   for (let n = 0; n < copy.rows; n++) {
@@ -45,6 +44,45 @@ export function copyRows(
     rows.push(lmRow(`copy-${n}`, `${words}\n${words}`, []));
   }
   return rows;
+}
+
+/** Filler words between the copy and its source: at most this many in the near half of the rows. */
+const NEAR_GAP_WORDS = 40;
+
+/**
+ * The long-range copy curriculum: the prompt holds `minWords`–`maxWords` random corpus words
+ * anywhere among other random words, then a newline; the target is the same words. Only the
+ * target is trained, and it is predictable only by finding its words in the prompt, at whatever
+ * distance: the content-matched copy a step needs to write a name out of its passages. Half the
+ * rows keep the source near (≤ 40 words away), so the copy signal that starts the phase change
+ * stays dense; half spread it over the whole range.
+ */
+export function gappedCopyRows(
+  passages: readonly Passage[],
+  copy: NonNullable<PretrainSettings['longCopy']>,
+  seed: number,
+): StepExample[] {
+  const vocabulary = corpusWords(passages);
+  const rng = new Rng(seed);
+  const pick = (n: number) => Array.from({ length: n }, () => rng.pick(vocabulary));
+  const rows: StepExample[] = [];
+  for (let n = 0; n < copy.rows; n++) {
+    const words = pick(copy.minWords + rng.int(copy.maxWords - copy.minWords + 1));
+    const gap = rng.int(
+      (rng.next() < 0.5 ? Math.min(NEAR_GAP_WORDS, copy.maxGapWords) : copy.maxGapWords) + 1,
+    );
+    const filler = pick(gap);
+    const before = rng.int(gap + 1);
+    const prompt = [...filler.slice(0, before), ...words, ...filler.slice(before)].join(' ');
+    rows.push({ ...lmRow(`long-copy-${n}`, words.join(' '), []), prompt: `${prompt}\n` });
+  }
+  return rows;
+}
+
+function corpusWords(passages: readonly Passage[]): string[] {
+  const vocabulary = [...new Set(passages.flatMap((p) => p.text.match(/[A-Za-z]+|\d/g) ?? []))].sort();
+  if (vocabulary.length === 0) throw new Error('the corpus has no words to build copy rows from');
+  return vocabulary;
 }
 
 /**
@@ -105,13 +143,14 @@ export async function pretrainedInit(
   log: (line: string) => void = () => {},
   device: TrainDevice = 'cpu',
 ): Promise<InitModel> {
-  const { reading, ...lm } = settings;
-  if (!lm.copy && lm.passes === 0 && !reading) {
+  const { reading, longCopy, ...lm } = settings;
+  if (!lm.copy && lm.passes === 0 && !longCopy && !reading) {
     throw new Error(
-      'pre-training has nothing to train on: give it corpus passes, copy rows or a reading warm start',
+      'pre-training has nothing to train on: give it corpus passes, copy rows, long copy rows or a reading warm start',
     );
   }
-  const base = lm.copy || lm.passes > 0 ? await languageBase(wb, init, corpusId, lm, log, device) : init;
+  let base = lm.copy || lm.passes > 0 ? await languageBase(wb, init, corpusId, lm, log, device) : init;
+  if (longCopy) base = await longCopyInit(wb, base, corpusId, { ...lm, longCopy }, log, device);
   return reading ? readingInit(wb, base, { ...lm, reading }, log, device) : base;
 }
 
@@ -143,7 +182,14 @@ async function languageBase(
     );
     // Held out from training (another seed): the probe measures copying, not memory.
     const probe = copyRows(passages, { ...copy, rows: 200 }, init.seed + 1);
-    const trained = await copyStage(stage('copy'), model, copyRows(passages, copy, init.seed), probe, log);
+    const trained = await copyStage(
+      stage('copy'),
+      model,
+      copyRows(passages, copy, init.seed),
+      probe,
+      copy,
+      log,
+    );
     model = trained.model;
     rounds = trained.rounds;
   }
@@ -157,6 +203,44 @@ async function languageBase(
   if (rounds.length) writeFileSync(join(dir, 'copy-rounds.json'), `${JSON.stringify(rounds, null, 2)}\n`);
   rmSync(work, { recursive: true, force: true });
   return { dir, key, seed: init.seed };
+}
+
+/** The long-range copy curriculum on top of `base`, cached by (base, corpus, its settings). */
+async function longCopyInit(
+  wb: Workbench,
+  base: InitModel,
+  corpusId: string,
+  settings: PretrainSettings & { longCopy: NonNullable<PretrainSettings['longCopy']> },
+  log: (line: string) => void,
+  device: TrainDevice,
+): Promise<InitModel> {
+  const { longCopy } = settings;
+  const corpus = wb.store.corpora.require(corpusId);
+  const key = contentKey({ base: base.key, corpus: corpus.id, source: corpus.source, longCopy });
+  const dir = wb.store.path(join('students', `long-copy-${key}`));
+  if (existsSync(join(dir, 'config.json'))) return { dir, key, seed: base.seed };
+  const work = wb.store.path(join('students', `long-copy-${key}.work`));
+  rmSync(work, { recursive: true, force: true });
+  const passages = wb.store.corpora.allPassages(corpusId);
+  log(
+    `pre-training the initialisation: long-range copy curriculum, ${longCopy.rows} rows a round (copies up to ${longCopy.maxGapWords} words apart), at most ${longCopy.maxRounds} rounds`,
+  );
+  const stage = { work, settings: { ...settings, batchSize: longCopy.batchSize }, seed: base.seed, device };
+  const probe = gappedCopyRows(passages, { ...longCopy, rows: 200 }, base.seed + 1);
+  const { model, rounds } = await copyStage(
+    stage,
+    base.dir,
+    gappedCopyRows(passages, longCopy, base.seed),
+    probe,
+    longCopy,
+    log,
+    { epochs: 1, lr: longCopy.lr, maxSeqLen: longCopy.maxSeqLen },
+  );
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(model, dir);
+  writeFileSync(join(dir, 'copy-rounds.json'), `${JSON.stringify(rounds, null, 2)}\n`);
+  rmSync(work, { recursive: true, force: true });
+  return { dir, key, seed: base.seed };
 }
 
 /** The reading warm start (reading.ts) on top of `base`, cached by (base, reading settings). */
@@ -208,14 +292,15 @@ async function copyStage(
   init: string,
   rows: StepExample[],
   probe: StepExample[],
+  until: { maxRounds: number; untilRatio: number },
   log: (line: string) => void,
+  schedule?: { epochs: number; lr: number; maxSeqLen: number },
 ): Promise<{ model: string; rounds: CopyRound[] }> {
-  const copy = stage.settings.copy!;
   const probeFile = join(stage.work, 'probe.jsonl');
   mkdirSync(stage.work, { recursive: true });
   writeFileSync(probeFile, `${probe.map((r) => JSON.stringify(r)).join('\n')}\n`);
   const rounds: CopyRound[] = [];
-  let model = await trainRows(stage, init, rows);
+  let model = await trainRows(stage, init, rows, schedule);
   for (let round = 1; ; round++) {
     const out = await trainerPython([
       '-m',
@@ -239,8 +324,9 @@ async function copyStage(
     log(
       `copy round ${round} (${steps} steps): repeated words ${c.againLoss.toFixed(2)} nats/token, first showing ${c.firstLoss.toFixed(2)} (ratio ${c.ratio.toFixed(2)})`,
     );
-    if (c.ratio <= copy.untilRatio || round >= copy.maxRounds) {
-      if (c.ratio > copy.untilRatio) log(`copy curriculum: no phase change within ${copy.maxRounds} rounds`);
+    if (c.ratio <= until.untilRatio || round >= until.maxRounds) {
+      if (c.ratio > until.untilRatio)
+        log(`copy curriculum: no phase change within ${until.maxRounds} rounds`);
       return { model, rounds };
     }
     model = await extendRun(stage);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { confineReportDir, IMPORTS_DIR, REPORT_ROOTS } from '../corpora/confine';
 import { importReport } from '../reports/import';
 import { listReports, openReport } from '../reports/open';
 import { REPORT_KINDS } from '../store/reports';
@@ -10,7 +11,7 @@ export const reportsRouter = router({
   list: procedure.query(({ ctx }) => listReports(ctx.wb.store)),
   /** Metadata, the checked result.json, report.md and the figure names (files at /api/reports/<id>/files/<name>). */
   get: procedure.input(z.object({ id: Id })).query(({ ctx, input }) => openReport(ctx.wb.store, input.id)),
-  /** Adds a report folder written elsewhere, e.g. by the CLI or committed under docs/results. */
+  /** Adds a report folder written elsewhere: committed under docs/results, or copied into the workspace's imports/. */
   import: procedure
     .input(
       z.object({
@@ -23,5 +24,10 @@ export const reportsRouter = router({
         name: z.string().trim().min(1).max(200).optional(),
       }),
     )
-    .mutation(({ ctx, input }) => importReport(ctx.wb, input)),
+    .mutation(({ ctx, input }) =>
+      importReport(ctx.wb, {
+        ...input,
+        outDir: confineReportDir(input.outDir, REPORT_ROOTS(ctx.wb.store.path(IMPORTS_DIR))),
+      }),
+    ),
 });

@@ -2,6 +2,7 @@ import { on } from 'node:events';
 import type { TrainerEvent } from '@steper/core';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
+import { confineTrainerFiles } from '../corpora/confine';
 import { UserError } from '../errors';
 import { trainingEvents } from '../training/job';
 import { startTraining, TrainingStartSchema } from '../training/start';
@@ -16,7 +17,10 @@ export const trainingRouter = router({
     .input(z.object({ id: Id }))
     .query(({ ctx, input }) => ctx.wb.store.trainingRuns.require(input.id)),
 
-  start: procedure.input(TrainingStartSchema).mutation(({ ctx, input }) => startTraining(ctx.wb, input)),
+  start: procedure.input(TrainingStartSchema).mutation(({ ctx, input }) => {
+    confineTrainerFiles(input.config, ctx.wb.store.dir);
+    return startTraining(ctx.wb, input);
+  }),
 
   /**
    * Train a finished run for more epochs, from its last checkpoint (a warm restart of the

@@ -32,7 +32,9 @@ export function ReportsPanel({
             reports.length === 0 ? (
               <Empty title="No report yet">
                 Run <code>steper experiment --quick</code> (or an analysis) in this workspace, or import a
-                report folder written elsewhere, e.g. <code>docs/results/quick-smoke-2026-11-23</code>.
+                report folder from <code>docs/results/</code> (e.g.{' '}
+                <code>docs/results/quick-smoke-2026-11-23</code>) or one copied into the workspace's{' '}
+                <code>imports/</code> folder.
               </Empty>
             ) : (
               <table className="table">
@@ -136,7 +138,7 @@ function ImportForm({ onImported }: { onImported: (id: string) => void }) {
       <input
         id="report-import-dir"
         className="mono"
-        placeholder="docs/results/<run> or /abs/path"
+        placeholder="docs/results/<run> or <workspace>/imports/<run>"
         value={outDir}
         onChange={(e) => setOutDir(e.target.value)}
       />
