@@ -19,10 +19,12 @@ say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f node_modules/.steper-lock-hash ] || [ "$(cat node_modules/.steper-lock-hash)" != "$lock_hash" ]; then
   say "installing npm packages (better-sqlite3 compiles from source: about 2 minutes)"
-  # npm ci refuses this lock: npm 11 leaves other platforms' optional packages (biome's) out of it.
+  # install, not ci: ci deletes node_modules first and so recompiles better-sqlite3 whenever the
+  # lock changes. --no-save: the lock is read, never rewritten, so a fresh clone stays unmodified
+  # (npm 11 writes back what it finds missing, e.g. other platforms' builds of biome).
   # onnxruntime-node would download CUDA files at install: skipped (an .npmrc key works too, but
   # npm warns about unknown keys on every command).
-  ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund
+  ONNXRUNTIME_NODE_INSTALL=skip npm install --no-save --no-audit --no-fund
   sha256sum package-lock.json | cut -d' ' -f1 > node_modules/.steper-lock-hash
 fi
 

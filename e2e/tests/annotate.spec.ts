@@ -85,3 +85,31 @@ test('a stale verdict is refused with a conflict message, never saved over the n
   await expect(two.getByTestId('conflict')).toHaveCount(0);
   await expect(ex2).toHaveAttribute('data-status', 'rejected');
 });
+
+test('after accepting a step, one click on the next step’s Reject opens its reason field', async ({
+  page,
+}) => {
+  // Short enough that the second step's card runs past the bottom: focusing it must not scroll
+  // the page between the press and the release of the click.
+  await page.setViewportSize({ width: 1280, height: 640 });
+  await page.goto('/annotate');
+  await page.locator('#annotator-name').fill('edsger');
+  await page.locator('#annotator-set').click();
+  await page.getByTestId('annot-question').nth(2).click();
+  const examples = page.getByTestId('example');
+  await expect(examples.nth(1)).toBeVisible();
+  await examples
+    .nth(0)
+    .getByRole('button', { name: /Accept/ })
+    .click();
+  await expect(examples.nth(0)).toHaveAttribute('data-status', 'accepted');
+
+  await examples
+    .nth(1)
+    .getByRole('button', { name: /Reject/ })
+    .click();
+  await expect(page.locator('#reject-reason')).toBeVisible({ timeout: 2_000 });
+  await page.locator('#reject-reason').fill('wrong bridge entity');
+  await page.keyboard.press('Enter');
+  await expect(examples.nth(1)).toHaveAttribute('data-status', 'rejected');
+});

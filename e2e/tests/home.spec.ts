@@ -32,3 +32,29 @@ test('workspace home lists the demo workspace and runs a teacher job with live p
   ).toContainText('30 / 30');
   await screenshot(page, 'home');
 });
+
+test('the home page’s selects show their whole chosen option, never a clipped name', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('#teach-corpus option:checked')).toHaveText('Synthetic world (demo)');
+  await expect(page.locator('#teach-questions option:checked')).toContainText('Synthetic world');
+  // A select's scrollWidth never exceeds its clientWidth (the browser clips the option text
+  // inside it), so the text's own width is measured: the same select, sized to that option.
+  const clipped = await page.locator('select:visible').evaluateAll((selects) =>
+    selects.flatMap((el) => {
+      const select = el as HTMLSelectElement;
+      const shown = select.selectedOptions[0];
+      if (!shown) return [];
+      const probe = select.cloneNode(false) as HTMLSelectElement;
+      probe.removeAttribute('id');
+      probe.append(shown.cloneNode(true));
+      probe.style.cssText =
+        'position: absolute; visibility: hidden; width: auto; min-width: 0; max-width: none';
+      select.parentElement!.append(probe);
+      const needs = probe.getBoundingClientRect().width;
+      probe.remove();
+      const has = select.getBoundingClientRect().width;
+      return needs > has + 0.5 ? [`#${select.id} "${shown.text}": needs ${needs}px, has ${has}px`] : [];
+    }),
+  );
+  expect(clipped).toEqual([]);
+});

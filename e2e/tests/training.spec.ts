@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -17,6 +17,52 @@ function buildTinyStudent(examplesFile: string): string {
     { cwd: root, stdio: 'pipe', timeout: 240_000 },
   );
   return out;
+}
+
+/**
+ * A finished run whose events are given, recorded by `steper train` in the test's workspace with
+ * a stand-in trainer that prints them: the dashboard draws them as it draws a real run's.
+ */
+function recordedRun(name: string, events: object[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'steper-fake-run-'));
+  try {
+    const config = join(dir, 'train.json');
+    // The stand-in reads no data and loads no model: the fields are there because a run needs them.
+    writeFileSync(
+      config,
+      JSON.stringify({ name, config: { model: 'stand-in', data: join(dir, 'none.jsonl') } }),
+    );
+    const stdout = execFileSync(
+      'npx',
+      [
+        'tsx',
+        'apps/server/src/cli/main.ts',
+        'train',
+        '--workspace',
+        process.env.STEPER_E2E_WORKSPACE!,
+        '--config',
+        config,
+      ],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 120_000,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          STEPER_TRAINER: JSON.stringify([
+            process.execPath,
+            '-e',
+            'process.stdout.write(process.env.FAKE_EVENTS)',
+          ]),
+          FAKE_EVENTS: events.map((e) => `${JSON.stringify(e)}\n`).join(''),
+        },
+      },
+    );
+    return stdout.trim().split('\n').at(-1)!;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 test('start a tiny StepER training run and watch the σ plot grow live', async ({ page, request }) => {
@@ -73,4 +119,63 @@ test('start a tiny StepER training run and watch the σ plot grow live', async (
       timeout: 30_000,
     },
   );
+});
+
+test('every σ̃ and loss series has its own labelled line, told apart even where the values coincide', async ({
+  page,
+}) => {
+  // At the start σ is 1 for every stage (σ̃ = 1/3 each), and here every stage loss equals the
+  // combined one: all lines of a chart lie on top of each other.
+  const third = 1 / 3;
+  const t0 = Math.floor(Date.now() / 1000) - 60;
+  const steps = [1, 2, 3, 4, 5, 6].map((step) => ({
+    event: 'step',
+    time: t0 + step,
+    step,
+    epoch: step / 6,
+    loss: 3 - step * 0.2,
+    stageLoss: { init: 3 - step * 0.2, exp: 3 - step * 0.2, agg: 3 - step * 0.2 },
+    sigma: { init: 1, exp: 1, agg: 1 },
+    sigmaNorm: { init: third, exp: third, agg: third },
+    lr: 0.001,
+    tokensPerSec: 1000,
+  }));
+  const runId = recordedRun('coinciding lines', [
+    {
+      event: 'start',
+      time: t0,
+      runDir: '/stand-in',
+      config: {},
+      totalSteps: 6,
+      device: 'cpu',
+      resumedFromStep: null,
+    },
+    ...steps,
+    { event: 'done', time: t0 + 7, step: 6, bestCheckpoint: null, finalLoss: 1.8 },
+  ]);
+  await page.goto(`/training/${runId}`);
+  for (const [chart, names] of [
+    ['#chart-sigma', ['σ̃_init', 'σ̃_exp', 'σ̃_agg']],
+    ['#chart-loss', ['combined', 'L_init', 'L_exp', 'L_agg']],
+  ] as const) {
+    const curves = page.locator(`${chart} path.recharts-line-curve`);
+    await expect(curves).toHaveCount(names.length);
+    const looks = await curves.evaluateAll((paths) =>
+      paths.map((p) => ({
+        stroke: p.getAttribute('stroke'),
+        dash: p.getAttribute('stroke-dasharray') ?? 'solid',
+        drawn: (p.getAttribute('d') ?? '').length > 0,
+      })),
+    );
+    expect(looks.every((l) => l.drawn)).toBe(true);
+    expect(new Set(looks.map((l) => l.stroke)).size, `${chart}: a colour per series`).toBe(names.length);
+    // Colour alone is lost where lines coincide (the last one drawn hides the rest): dashes are not.
+    expect(new Set(looks.map((l) => l.dash)).size, `${chart}: a dash pattern per series`).toBe(names.length);
+    await expect(page.locator(`${chart} .recharts-legend-item-text`)).toHaveText([...names]);
+    const keys = await page
+      .locator(`${chart} .recharts-legend-icon`)
+      .evaluateAll((icons) => icons.map((i) => i.getAttribute('stroke-dasharray') ?? 'solid'));
+    expect(keys, `${chart}: the legend shows each line's dashes`).toEqual(looks.map((l) => l.dash));
+  }
+  await screenshot(page, 'training-coinciding-lines');
 });

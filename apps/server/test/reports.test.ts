@@ -279,6 +279,28 @@ describe('reports registry', () => {
     expect(wb.store.reports.list()).toHaveLength(imported.length);
   });
 
+  it('lists when each report ran (its result.json), not when this workspace imported it', async () => {
+    const wb = testWorkbench();
+    const api = callerFor(wb);
+    const experiment = await api.reports.import({ outDir: COMMITTED });
+    const notes = tempDir('steper-notes-');
+    writeFileSync(join(notes, 'report.md'), '# Notes\n');
+    const analysis = await api.reports.import({ outDir: notes, kind: 'table2' });
+    const broken = reportCopy();
+    writeFileSync(
+      join(broken, 'result.json'),
+      JSON.stringify({ ...readResult(broken), startedAt: 'Monday' }),
+    );
+    const badTime = recordReport(wb, { kind: 'experiment', name: 'bad time', preset: null, outDir: broken });
+
+    const byId = new Map((await api.reports.list()).map((r) => [r.id, r]));
+    expect(byId.get(experiment.id)?.ranAt).toBe(readResult(COMMITTED_ABS).startedAt);
+    expect(byId.get(experiment.id)?.ranAt).toBe('2026-11-23T16:42:07.347Z');
+    // No result.json, or no time in it that reads as one: the list says it does not know.
+    expect(byId.get(analysis.id)?.ranAt).toBeNull();
+    expect(byId.get(badTime.id)?.ranAt).toBeNull();
+  });
+
   it('refuses a kind outside the list at the database too', () => {
     const wb = testWorkbench();
     expect(() =>

@@ -9,7 +9,15 @@
       trainer_state.json   step, data position (epoch, next batch), best eval so far — written
                            last, so a folder without it is an unfinished checkpoint
 
-A checkpoint is written into step-N.tmp and renamed when complete: a kill mid-write leaves the
+    <runDir>/checkpoints/best/
+      model/  train_config.json  as above, for the lowest eval loss so far
+      best.json            its step and eval loss
+
+Step checkpoints come every `checkpoint_every` steps and at the end, whatever the evals find; a
+new best eval loss replaces best/ (the model only: it is what gets exported, never what a resume
+starts from), so frequent evals do not multiply the checkpoints.
+
+A checkpoint is written into <name>.tmp and renamed when complete: a kill mid-write leaves the
 previous checkpoint as the latest one.
 """
 
@@ -22,11 +30,16 @@ from pathlib import Path
 from typing import Any
 
 CHECKPOINTS = 'checkpoints'
+BEST = 'best'
 _STEP_DIR = re.compile(r'^step-(\d+)$')
 
 
 def checkpoint_path(run_dir: Path, step: int) -> Path:
     return run_dir / CHECKPOINTS / f'step-{step:07d}'
+
+
+def best_path(run_dir: Path) -> Path:
+    return run_dir / CHECKPOINTS / BEST
 
 
 def complete_checkpoints(run_dir: Path) -> list[tuple[int, Path]]:
@@ -56,18 +69,44 @@ def save_checkpoint(accelerator, student, tokenizer, run_dir: Path, step: int, t
     accelerator.wait_for_everyone()
     # pickle, not safetensors: tied embeddings share storage, which safetensors refuses.
     accelerator.save_state(str(tmp / 'state'), safe_serialization=False)
-    full = accelerator.get_state_dict(student)
+    _save_model(accelerator, student, tokenizer, tmp, config)
     if accelerator.is_main_process:
-        lm_state = {k.removeprefix('lm.'): v for k, v in full.items() if k.startswith('lm.')}
-        accelerator.unwrap_model(student).lm.save_pretrained(tmp / 'model', state_dict=lm_state)
-        tokenizer.save_pretrained(tmp / 'model')
-        (tmp / 'train_config.json').write_text(json.dumps(config, indent=2))
         (tmp / 'trainer_state.json').write_text(json.dumps(trainer_state, indent=2))
-        if final.exists():
-            shutil.rmtree(final)
-        tmp.rename(final)
+        _replace(tmp, final)
     accelerator.wait_for_everyone()
     return final
+
+
+def save_best(accelerator, student, tokenizer, run_dir: Path, step: int, eval_loss: float, config: dict[str, Any]) -> Path:
+    """The model at a new lowest eval loss, over the previous best. Every process must call this."""
+    final = best_path(run_dir)
+    tmp = final.with_name(final.name + '.tmp')
+    if accelerator.is_main_process:
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+    accelerator.wait_for_everyone()
+    _save_model(accelerator, student, tokenizer, tmp, config)
+    if accelerator.is_main_process:
+        (tmp / 'best.json').write_text(json.dumps({'step': step, 'evalLoss': eval_loss}))
+        _replace(tmp, final)
+    accelerator.wait_for_everyone()
+    return final
+
+
+def _save_model(accelerator, student, tokenizer, folder: Path, config: dict[str, Any]) -> None:
+    """model/ (a plain HF folder or LoRA adapter, with the tokenizer) and train_config.json."""
+    full = accelerator.get_state_dict(student)  # collective under ZeRO-3: every process gathers
+    if accelerator.is_main_process:
+        lm_state = {k.removeprefix('lm.'): v for k, v in full.items() if k.startswith('lm.')}
+        accelerator.unwrap_model(student).lm.save_pretrained(folder / 'model', state_dict=lm_state)
+        tokenizer.save_pretrained(folder / 'model')
+        (folder / 'train_config.json').write_text(json.dumps(config, indent=2))
+
+
+def _replace(tmp: Path, final: Path) -> None:
+    if final.exists():
+        shutil.rmtree(final)
+    tmp.rename(final)
 
 
 def read_json(path: Path) -> dict[str, Any]:

@@ -77,10 +77,10 @@ class TrainConfig:
     packing: bool = True  # pack several examples into one row (attention never crosses examples); False = one example per row, padded
 
     # --- evaluation, checkpoints, logging -------------------------------------------------------
-    eval_every: int = 200  # optimizer steps between eval-loss passes (also run at the end); 0 = only at the end
+    eval_every: int = 200  # optimizer steps between eval-loss passes (also run at the end); 0 = only at the end; a new best replaces checkpoints/best
     checkpoint_every: int = 500  # optimizer steps between checkpoints; 0 = only at the end
     checkpoint_at_end: bool = True  # write a checkpoint when training ends (benchmarks turn it off)
-    keep_last: int = 2  # newest step checkpoints kept (>= 1, the one a resume starts from), besides the best one
+    keep_last: int = 2  # newest step checkpoints kept (>= 1, the one a resume starts from); checkpoints/best is apart
     log_every: int = 1  # optimizer steps between step events
     seed: int = 1234  # seeds data order, LoRA init and every RNG
     max_steps: int | None = None  # stop after this many optimizer steps in total (smoke tests, benchmarks)

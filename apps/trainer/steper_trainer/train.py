@@ -23,7 +23,7 @@ from accelerate import Accelerator
 from accelerate.utils import set_seed
 
 from .batching import MicroBatch, TokenizedExample, TokenizeReport, build_micro_batch, deal, epoch_batches, step_plan, tokenize_examples
-from .checkpoint import checkpoint_path, latest_checkpoint, prune_checkpoints, read_json, save_checkpoint
+from .checkpoint import best_path, latest_checkpoint, prune_checkpoints, read_json, save_best, save_checkpoint
 from .config import ConfigError, TrainConfig, config_from_dict, load_config
 from .data import StepExample, group_by_question, is_held_out, read_step_dataset, select_step_config
 from .events import EventWriter, stage_numbers
@@ -201,13 +201,13 @@ def train(config: str | Path | TrainConfig, resume: bool = False, extend_epochs:
         L = torch.where(present, sums / denominators.clamp(min=1), 0.0).cpu()
         return float(L[AGG]), L, present.cpu()
 
-    def checkpoint(best: bool) -> Path:
+    def checkpoint() -> None:
         path = save_checkpoint(accelerator, student, tokenizer, run_dir, state['step'], state, resolved)
+        # A run from before best/ existed may name a step checkpoint as its best: never pruned.
         keep = {Path(state['best_checkpoint'])} if state['best_checkpoint'] else set()
         if accelerator.is_main_process:
             prune_checkpoints(run_dir, cfg.keep_last, keep)
-        events.emit('checkpoint', step=state['step'], path=str(path), best=best)
-        return path
+        events.emit('checkpoint', step=state['step'], path=str(path), best=False)
 
     unwrapped = accelerator.unwrap_model(student)
     last_loss = state['last_loss']
@@ -271,16 +271,20 @@ def train(config: str | Path | TrainConfig, resume: bool = False, extend_epochs:
             )
 
         # ---------------------------------------------------------------- evaluate and checkpoint
-        best = False
+        # A new best replaces best/ rather than writing a step checkpoint: with eval_every below
+        # checkpoint_every, an improving run would otherwise checkpoint at every eval.
         if eval_q.examples and ((cfg.eval_every and step % cfg.eval_every == 0) or step == total_steps):
             eval_loss, eval_L, eval_present = evaluate()
             best = state['best_eval'] is None or eval_loss < state['best_eval']
             if best:
                 state['best_eval'] = eval_loss
-                state['best_checkpoint'] = str(checkpoint_path(run_dir, step))
+                state['best_checkpoint'] = str(best_path(run_dir))
             events.emit('eval', step=step, evalLoss=eval_loss, stageLoss=stage_numbers(eval_L.tolist(), eval_present), best=best)
-        if best or (cfg.checkpoint_every and step % cfg.checkpoint_every == 0) or (step == total_steps and cfg.checkpoint_at_end):
-            checkpoint(best)
+            if best:
+                path = save_best(accelerator, student, tokenizer, run_dir, step, eval_loss, resolved)
+                events.emit('checkpoint', step=step, path=str(path), best=True)
+        if (cfg.checkpoint_every and step % cfg.checkpoint_every == 0) or (step == total_steps and cfg.checkpoint_at_end):
+            checkpoint()
 
     events.emit('done', step=state['step'], bestCheckpoint=state['best_checkpoint'], finalLoss=last_loss)
     accelerator.end_training()

@@ -13,6 +13,7 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
+from steper_trainer.checkpoint import latest_checkpoint
 from steper_trainer.events import EventWriter
 from steper_trainer.train import train
 
@@ -174,13 +175,36 @@ def test_eval_and_best_checkpoint(tmp_path, tiny_model, dataset, eval_dataset):
         assert e['evalLoss'] == e['stageLoss']['agg']
     best_step = max(e['step'] for e in evals if e['best'])
     done = events[-1]
-    assert done['bestCheckpoint'].endswith(f'step-{best_step:07d}')
+    best = tmp_path / 'run' / 'checkpoints' / 'best'
+    assert done['bestCheckpoint'] == str(best)
     kept = sorted(p.name for p in (tmp_path / 'run' / 'checkpoints').iterdir())
-    assert f'step-{best_step:07d}' in kept and f'step-{total:07d}' in kept and len(kept) <= 2
-    ckpt = Path(done['bestCheckpoint'])
-    saved = json.loads((ckpt / 'train_config.json').read_text())
+    assert kept == ['best', f'step-{total:07d}']  # keep_last 1, and the best model beside it
+    assert json.loads((best / 'best.json').read_text()) == {'step': best_step, 'evalLoss': best_so_far}
+    saved = json.loads((best / 'train_config.json').read_text())
     assert saved['config']['objective'] == 'vanilla' and saved['resolved']['totalSteps'] == total
-    assert (ckpt / 'model' / 'model.safetensors').is_file() and (ckpt / 'model' / 'tokenizer.json').is_file()
+    assert (best / 'model' / 'model.safetensors').is_file() and (best / 'model' / 'tokenizer.json').is_file()
+
+
+def test_checkpoints_keep_their_cadence_when_evals_find_new_bests(tmp_path, tiny_model, dataset, eval_dataset):
+    """checkpoint_every 10 with eval_every 5: step checkpoints at 10, 20, … and the end only; every
+    new best eval loss replaces the one best/ folder rather than adding a checkpoint."""
+    cfg = base_config(
+        tmp_path, dataset, tiny_model, objective='vanilla', epochs=2, batch_size=1, eval_data=str(eval_dataset),
+        eval_every=5, checkpoint_every=10, keep_last=100, lr=2e-2,
+    )
+    events = run(tmp_path, cfg)
+    total = events[0]['totalSteps']
+    assert total == 20
+    checkpoints = [e for e in events if e['event'] == 'checkpoint']
+    assert [e['step'] for e in checkpoints if not e['best']] == [10, 20]
+    root = tmp_path / 'run' / 'checkpoints'
+    assert sorted(p.name for p in root.iterdir()) == ['best', 'step-0000010', 'step-0000020']
+    bests = [e for e in events if e['event'] == 'eval' and e['best']]
+    assert bests[0]['step'] == 5  # the first eval is always a new best: once it wrote step-0000005
+    assert [(e['step'], e['path']) for e in checkpoints if e['best']] == [(e['step'], str(root / 'best')) for e in bests]
+    assert json.loads((root / 'best' / 'best.json').read_text())['step'] == bests[-1]['step']
+    # best/ is no resume point: a resume goes on from the newest step checkpoint.
+    assert latest_checkpoint(tmp_path / 'run') == root / 'step-0000020'
 
 
 def test_lora_trains_adapters_only(tmp_path, tiny_model, dataset):

@@ -161,8 +161,8 @@ export const PRESETS: Record<'quick' | 'standard', ExperimentPreset> = {
     seeds: [1234],
     model: { vocabSize: 800, hiddenSize: 64, layers: 2 },
     pretrain: { passes: 2, passagesPerRow: 6, repeatsPerRow: 2, batchSize: 8, lr: 2e-3, maxSeqLen: 512 },
-    // Sized so the whole smoke run stays under 20 min on a 2-core CPU (it took 27 min at 40 steps,
-    // 768 tokens and fp16 + int8 exports on a machine at load ~10).
+    // Sized down from 40 steps, 768 tokens and fp16 + int8 exports (27 min at load ~10). Measured at
+    // ea00b8f on a 2-core CPU: 5.4 min of CPU time (15.6 min of wall time beside other jobs; README).
     train: {
       epochs: 2,
       batchSize: 8,

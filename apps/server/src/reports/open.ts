@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors';
@@ -10,6 +10,12 @@ import { type ExperimentResultData, ExperimentResultSchema } from './schema';
 export interface ReportListItem extends ReportRow {
   /** False when the folder is gone: the row stays, opening it says where it was. */
   available: boolean;
+  /**
+   * When the run started, from its result.json (the experiment and the analyses write it);
+   * null when the folder says not. `createdAt` is when this workspace recorded the report: for
+   * an imported one, the import.
+   */
+  ranAt: string | null;
 }
 
 export interface OpenedReport extends ReportRow {
@@ -26,7 +32,19 @@ export interface OpenedReport extends ReportRow {
 }
 
 export function listReports(store: Store): ReportListItem[] {
-  return store.reports.list().map((r) => ({ ...r, available: existsSync(r.outDir) }));
+  return store.reports.list().map((r) => ({ ...r, available: existsSync(r.outDir), ranAt: ranAt(r.outDir) }));
+}
+
+const RunStart = z.object({ startedAt: z.iso.datetime() });
+
+/** A list shows every row: a missing or unreadable result.json leaves the time unknown, not an error. */
+function ranAt(dir: string): string | null {
+  try {
+    const parsed = RunStart.safeParse(JSON.parse(readFileSync(join(dir, RESULT_FILE), 'utf8')));
+    return parsed.success ? parsed.data.startedAt : null;
+  } catch {
+    return null;
+  }
 }
 
 export function openReport(store: Store, id: string): OpenedReport {

@@ -46,7 +46,13 @@ export function SelectField({
 }) {
   return (
     <Field label={label} htmlFor={id} {...(width ? { width } : {})}>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+      {/* The title shows a name too long for any width the layout can give. */}
+      <select
+        id={id}
+        value={value}
+        title={choices.find((c) => c.value === value)?.label}
+        onChange={(e) => onChange(e.target.value)}
+      >
         {choices.map((c) => (
           <option key={c.value} value={c.value}>
             {c.label}

@@ -24,8 +24,9 @@ steper experiment --rerender DIR
   tables, CIs, per-seed and pooled paired tests and PNG figures in DIR (default
   results/experiment-<preset>-<time>). --budget both trains Vanilla-KD twice (equal epochs and equal
   training tokens, same init and question order) and reports both comparisons.
-  --quick is a smoke run (2-core CPU, < 20 min) that claims nothing. --device cuda trains on the
-  GPU (bf16 autocast); evaluation runs the ONNX students on the CPU either way.
+  --quick is a smoke run that claims nothing: 5.4 min of CPU time, measured on a 2-core CPU
+  (wall time grows with the load on the cores: README, "Beyond the default"). --device cuda trains
+  on the GPU (bf16 autocast); evaluation runs the ONNX students on the CPU either way.
   --epochs and --seeds change the preset's training epochs and seeds; the report's preset name
   says so (e.g. "standard (6 epochs; seed 1234)"). A DIR that already holds a workspace reuses its
   world, step data, pre-trained init and any identical student.

@@ -346,7 +346,16 @@ function QuestionExamples({
   const current = items[focus];
   const canAnnotate = Boolean(annotator) && !ann.pending;
 
+  // Only a key brings the focused step into view. A click focuses its step on mouse-down:
+  // scrolling then moves the button away before mouse-up, and the click is lost.
+  const scrollToFocus = useRef(false);
+  const moveFocus = (i: number) => {
+    scrollToFocus.current = true;
+    setFocus(i);
+  };
   useEffect(() => {
+    if (!scrollToFocus.current) return;
+    scrollToFocus.current = false;
     refs.current.get(focus)?.scrollIntoView({ block: 'nearest' });
   }, [focus]);
 
@@ -354,13 +363,13 @@ function QuestionExamples({
     if (current && annotator && !mode) fn(current);
   };
   useShortcuts({
-    j: () => (focus < items.length - 1 ? setFocus(focus + 1) : onQuestion(1)),
-    k: () => (focus > 0 ? setFocus(focus - 1) : onQuestion(-1)),
+    j: () => (focus < items.length - 1 ? moveFocus(focus + 1) : onQuestion(1)),
+    k: () => (focus > 0 ? moveFocus(focus - 1) : onQuestion(-1)),
     n: () => onQuestion(1),
     p: () => onQuestion(-1),
     a: act((e) => {
       ann.annotate(e.id, { status: 'accepted' });
-      if (focus < items.length - 1) setFocus(focus + 1);
+      if (focus < items.length - 1) moveFocus(focus + 1);
     }),
     r: act((e) => setMode({ id: e.id, mode: 'reject' })),
     e: act((e) => setMode({ id: e.id, mode: 'edit' })),

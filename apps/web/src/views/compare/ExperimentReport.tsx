@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import { Section } from '../../components/Section';
-import { duration, int, num, pct } from '../../lib/format';
+import { duration, int, num, pct, utcTime } from '../../lib/format';
 import { colorOf, LatencyChart, MetricsTable, RetrievalTables, type SystemRow } from './MetricsTables';
 import { PairedTests } from './PairedTests';
 import { BUDGET_LABELS, comparisonsByBudget, counterpart, pooledRows, systemRow } from './reportRows';
@@ -50,7 +50,7 @@ export function ExperimentReport({ report, result }: { report: OpenedReport; res
             </dd>
             <dt>Started</dt>
             <dd>
-              {new Date(result.startedAt).toLocaleString('en-GB')} · wall time {duration(result.wallSeconds)}
+              {utcTime(result.startedAt)} · wall time {duration(result.wallSeconds)}
             </dd>
             <dt>Preset</dt>
             <dd>

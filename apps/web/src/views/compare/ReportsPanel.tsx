@@ -4,7 +4,7 @@ import { errorMessage } from '../../api/errors';
 import { trpc } from '../../api/trpc';
 import { Section } from '../../components/Section';
 import { Empty, QueryState } from '../../components/States';
-import { ago } from '../../lib/format';
+import { utcTime } from '../../lib/format';
 import { AnalysisReport } from './AnalysisReport';
 import { ExperimentReport } from './ExperimentReport';
 import { REPORT_KIND_LABELS } from './reportTypes';
@@ -43,7 +43,7 @@ export function ReportsPanel({
                     <th>Report</th>
                     <th>Kind</th>
                     <th>Preset</th>
-                    <th>Recorded</th>
+                    <th>Ran</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -66,7 +66,9 @@ export function ReportsPanel({
                         <span className="tag report-kind">{REPORT_KIND_LABELS[r.kind]}</span>
                       </td>
                       <td>{r.preset ?? '—'}</td>
-                      <td className="muted">{ago(r.createdAt)}</td>
+                      <td className="muted">
+                        <ReportWhen ranAt={r.ranAt} createdAt={r.createdAt} />
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -77,6 +79,24 @@ export function ReportsPanel({
       </Section>
       {reportId && <OpenReport id={reportId} />}
     </>
+  );
+}
+
+/**
+ * When the report's run started (its result.json); a report that does not say shows when this
+ * workspace recorded it, named as such, since for an imported report that is the import.
+ */
+export function ReportWhen({ ranAt, createdAt }: { ranAt: string | null; createdAt: string }) {
+  if (ranAt)
+    return (
+      <time dateTime={ranAt} title="When the run started, from the report's result.json">
+        {utcTime(ranAt)}
+      </time>
+    );
+  return (
+    <span title="The report's folder gives no run time: this is when this workspace recorded (imported) it">
+      recorded here <time dateTime={createdAt}>{utcTime(createdAt)}</time>
+    </span>
   );
 }
 

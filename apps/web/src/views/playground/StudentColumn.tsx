@@ -1,6 +1,7 @@
-import { normalizeAnswer } from '@steper/core';
+import { ANSWER_FLAGS, type Trace } from '@steper/core';
 import type { LoadedStudentInfo } from '../../inference/protocol';
-import { ms, num } from '../../lib/format';
+import { ms, num, pct } from '../../lib/format';
+import { scoreAnswer } from '../../lib/trace';
 import { type RunState, runSummary, type StepState } from './state';
 
 /** One student's answer to the question: steps as they stream in, the final answer, its speed. */
@@ -14,11 +15,6 @@ export function StudentColumn({
   gold: string[];
 }) {
   const summary = run ? runSummary(run) : null;
-  const prediction = run?.trace?.prediction ?? null;
-  const correct =
-    prediction !== null &&
-    gold.length > 0 &&
-    gold.some((g) => normalizeAnswer(g) === normalizeAnswer(prediction));
   return (
     <section
       className="panel pg-column"
@@ -50,26 +46,7 @@ export function StudentColumn({
               <Stat label="time per step" value={ms(summary?.meanStepMs ?? null)} testId="stat-step" />
               <Stat label="whole question" value={ms(run.trace?.totalMs ?? null)} />
             </div>
-            {run.trace && (
-              <div
-                className={`pg-answer ${gold.length === 0 ? '' : correct ? 'pg-ok' : 'pg-bad'}`}
-                data-testid="playground-answer"
-                data-correct={gold.length === 0 ? 'unknown' : String(correct)}
-              >
-                <div className="field-label">
-                  Final answer{' '}
-                  {run.trace.earlyStop ? `(stopped early at step ${run.trace.aggregatedAt})` : ''}
-                </div>
-                <div className="pg-answer-text" data-testid="playground-prediction">
-                  {prediction === '' ? <span className="muted">(no answer after the flag)</span> : prediction}
-                </div>
-                {gold.length > 0 && (
-                  <div className="muted pg-small">
-                    gold: {gold.join(' / ')} · {correct ? 'exact match' : 'no exact match'}
-                  </div>
-                )}
-              </div>
-            )}
+            {run.trace && <FinalAnswer trace={run.trace} gold={gold} />}
             {run.status === 'queued' && <div className="muted">Waiting for the other student to finish…</div>}
             {run.error && (
               <div className="state state-error" role="alert" data-testid="playground-run-error">
@@ -89,6 +66,49 @@ export function StudentColumn({
         )}
       </div>
     </section>
+  );
+}
+
+/**
+ * The prediction exactly as an evaluation scores it (core's extractAnswer, in the loop: the rest
+ * of the answer flag's line), with the EM / F1 / Acc it would record, and the answering step's
+ * whole output apart: a student that runs on past its answer shows that in the prediction.
+ */
+function FinalAnswer({ trace, gold }: { trace: Trace; gold: string[] }) {
+  const { prediction } = trace;
+  const scores = gold.length > 0 ? scoreAnswer(prediction, gold) : null;
+  const answering = trace.steps.at(-1);
+  return (
+    <div
+      className={`pg-answer ${scores ? (scores.em === 1 ? 'pg-ok' : 'pg-bad') : ''}`}
+      data-testid="playground-answer"
+      data-correct={scores ? String(scores.em === 1) : 'unknown'}
+    >
+      <div className="field-label">
+        Final answer {trace.earlyStop ? `(stopped early at step ${trace.aggregatedAt})` : ''}
+      </div>
+      <div className="pg-answer-text" data-testid="playground-prediction">
+        {prediction === '' ? <span className="muted">(no answer after the flag)</span> : prediction}
+      </div>
+      <div className="muted pg-small">
+        as scored: the text after “{ANSWER_FLAGS[trace.loop]}” to the end of its line
+      </div>
+      {scores && (
+        <div className="muted pg-small">
+          gold: {gold.join(' / ')} · <span data-testid="answer-em">EM {pct(scores.em, 0)}</span> ·{' '}
+          <span data-testid="answer-f1">F1 {pct(scores.f1, 0)}</span> ·{' '}
+          <span data-testid="answer-acc">Acc {pct(scores.acc, 0)}</span>
+        </div>
+      )}
+      {answering && (
+        <details className="pg-raw">
+          <summary>whole output of the answering step (step {answering.step})</summary>
+          <pre className="mono-wrap" data-testid="playground-raw-output">
+            {answering.output}
+          </pre>
+        </details>
+      )}
+    </div>
   );
 }
 

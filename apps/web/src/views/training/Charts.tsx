@@ -27,6 +27,18 @@ function ChartPanel({
   );
 }
 
+/**
+ * How a chart's n-th line is drawn. Lines often coincide (σ̃ = 1/3 for every stage while the σ
+ * are still equal; a stage loss equal to the combined one) and the last drawn would hide the rest:
+ * each has its own dash pattern, and the earlier ones are wider, so their edges show beneath.
+ */
+const STROKES: { dash: string | undefined; width: number }[] = [
+  { dash: undefined, width: 3.6 },
+  { dash: '8 4', width: 2.6 },
+  { dash: '2 3', width: 2 },
+  { dash: '10 3 2 3', width: 1.5 },
+];
+
 const axis = { fontSize: 11, stroke: '#7a8396' };
 const tooltipFmt = (v: unknown) => (typeof v === 'number' ? num(v, 4) : String(v));
 
@@ -37,7 +49,7 @@ function Lines({
   domain,
 }: {
   data: object[];
-  lines: { key: string; name: string; color: string; dashed?: boolean }[];
+  lines: { key: string; name: string; color: string }[];
   yLabel?: string;
   domain?: [number | 'auto', number | 'auto'];
 }) {
@@ -66,21 +78,34 @@ function Lines({
           }
         />
         <Tooltip formatter={tooltipFmt} labelFormatter={(l) => `step ${l}`} contentStyle={{ fontSize: 12 }} />
-        <Legend wrapperStyle={{ fontSize: 12 }} />
-        {lines.map((l) => (
-          <Line
-            key={l.key}
-            type="monotone"
-            dataKey={l.key}
-            name={l.name}
-            stroke={l.color}
-            strokeDasharray={l.dashed ? '5 4' : undefined}
-            dot={data.length < 40}
-            strokeWidth={1.8}
-            isAnimationActive={false}
-            connectNulls
-          />
-        ))}
+        {/* In the lines' own order (recharts sorts by name otherwise: σ̃_agg before σ̃_init). */}
+        <Legend
+          wrapperStyle={{ fontSize: 12 }}
+          itemSorter={(item) => lines.findIndex((l) => l.key === item.dataKey)}
+        />
+        {lines.map((l, i) => {
+          const stroke = STROKES[i % STROKES.length]!;
+          return (
+            <Line
+              key={l.key}
+              type="monotone"
+              dataKey={l.key}
+              name={l.name}
+              stroke={l.color}
+              // Absent, not undefined, for a solid line: the legend would print "undefined".
+              {...(stroke.dash ? { strokeDasharray: stroke.dash } : {})}
+              strokeWidth={stroke.width}
+              // The legend draws each line's own dashes.
+              legendType="plainline"
+              // Solid rings, smaller for later lines: coinciding points stay told apart too.
+              dot={
+                data.length < 40 ? { r: 1 + stroke.width, strokeWidth: 1, strokeDasharray: 'none' } : false
+              }
+              isAnimationActive={false}
+              connectNulls
+            />
+          );
+        })}
       </LineChart>
     </ResponsiveContainer>
   );

@@ -140,7 +140,8 @@ function Checkpoints({ series, runId, status }: { series: RunSeries; runId: stri
       {series.checkpoints.length === 0 ? (
         <div className="state">
           <div className="state-body">
-            No checkpoint yet: one is written every checkpoint_every steps and at the end.
+            No checkpoint yet: one is written every checkpoint_every steps and at the end; the model at the
+            best eval loss so far is kept in checkpoints/best.
           </div>
         </div>
       ) : (
