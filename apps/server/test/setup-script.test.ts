@@ -37,6 +37,21 @@ describe('set-up', () => {
     expect(missing).toEqual([]);
   });
 
+  it('names every dependency with an install script in allowScripts, so npm installs without a warning', () => {
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { hasInstallScript?: boolean; name?: string }>;
+    };
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      allowScripts?: Record<string, boolean>;
+    };
+    const withScripts = Object.entries(lock.packages)
+      .filter(([path, p]) => path && p.hasInstallScript)
+      .map(([path, p]) => p.name ?? path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length));
+    expect(withScripts.length).toBeGreaterThan(0);
+    // npm 11.16+ warns about each one not listed, and npm 12 skips its script (better-sqlite3 would not build).
+    expect(withScripts.filter((name) => pkg.allowScripts?.[name] === undefined)).toEqual([]);
+  });
+
   it('installs from package-lock.json without writing it back', () => {
     const script = readFileSync(join(ROOT, 'scripts', 'setup.sh'), 'utf8');
     const installs = script.split('\n').filter((line) => /^\s*[^#]*\bnpm (install|i|ci)\b/.test(line));
