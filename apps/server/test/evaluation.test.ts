@@ -6,7 +6,7 @@ import { appRouter } from '../src/routers/_app';
 import { EXAMPLES_FILE } from '../src/stepdata/build';
 import { createCallerFactory, createContext } from '../src/trpc';
 import type { Workbench } from '../src/workbench';
-import { trainedTinyStudent } from './students.fixture';
+import { studentInWorkspace, trainedTinyStudent } from './students.fixture';
 import { runCli } from './support/cli';
 import { smallDemo, tempDir, testWorkbench } from './support/workspace';
 
@@ -78,7 +78,10 @@ describe('evaluation jobs', () => {
   it('ONNX student through the same loop with student prompts', async () => {
     const { wb, demo, api } = await setUp();
     const dataset = wb.store.stepDatasets.require(demo.datasetId);
-    const dir = await trainedTinyStudent(wb.store.path(join(dataset.exportDir, EXAMPLES_FILE)));
+    const dir = studentInWorkspace(
+      wb,
+      await trainedTinyStudent(wb.store.path(join(dataset.exportDir, EXAMPLES_FILE))),
+    );
     const { evaluation, job } = await api.evaluations.start({
       corpusId: demo.corpusId,
       questionSetId: demo.questionSetIds.test,
@@ -109,9 +112,19 @@ describe('evaluation jobs', () => {
       api.evaluations.start({
         corpusId: demo.corpusId,
         questionSetId: demo.questionSetIds.test,
-        generator: { kind: 'onnx', dir: join(tempDir(), 'missing') },
+        generator: { kind: 'onnx', dir: wb.store.path('imports/missing') },
       }),
     ).rejects.toThrow(/Student model folder .*missing does not exist/);
+    // Over the API a student folder outside the workspace is never opened.
+    await expect(
+      api.evaluations.start({
+        corpusId: demo.corpusId,
+        questionSetId: demo.questionSetIds.test,
+        generator: { kind: 'onnx', dir: join(tempDir(), 'elsewhere') },
+      }),
+    ).rejects.toThrow(
+      /field "generator.dir": over the API an ONNX student is loaded only from this workspace/,
+    );
     await expect(
       api.evaluations.start({ corpusId: demo.corpusId, questionSetId: 'qset_nope' }),
     ).rejects.toThrow(/qset_nope/);

@@ -1,10 +1,17 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { TRAINER_PROJECT } from '../src/paths';
 import { buildTinyModel, requireTrainerVenv, TINY_TEXTS } from './support/tinyTeacher';
+
+/** A copy of a student folder in the workspace's imports/: over the API students load only from the workspace. */
+export function studentInWorkspace(wb: { store: { path(rel: string): string } }, dir: string): string {
+  const copy = wb.store.path(`imports/${basename(dir)}`);
+  cpSync(dir, copy, { recursive: true });
+  return copy;
+}
 
 export const PYTHON = join(TRAINER_PROJECT, '.venv', 'bin', 'python');
 const OFFLINE = { HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1', PYTHONUNBUFFERED: '1' };

@@ -6,7 +6,7 @@ import { appRouter } from '../src/routers/_app';
 import { EXAMPLES_FILE } from '../src/stepdata/build';
 import { cutAtStop, fitContext, OnnxStudent, readStudentModel } from '../src/students';
 import { createCallerFactory, createContext } from '../src/trpc';
-import { torchGreedy, trainedTinyStudent } from './students.fixture';
+import { studentInWorkspace, torchGreedy, trainedTinyStudent } from './students.fixture';
 import { serveModel } from './support/tinyTeacher';
 import { smallDemo, tempDir, testWorkbench } from './support/workspace';
 
@@ -132,7 +132,10 @@ describe('a student behind an OpenAI-compatible server (transformers serve)', ()
         promptStyle: 'student',
         generator: { kind: 'openai', baseURL: server.baseURL, model: server.model, api: 'completions' },
       });
-      const onnx = await api.evaluations.start({ ...common, generator: { kind: 'onnx', dir } });
+      const onnx = await api.evaluations.start({
+        ...common,
+        generator: { kind: 'onnx', dir: studentInWorkspace(wb, dir) },
+      });
       for (const job of [served.job!, onnx.job!]) {
         const done = await wb.runner.waitFor(job.id);
         expect(done.error).toBeNull();

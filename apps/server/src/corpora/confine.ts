@@ -34,6 +34,15 @@ export function confineSource(source: FileSource, importsDir: string): FileSourc
   return { path: real };
 }
 
+/** Whether `path`, and where its symlinks lead, lie inside one of `roots`. */
+function within(path: string, roots: readonly string[]): boolean {
+  const real = existsSync(path) ? realpathSync(path) : path;
+  return roots.some((r) => {
+    const root = existsSync(r) ? realpathSync(r) : resolve(r);
+    return inside(root, path) && inside(root, real);
+  });
+}
+
 /** Where report folders come from: the committed results, and the workspace's imports/ folder. */
 export const REPORT_ROOTS = (importsDir: string): string[] => [
   join(REPO_ROOT, 'docs', 'results'),
@@ -48,12 +57,7 @@ export const REPORT_ROOTS = (importsDir: string): string[] => [
  */
 export function confineReportDir(outDir: string, roots: readonly string[]): string {
   const wanted = resolve(REPO_ROOT, outDir);
-  const real = existsSync(wanted) ? realpathSync(wanted) : wanted;
-  const ok = roots.some((r) => {
-    const root = existsSync(r) ? realpathSync(r) : resolve(r);
-    return inside(root, wanted) && inside(root, real);
-  });
-  if (!ok) {
+  if (!within(wanted, roots)) {
     throw badRequest(
       `field "outDir": over the API a report folder is read only from docs/results/ or the workspace's ${IMPORTS_DIR}/ folder (e.g. "docs/results/quick-smoke-2026-11-23"); copy the folder there first.`,
     );
@@ -83,4 +87,22 @@ export function confineTrainerFiles(config: Record<string, unknown>, workspace: 
     }
     config[field] = real;
   }
+}
+
+/** Where an ONNX student may be loaded from over the API: the workspace and the shipped demo students. */
+export const STUDENT_ROOTS = (workspace: string): string[] => [workspace, join(REPO_ROOT, 'public', 'demo')];
+
+/**
+ * An ONNX student's folder as an API caller may give it: inside the workspace (its trained runs'
+ * exports, students/, imports/) or the shipped demo students, after following symlinks. Loading a
+ * folder reads its config.json and tokenizer, and the model would run on whatever it held.
+ */
+export function confineStudentDir(dir: string, roots: readonly string[]): string {
+  const wanted = resolve(roots[0]!, dir);
+  if (!within(wanted, roots)) {
+    throw badRequest(
+      `field "generator.dir": over the API an ONNX student is loaded only from this workspace (a training run's export, or a folder copied into its ${IMPORTS_DIR}/) or the shipped demo students under public/demo.`,
+    );
+  }
+  return wanted;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { confineStudentDir, STUDENT_ROOTS } from '../corpora/confine';
 import { compareEvaluations } from '../evaluation/compare';
 import { EvalConfigSchema } from '../evaluation/config';
 import { JudgeStartSchema, listJudgements, startJudgement } from '../evaluation/judge/index';
@@ -11,7 +12,14 @@ export const evaluationsRouter = router({
   get: procedure
     .input(z.object({ id: Id }))
     .query(({ ctx, input }) => ctx.wb.store.evaluations.require(input.id)),
-  start: procedure.input(EvalConfigSchema).mutation(({ ctx, input }) => startEvaluation(ctx.wb, input)),
+  start: procedure.input(EvalConfigSchema).mutation(({ ctx, input }) => {
+    const { generator } = input;
+    const confined =
+      generator.kind === 'onnx'
+        ? { ...generator, dir: confineStudentDir(generator.dir, STUDENT_ROOTS(ctx.wb.store.dir)) }
+        : generator;
+    return startEvaluation(ctx.wb, { ...input, generator: confined });
+  }),
   /**
    * Whole traces in question order, a page (≤ 100) at a time: `offset` pages on through any
    * number of questions; `questionIds` keeps only those questions (e.g. the one a view shows).
