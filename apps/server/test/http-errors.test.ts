@@ -36,8 +36,9 @@ describe('errors sent to clients', () => {
       expect(text).not.toContain(REPO_ROOT);
       expect(JSON.parse(text).error.message).toMatch(/…\/no-such-report/);
       // … while a path the client sent itself is named as it was sent.
-      const given = await post('reports.import', { outDir: '/nonexistent/report' });
-      expect(JSON.parse(await given.text()).error.message).toContain('/nonexistent/report does not exist');
+      const sent = wb.store.path('imports/nonexistent-report');
+      const given = await post('reports.import', { outDir: sent });
+      expect(JSON.parse(await given.text()).error.message).toContain(`${sent} does not exist`);
     } finally {
       await server.close();
     }

@@ -283,7 +283,8 @@ describe('reports registry', () => {
     const wb = testWorkbench();
     const api = callerFor(wb);
     const experiment = await api.reports.import({ outDir: COMMITTED });
-    const notes = tempDir('steper-notes-');
+    const notes = wb.store.path('imports/notes');
+    mkdirSync(notes, { recursive: true });
     writeFileSync(join(notes, 'report.md'), '# Notes\n');
     const analysis = await api.reports.import({ outDir: notes, kind: 'table2' });
     const broken = reportCopy();
