@@ -34,6 +34,19 @@ describe('experiment presets', () => {
     expect(PRESETS.standard.model.hiddenSize).toBeGreaterThan(PRESETS.quick.model.hiddenSize);
     expect(PRESETS.standard.train.maxSteps).toBeNull();
   });
+
+  it('refuses copy curricula whose fewest words exceed their most, naming the field', () => {
+    const pretrain = PRESETS.standard.pretrain!;
+    const copy = { rows: 10, minWords: 9, maxWords: 8, maxRounds: 1, untilRatio: 0.2 };
+    const longCopy = { ...copy, maxGapWords: 40, batchSize: 8, lr: 1e-3, maxSeqLen: 256 };
+    const messages = (p: object) => {
+      const r = ExperimentPresetSchema.safeParse({ ...PRESETS.standard, pretrain: { ...pretrain, ...p } });
+      return r.success ? [] : r.error.issues.map((i) => i.message);
+    };
+    expect(messages({ copy })).toEqual(['copy.minWords must not exceed copy.maxWords']);
+    expect(messages({ longCopy })).toEqual(['longCopy.minWords must not exceed longCopy.maxWords']);
+    expect(messages({ longCopy: { ...longCopy, minWords: 8 } })).toEqual([]);
+  });
 });
 
 describe('the standard preset sizes', () => {

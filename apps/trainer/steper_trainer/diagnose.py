@@ -58,6 +58,13 @@ def next_step_accuracy(model, tokenizer, examples: list[StepExample], per_stage:
     return out
 
 
+def token_nll(model, ids: list[int]) -> torch.Tensor:
+    """Loss of each token after the first: entry t is the loss of token t + 1 given those before it."""
+    with torch.no_grad():
+        logp = torch.log_softmax(model(torch.tensor([ids])).logits[0, :-1].float(), -1)
+    return -logp.gather(-1, torch.tensor(ids[1:])[:, None])[:, 0]
+
+
 def first_and_again(first: float, n_first: int, again: float, n_again: int) -> dict:
     """Mean losses of the first and the repeated showing, and their ratio (None when either is empty)."""
     if n_first == 0 or n_again == 0:
@@ -77,17 +84,15 @@ def copy_ratio(model, tokenizer, examples: list[StepExample], limit: int, max_le
         text = before + blocks[0]
         n_before = len(tokenizer(before).input_ids)
         n_block = len(tokenizer(blocks[0]).input_ids)
-        ids = tokenizer(text, return_tensors='pt').input_ids
-        if ids.shape[1] > max_len:
+        ids = tokenizer(text).input_ids
+        if len(ids) > max_len:
             continue
-        with torch.no_grad():
-            logp = torch.log_softmax(model(ids).logits[0, :-1].float(), -1)
-        nll = -logp.gather(-1, ids[0, 1:, None])[:, 0]
+        nll = token_nll(model, ids)
         # Token t is predicted at position t-1; the first token of each showing has no context to copy.
         first += nll[1 : n_block - 1].sum().item()
         n_first += n_block - 2
         again += nll[n_before:].sum().item()
-        n_again += ids.shape[1] - 1 - n_before
+        n_again += len(ids) - 1 - n_before
     return first_and_again(first, n_first, again, n_again)
 
 
@@ -102,17 +107,12 @@ def copy_rows_loss(model, tokenizer, rows: list[StepExample]) -> dict:
     first = again = 0.0
     n_first = n_again = 0
 
-    def nll_of(ids: list[int]) -> torch.Tensor:
-        with torch.no_grad():
-            logp = torch.log_softmax(model(torch.tensor([ids])).logits[0, :-1].float(), -1)
-        return -logp.gather(-1, torch.tensor(ids[1:])[:, None])[:, 0]
-
     for row in rows:
         if row.prompt:
             prompt = tokenizer(row.prompt, add_special_tokens=False).input_ids
             target = tokenizer(row.target, add_special_tokens=False).input_ids
-            alone = nll_of(target)
-            after = nll_of(prompt + target)[len(prompt) :]
+            alone = token_nll(model, target)
+            after = token_nll(model, prompt + target)[len(prompt) :]
             first += alone.sum().item()
             n_first += len(alone)
             again += after.sum().item()
@@ -120,7 +120,7 @@ def copy_rows_loss(model, tokenizer, rows: list[StepExample]) -> dict:
             continue
         half = row.target.split('\n')[0]
         n_half = len(tokenizer(half + '\n', add_special_tokens=False).input_ids)
-        nll = nll_of(tokenizer(row.target, add_special_tokens=False).input_ids)
+        nll = token_nll(model, tokenizer(row.target, add_special_tokens=False).input_ids)
         # nll[t] is the loss of token t+1: the first half (after its first token) then the repeat.
         first += nll[: n_half - 1].sum().item()
         n_first += n_half - 1
@@ -149,10 +149,7 @@ def copy_range(model, tokenizer, words: list[str], per_gap: int = 12, seed: int 
             prompt = f'{a} {filler}\n' if gap else f'{a}\n'
             a_ids = tokenizer(a, add_special_tokens=False).input_ids
             p_ids = tokenizer(prompt, add_special_tokens=False).input_ids
-            ids = torch.tensor([p_ids + a_ids])
-            with torch.no_grad():
-                logp = torch.log_softmax(model(ids).logits[0, :-1].float(), -1)
-            nll = -logp.gather(-1, ids[0, 1:, None])[:, 0]
+            nll = token_nll(model, p_ids + a_ids)
             first += nll[: len(a_ids) - 1].mean().item()
             again += nll[len(p_ids) :].mean().item()
         out[str(gap)] = again / first

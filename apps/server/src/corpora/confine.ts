@@ -23,15 +23,13 @@ export function confineSource(source: FileSource, importsDir: string): FileSourc
   if (!('path' in source)) return source;
   const root = existsSync(importsDir) ? realpathSync(importsDir) : resolve(importsDir);
   const wanted = resolve(root, source.path);
-  if (!inside(root, wanted)) throw badRequest(OUTSIDE);
+  if (!within(wanted, [root])) throw badRequest(OUTSIDE);
   if (!existsSync(wanted)) {
     throw badRequest(
       `field "source.path": there is no file "${relative(root, wanted)}" in the workspace's ${IMPORTS_DIR}/ folder.`,
     );
   }
-  const real = realpathSync(wanted);
-  if (!inside(root, real)) throw badRequest(OUTSIDE);
-  return { path: real };
+  return { path: realpathSync(wanted) };
 }
 
 /** Whether `path`, and where its symlinks lead, lie inside one of `roots`. */
@@ -78,14 +76,13 @@ export function confineTrainerFiles(config: Record<string, unknown>, workspace: 
   for (const field of TRAINER_FILE_FIELDS) {
     const path = config[field];
     if (path === undefined) continue;
-    const wanted = typeof path === 'string' ? resolve(root, path) : '';
-    const real = wanted && existsSync(wanted) ? realpathSync(wanted) : wanted;
-    if (!wanted || !inside(root, wanted) || !inside(root, real)) {
+    const wanted = typeof path === 'string' ? resolve(root, path) : null;
+    if (!wanted || !within(wanted, [root])) {
       throw badRequest(
         `training config: field "${field}": over the API the trainer reads files only from this workspace; give datasetId, or copy the file into the workspace's ${IMPORTS_DIR}/ folder and name it there (e.g. "${IMPORTS_DIR}/steps.jsonl").`,
       );
     }
-    config[field] = real;
+    config[field] = existsSync(wanted) ? realpathSync(wanted) : wanted;
   }
 }
 

@@ -8,6 +8,23 @@ export const MULTI_HOP_EM = {
   poweredAt: 0.3,
 };
 
+/**
+ * A copy curriculum's rows and rounds (`copy`, `longCopy`): `rows` rows of `minWords`–`maxWords`
+ * random words a round, until the held-out ratio reaches `untilRatio` or `maxRounds` are spent.
+ */
+const CopyRoundsSchema = z.object({
+  rows: z.number().int().positive(),
+  minWords: z.number().int().positive(),
+  maxWords: z.number().int().positive(),
+  maxRounds: z.number().int().positive(),
+  untilRatio: z.number().positive(),
+});
+const wordsInOrder = (name: string) =>
+  [
+    (c: { minWords: number; maxWords: number }) => c.minWords <= c.maxWords,
+    `${name}.minWords must not exceed ${name}.maxWords`,
+  ] as const;
+
 /** One experiment's sizes. `quick` is a smoke run (claims nothing); `standard` is sized to show the effect. */
 export const ExperimentPresetSchema = z.object({
   name: z.string(),
@@ -48,37 +65,23 @@ export const ExperimentPresetSchema = z.object({
        * rounds of one epoch over `rows` until held-out rows' repeated half costs at most
        * `untilRatio` of the first (induction heads have formed) or `maxRounds` are spent.
        */
-      copy: z
-        .object({
-          rows: z.number().int().positive(),
-          minWords: z.number().int().positive(),
-          maxWords: z.number().int().positive(),
-          maxRounds: z.number().int().positive(),
-          untilRatio: z.number().positive(),
-        })
-        .refine((c) => c.minWords <= c.maxWords, 'copy.minWords must not exceed copy.maxWords')
+      copy: CopyRoundsSchema.refine(...wordsInOrder('copy'))
         .nullable()
         .optional(),
       /**
        * The long-range copy curriculum (pretrain.ts `gappedCopyRows`), after `copy`: the prompt
        * holds 8–30 random corpus words anywhere among up to `maxGapWords` others, the target is
        * those words again. The copy curriculum's rows teach copying only at the distance they
-       * hold (~60 tokens; none 25 words further, docs/results/recipe-2026-12-06/copy-range.json),
+       * hold (~60 tokens; none 25 words further, docs/results/recipe-2026-12-06/p3-long-copy/copy-range.json),
        * and every step copies a name from passages hundreds of tokens back. Rounds as `copy`.
        */
-      longCopy: z
-        .object({
-          rows: z.number().int().positive(),
-          minWords: z.number().int().positive(),
-          maxWords: z.number().int().positive(),
-          maxGapWords: z.number().int().positive(),
-          maxRounds: z.number().int().positive(),
-          untilRatio: z.number().positive(),
-          batchSize: z.number().int().positive(),
-          lr: z.number().positive(),
-          maxSeqLen: z.number().int().positive(),
-        })
-        .refine((c) => c.minWords <= c.maxWords, 'longCopy.minWords must not exceed longCopy.maxWords')
+      longCopy: CopyRoundsSchema.extend({
+        maxGapWords: z.number().int().positive(),
+        batchSize: z.number().int().positive(),
+        lr: z.number().positive(),
+        maxSeqLen: z.number().int().positive(),
+      })
+        .refine(...wordsInOrder('longCopy'))
         .nullable()
         .optional(),
       /**
