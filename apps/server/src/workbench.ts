@@ -10,6 +10,7 @@ import type { JobKind } from './store/jobs';
 import { Store } from './store/store';
 import { teachJob } from './teach/job';
 import { Endpoints } from './teachers/endpoints';
+import { exportJob } from './training/export';
 import { type TrainerCommand, trainJob } from './training/job';
 
 export interface WorkbenchOptions {
@@ -48,6 +49,7 @@ export class Workbench {
       eval: evalJob(this),
       judge: judgeJob(this),
       analysis: analysisJob(this),
+      export: exportJob(this),
     };
     this.runner = new JobRunner(this.store, types, { concurrency: opts.jobConcurrency ?? 2 });
   }

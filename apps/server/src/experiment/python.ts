@@ -17,12 +17,14 @@ const cannotStart = (e: Error) =>
  * The trainer's own interpreter (apps/trainer/.venv), offline: no model is ever downloaded.
  * Resolves with the end of its standard output (the last 64 KiB).
  */
-export function trainerPython(args: string[]): Promise<string> {
+export function trainerPython(args: string[], opts: { signal?: AbortSignal } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(PYTHON, args, {
       cwd: TRAINER_PROJECT,
       env: { ...process.env, ...OFFLINE_ENV },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // A cancelled job stops its interpreter too (SIGTERM).
+      ...(opts.signal ? { signal: opts.signal } : {}),
     });
     let out = '';
     let err = '';

@@ -26,6 +26,17 @@ export interface InitModel {
   seed: number;
 }
 
+/** Where buildInit keeps the init of (data, size, seed): it is built there once. */
+export function initFolder(
+  wb: Workbench,
+  examples: string,
+  model: ExperimentPreset['model'],
+  seed: number,
+): { dir: string; key: string } {
+  const key = contentKey({ examples: fileHash(examples), model, seed });
+  return { dir: wb.store.path(join('students', `init-${key}`)), key };
+}
+
 /**
  * A tiny Qwen2-architecture model with random weights and a tokenizer trained on the step data,
  * one per (data, size, seed), kept in the workspace and reused by every run that asks for it.
@@ -36,8 +47,7 @@ export async function buildInit(
   model: ExperimentPreset['model'],
   seed: number,
 ): Promise<InitModel> {
-  const key = contentKey({ examples: fileHash(examples), model, seed });
-  const dir = wb.store.path(join('students', `init-${key}`));
+  const { dir, key } = initFolder(wb, examples, model, seed);
   if (!existsSync(join(dir, 'config.json'))) {
     rmSync(dir, { recursive: true, force: true });
     await trainerPython([
@@ -177,7 +187,7 @@ function sigmaOf(steps: readonly Step[]): TrainedStudent['sigma'] {
 }
 
 /** Writes the training sequence length into the export's config.json, where the ONNX student reads it. */
-function recordContextTokens(dir: string, maxSeqLen: number): void {
+export function recordContextTokens(dir: string, maxSeqLen: number): void {
   const path = join(dir, 'config.json');
   const config = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   writeFileSync(path, `${JSON.stringify({ ...config, steper_context_tokens: maxSeqLen }, null, 2)}\n`);

@@ -4,11 +4,20 @@ import { compareEvaluations } from '../evaluation/compare';
 import { EvalConfigSchema } from '../evaluation/config';
 import { JudgeStartSchema, listJudgements, startJudgement } from '../evaluation/judge/index';
 import { startEvaluation } from '../evaluation/start';
+import { liveGenerators, unexportedRuns } from '../students/generators';
 import { procedure, router } from '../trpc';
 import { Id, PAGE_MAX, Paging } from './schemas';
 
 export const evaluationsRouter = router({
   list: procedure.query(({ ctx }) => ctx.wb.store.evaluations.list()),
+  /**
+   * What the evaluation form can evaluate: each generator with the spec evaluations.start takes,
+   * and the finished training runs that need an export first (training.export).
+   */
+  generators: procedure.query(({ ctx }) => ({
+    generators: liveGenerators(ctx.wb).map(({ id, label, kind, spec }) => ({ id, label, kind, spec })),
+    unexported: unexportedRuns(ctx.wb),
+  })),
   get: procedure
     .input(z.object({ id: Id }))
     .query(({ ctx, input }) => ctx.wb.store.evaluations.require(input.id)),

@@ -4,8 +4,10 @@ import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { confineTrainerFiles } from '../corpora/confine';
 import { UserError } from '../errors';
+import { startExport } from '../training/export';
 import { trainingEvents } from '../training/job';
 import { startTraining, TrainingStartSchema } from '../training/start';
+import { prepareTinyStudent, studentChoices } from '../training/students';
 import { procedure, router } from '../trpc';
 import { Id } from './schemas';
 
@@ -16,6 +18,19 @@ export const trainingRouter = router({
   get: procedure
     .input(z.object({ id: Id }))
     .query(({ ctx, input }) => ctx.wb.store.trainingRuns.require(input.id)),
+
+  /** Student models the form offers for a dataset, each with the defaults that fit its size. */
+  students: procedure
+    .input(z.object({ datasetId: Id.optional() }))
+    .query(({ ctx, input }) => studentChoices(ctx.wb, input.datasetId)),
+
+  /** Builds the dataset's tiny student (once; seconds) and returns it with defaults that cut nothing. */
+  prepareStudent: procedure
+    .input(z.object({ datasetId: Id }))
+    .mutation(({ ctx, input }) => prepareTinyStudent(ctx.wb, input.datasetId)),
+
+  /** Queues the ONNX export of a finished run's student, after which it can be evaluated and played with. */
+  export: procedure.input(z.object({ id: Id })).mutation(({ ctx, input }) => startExport(ctx.wb, input.id)),
 
   start: procedure.input(TrainingStartSchema).mutation(({ ctx, input }) => {
     confineTrainerFiles(input.config, ctx.wb.store.dir);

@@ -2,7 +2,7 @@ import { notFound } from '../errors';
 import { type Db, prepare } from './db';
 import { newId, nowIso, parseJson } from './util';
 
-export const JOB_KINDS = ['index', 'teach', 'build', 'train', 'eval', 'judge', 'analysis'] as const;
+export const JOB_KINDS = ['index', 'teach', 'build', 'train', 'eval', 'judge', 'analysis', 'export'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];

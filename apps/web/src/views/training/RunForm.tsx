@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { errorMessage } from '../../api/errors';
 import { trpc } from '../../api/trpc';
 import { LazyEditor } from '../../components/LazyEditor';
@@ -16,6 +16,23 @@ const OBJECTIVES = [
 ] as const;
 const STEP_CONFIGS = ['agg', 'init+agg', 'init+exp1+agg', 'all'] as const;
 
+/** The config fields a student's size decides (training.students' defaults). */
+const MODEL_FIELDS = [
+  'lr',
+  'batch_size',
+  'epochs',
+  'max_seq_len',
+  'device',
+  'precision',
+  'gradient_checkpointing',
+  'eval_every',
+  'checkpoint_every',
+] as const;
+
+const pick = (c: TrainerConfig, keys: readonly string[]): TrainerConfig =>
+  Object.fromEntries(keys.map((k) => [k, c[k]]));
+
+/** The paper's settings for a 0.5B student; a picked student replaces MODEL_FIELDS with its own. */
 export const DEFAULT_CONFIG: TrainerConfig = {
   model: '',
   objective: 'steper-difficulty',
@@ -36,7 +53,16 @@ export const DEFAULT_CONFIG: TrainerConfig = {
   max_steps: null,
 };
 
-/** Configure a run in a form or as JSON (Monaco); both edit the same config. */
+/** The student picker's value for a typed Hugging Face name or folder (the paper's defaults). */
+const OTHER = 'other';
+const OTHER_NOTE =
+  'A Hugging Face name or a local model folder: the defaults are the paper’s for a 0.5B student on a GPU (lr 5e-6, batch 16, 2,048 tokens, gradient checkpointing).';
+
+/**
+ * Configure a run in a form or as JSON (Monaco); both edit the same config. The student is picked
+ * from the workspace's (the dataset's tiny student first, built on first use), and picking one
+ * sets the fields whose right value depends on the model.
+ */
 export function RunForm({
   datasetId: initialDataset,
   onStarted,
@@ -61,10 +87,44 @@ export function RunForm({
     }),
   );
   const dataset = datasetId || datasets.data?.[0]?.id || '';
-  const set = (k: string, v: unknown) => {
-    const next = { ...config, [k]: v };
+  const students = useQuery(
+    trpc.training.students.queryOptions({ datasetId: dataset }, { enabled: Boolean(dataset) }),
+  );
+  const [studentId, setStudentId] = useState('tiny');
+  const [applied, setApplied] = useState<string | null>(null);
+  const prepare = useMutation(trpc.training.prepareStudent.mutationOptions());
+  const choice = studentId === OTHER ? undefined : students.data?.find((c) => c.id === studentId);
+  const replace = (next: TrainerConfig) => {
     setConfig(next);
     setJson(JSON.stringify(next, null, 2));
+  };
+  const set = (k: string, v: unknown) => replace({ ...config, [k]: v });
+  // A newly picked (or newly built) student brings its defaults once; later edits are the user's.
+  const choiceKey = choice ? `${choice.id}:${choice.dir ?? ''}` : studentId;
+  useEffect(() => {
+    if (choiceKey === applied || (studentId !== OTHER && !choice)) return;
+    setApplied(choiceKey);
+    setConfig((c) => {
+      const next =
+        studentId === OTHER
+          ? { ...c, ...pick(DEFAULT_CONFIG, MODEL_FIELDS), model: '' }
+          : { ...c, ...choice!.defaults, model: choice!.dir ?? '' };
+      setJson(JSON.stringify(next, null, 2));
+      return next;
+    });
+  }, [choiceKey, applied, studentId, choice]);
+  const onStart = async () => {
+    let next = config;
+    if (choice?.id === 'tiny' && !choice.dir) {
+      // Built on first use: its tokenizer is trained on this dataset, and the longest example
+      // in that tokenizer sets a sequence length that cuts nothing.
+      const built = await prepare.mutateAsync({ datasetId: dataset });
+      next = { ...config, model: built.dir, max_seq_len: built.defaults.max_seq_len };
+      setApplied(`${built.id}:${built.dir ?? ''}`);
+      replace(next);
+      void queryClient.invalidateQueries({ queryKey: trpc.training.students.queryKey() });
+    }
+    start.mutate({ name: name.trim() || objective || 'training run', datasetId: dataset, config: next });
   };
   const onJson = (text: string) => {
     setJson(text);
@@ -143,15 +203,31 @@ export function RunForm({
       {tab === 'form' ? (
         <div className="form-grid" style={{ paddingTop: 0 }}>
           <label className="wide">
-            Student model (Hugging Face name or local folder)
-            <input
-              id="train-model"
-              type="text"
-              value={String(config.model ?? '')}
-              placeholder="Qwen/Qwen2.5-0.5B-Instruct"
-              onChange={(e) => set('model', e.target.value)}
-            />
+            Student model
+            <select id="train-student" value={studentId} onChange={(e) => setStudentId(e.target.value)}>
+              {students.data?.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.label}
+                </option>
+              ))}
+              <option value={OTHER}>Other: a Hugging Face name or local folder…</option>
+            </select>
+            <span className="muted" data-testid="train-student-note">
+              {studentId === OTHER ? OTHER_NOTE : (choice?.note ?? '')}
+            </span>
           </label>
+          {studentId === OTHER && (
+            <label className="wide">
+              Model (Hugging Face name or local folder)
+              <input
+                id="train-model"
+                type="text"
+                value={String(config.model ?? '')}
+                placeholder="e.g. Qwen/Qwen2.5-0.5B-Instruct or /models/my-student"
+                onChange={(e) => set('model', e.target.value)}
+              />
+            </label>
+          )}
           <label>
             Objective
             <select
@@ -262,16 +338,18 @@ export function RunForm({
             type="button"
             id="train-start"
             className="btn btn-primary"
-            disabled={!dataset || Boolean(jsonError) || start.isPending}
-            onClick={() =>
-              start.mutate({ name: name.trim() || objective || 'training run', datasetId: dataset, config })
-            }
+            disabled={!dataset || Boolean(jsonError) || start.isPending || prepare.isPending}
+            onClick={() => void onStart()}
           >
-            {start.isPending ? 'Starting…' : 'Start training'}
+            {prepare.isPending
+              ? 'Building the tiny student…'
+              : start.isPending
+                ? 'Starting…'
+                : 'Start training'}
           </button>
-          {start.error && (
+          {(prepare.error ?? start.error) && (
             <span className="error-text" data-testid="train-error">
-              {errorMessage(start.error)}
+              {errorMessage(prepare.error ?? start.error)}
             </span>
           )}
         </div>
