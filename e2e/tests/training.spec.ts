@@ -82,6 +82,8 @@ test('start a tiny StepER training run and watch the σ plot grow live', async (
 
   await page.goto(`/training?dataset=${dataset.id}`);
   await page.locator('#train-name').fill('tiny StepER');
+  // A folder of its own: the picker's "other", typed in, with the paper's defaults to override.
+  await page.locator('#train-student').selectOption('other');
   await page.locator('#train-model').fill(model);
   await page.locator('#train-objective').selectOption('steper-difficulty');
   await page.locator('#train-lr').fill('0.001');

@@ -24,7 +24,13 @@ import { SideBySide } from './SideBySide';
  */
 export default function CompareView() {
   const [params, setParams] = useSearchParams();
-  const evals = useQuery(trpc.evaluations.list.queryOptions());
+  const evals = useQuery(
+    trpc.evaluations.list.queryOptions(undefined, {
+      // A running evaluation's traces and status come in while the view is open.
+      refetchInterval: (q) =>
+        q.state.data?.some((e) => e.status === 'queued' || e.status === 'running') ? 2000 : false,
+    }),
+  );
   const sets = useQuery(trpc.questionSets.list.queryOptions());
   const chosen = (params.get('e') ?? '').split(',').filter(Boolean);
   const update = (k: string, v: string | null) =>
