@@ -11,7 +11,7 @@ import type { Bm25Data } from './index-data';
 import { passageAt } from './passage-store';
 import { QueryEngine } from './query';
 import { type Bm25Params, LUCENE_PARAMS } from './scoring';
-import { decodeIndex, encodeIndex } from './serialize';
+import { decodeIndex, encodeIndex, encodeIndexChunks } from './serialize';
 
 export interface Bm25BuildOptions {
   /** Term-frequency saturation; Lucene's 1.2 by default. */
@@ -48,11 +48,8 @@ export class Bm25Index {
   readonly avgDocLength: number;
   private readonly analyzer: Analyzer;
   private readonly vocab: Map<string, number>;
-  private readonly indptr: Uint32Array;
-  private readonly docs: Uint32Array;
-  private readonly scores: Float32Array;
+  private readonly data: Bm25Data;
   private readonly store: Bm25Data['store'];
-  private readonly maxScores: Float32Array;
   private idToDoc: Map<string, number> | undefined;
   private readonly engine: QueryEngine;
 
@@ -62,11 +59,8 @@ export class Bm25Index {
     this.avgDocLength = data.avgDocLength;
     this.analyzer = createAnalyzer(data.analyzer);
     this.vocab = data.vocab;
-    this.indptr = data.indptr;
-    this.docs = data.docs;
-    this.scores = data.scores;
-    this.maxScores = data.maxScores;
-    this.engine = new QueryEngine(data, data.docCount);
+    this.data = data;
+    this.engine = new QueryEngine(data, data.docCount, data.impactBits);
     this.store = data.store;
     this.idToDoc = data.idToDoc;
   }
@@ -86,8 +80,18 @@ export class Bm25Index {
     return new Bm25Index(decodeIndex(bytes));
   }
 
+  /** The index file as one byte array (see `chunks` to write it without that copy). */
   toBytes(): Uint8Array {
-    return encodeIndex(this.data());
+    return encodeIndex(this.data);
+  }
+
+  /**
+   * The index file as consecutive pieces, mostly views on the index's own arrays: written one
+   * after another (e.g. with fs.writeSync) they make the file `toBytes` returns, without a
+   * second copy of the index in memory.
+   */
+  chunks(): Iterable<Uint8Array> {
+    return encodeIndexChunks(this.data);
   }
 
   /** Number of passages. */
@@ -100,12 +104,16 @@ export class Bm25Index {
   }
 
   get postingCount(): number {
-    return this.docs.length;
+    return this.data.docs.length;
   }
 
-  /** Bytes held in postings and pointers (excluding the vocabulary map and the passage store). */
+  /** Bytes held in postings, pointers and block maxima (not the vocabulary map or passages). */
   get postingBytes(): number {
-    return this.indptr.byteLength + this.docs.byteLength + this.scores.byteLength + this.maxScores.byteLength;
+    const d = this.data;
+    return [d.indptr, d.docs, d.impacts, d.maxImpacts, d.blockPtr, d.blockMax, d.blockLast].reduce(
+      (n, a) => n + a.byteLength,
+      0,
+    );
   }
 
   get hasText(): boolean {
@@ -157,23 +165,8 @@ export class Bm25Index {
   }
 
   /** Every passage's score for `query` (dense, by doc number), computed without pruning. */
-  scoreAll(query: string): Float32Array {
+  scoreAll(query: string): Float64Array {
     return this.engine.scoreAll(this.termIds(query));
-  }
-
-  private data(): Bm25Data {
-    return {
-      params: this.params,
-      analyzer: this.analyzerOptions,
-      docCount: this.store.size,
-      avgDocLength: this.avgDocLength,
-      vocab: this.vocab,
-      indptr: this.indptr,
-      docs: this.docs,
-      scores: this.scores,
-      maxScores: this.maxScores,
-      store: this.store,
-    };
   }
 
   /** Known query terms as term ids, repeats kept. */

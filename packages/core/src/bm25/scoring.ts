@@ -26,3 +26,21 @@ export function lengthNorm(docLength: number, avgDocLength: number, p: Bm25Param
 export function termScore(tf: number, idf: number, norm: number, p: Bm25Params): number {
   return (idf * tf * (p.k1 + 1)) / (tf + norm);
 }
+
+/**
+ * Term scores are stored as fixed-point integers, score · 2^bits rounded (at least 1, so 0 still
+ * means "no posting"): sums of integers below 2^53 are exact in float64, so a document's score is
+ * the same whatever order its terms are added in, and pruning may add them in any order.
+ * 24 bits (6e-8) is finer than float32 for any score above 1; fewer bits only where the largest
+ * possible score, idf(df = 1)·(k1 + 1), would not fit in 32 bits.
+ */
+export function impactBits(docCount: number, p: Bm25Params): number {
+  const maxScore = luceneIdf(docCount, 1) * (p.k1 + 1);
+  let bits = 24;
+  while (bits > 0 && maxScore * 2 ** bits >= 2 ** 32) bits--;
+  return bits;
+}
+
+export function toImpact(score: number, bits: number): number {
+  return Math.max(1, Math.round(score * 2 ** bits));
+}
