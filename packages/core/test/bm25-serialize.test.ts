@@ -74,7 +74,7 @@ describe('Bm25Index toBytes / fromBytes', () => {
   it('records the analyser, so a stemmed index stems its queries after loading', () => {
     const stemmed = Bm25Index.build(passages, { analyzer: { stem: true, stopwords: false } });
     const loaded = Bm25Index.fromBytes(stemmed.toBytes());
-    expect(loaded.analyzerOptions).toEqual({ stem: true, stopwords: false });
+    expect(loaded.analyzerOptions).toEqual({ name: 'steper', stem: true, stopwords: false });
     expect(loaded.params).toEqual({ k1: 1.2, b: 0.75 });
     expect(loaded.analyze('The runs')).toEqual(['the', 'run']);
     expect(loaded.search('run', 5)).toEqual(stemmed.search('running', 5));

@@ -6,7 +6,7 @@ import {
   resolveAnalyzerOptions,
 } from '../text/analyzer';
 import type { Passage } from '../types/data';
-import { buildIndexData } from './build';
+import { buildIndexData, DOC_LENGTHS, type DocLengths, INDEX_FIELDS, type IndexFields } from './build';
 import type { Bm25Data } from './index-data';
 import { passageAt } from './passage-store';
 import { QueryEngine } from './query';
@@ -18,8 +18,18 @@ export interface Bm25BuildOptions {
   k1?: number;
   /** Length normalisation; Lucene's 0.75 by default. */
   b?: number;
-  /** Stop words and stemming; recorded in the index and used for its queries. */
+  /**
+   * The analyser, recorded in the index and used for its queries: { name: "english" } for
+   * Lucene's EnglishAnalyzer, else the StepER analyser's stop words and stemming (the default).
+   */
   analyzer?: AnalyzerOptionsInput;
+  /** Scored fields: "title+text" (the default) or "text" alone, the title only stored (IRCoT). */
+  fields?: IndexFields;
+  /**
+   * Lengths for length normalisation: "exact" token counts (the default, as bm25s) or "lucene",
+   * Lucene's one-byte lengths, so that scores match Lucene / Elasticsearch within float error.
+   */
+  docLengths?: DocLengths;
   /** Keep each passage's title and text for Bm25Retriever (default true); false keeps ids only. */
   storeText?: boolean;
 }
@@ -44,6 +54,9 @@ export interface Bm25Hit {
 export class Bm25Index {
   readonly params: Readonly<Bm25Params>;
   readonly analyzerOptions: Readonly<AnalyzerOptions>;
+  /** Scored passage fields: "title+text" or "text" (the title only stored). */
+  readonly fields: IndexFields;
+  readonly docLengths: DocLengths;
   /** Average analysed length (tokens) of title + text. */
   readonly avgDocLength: number;
   private readonly analyzer: Analyzer;
@@ -56,6 +69,8 @@ export class Bm25Index {
   private constructor(data: Bm25Data) {
     this.params = Object.freeze({ ...data.params });
     this.analyzerOptions = Object.freeze(data.analyzer);
+    this.fields = data.fields;
+    this.docLengths = data.docLengths;
     this.avgDocLength = data.avgDocLength;
     this.analyzer = createAnalyzer(data.analyzer);
     this.vocab = data.vocab;
@@ -72,7 +87,21 @@ export class Bm25Index {
       throw new Error(`Bm25Index.build: need k1 ≥ 0 and 0 ≤ b ≤ 1, got k1 = ${params.k1}, b = ${params.b}`);
     }
     const analyzer = resolveAnalyzerOptions(options.analyzer);
-    return new Bm25Index(buildIndexData(passages, params, analyzer, options.storeText ?? true));
+    const fields = options.fields ?? 'title+text';
+    if (!INDEX_FIELDS.includes(fields)) {
+      throw new Error(
+        `Bm25Index.build: fields must be one of ${INDEX_FIELDS.join(', ')}, got ${String(fields)}`,
+      );
+    }
+    const docLengths = options.docLengths ?? 'exact';
+    if (!DOC_LENGTHS.includes(docLengths)) {
+      throw new Error(
+        `Bm25Index.build: docLengths must be one of ${DOC_LENGTHS.join(', ')}, got ${String(docLengths)}`,
+      );
+    }
+    return new Bm25Index(
+      buildIndexData(passages, params, analyzer, options.storeText ?? true, fields, docLengths),
+    );
   }
 
   /** Loads what `toBytes` wrote; the typed arrays are views on `bytes` where alignment allows. */

@@ -3,11 +3,31 @@ import type { Passage } from '../types/data';
 import type { Bm25Data } from './index-data';
 import { ArrayPassageStore } from './passage-store';
 import { BLOCK } from './query';
-import { type Bm25Params, impactBits, lengthNorm, luceneIdf, termScore, toImpact } from './scoring';
+import {
+  type Bm25Params,
+  impactBits,
+  lengthNorm,
+  luceneDocLength,
+  luceneIdf,
+  termScore,
+  toImpact,
+} from './scoring';
 
-/** The text BM25 indexes for a passage: title, then text. */
-export function passageDocument(p: Passage): string {
-  return `${p.title}\n${p.text}`;
+/**
+ * Which passage fields are scored: "title+text" (title, then text, as one field) or "text" (the
+ * passage text alone, the title only stored: IRCoT's Elasticsearch index matched queries against
+ * paragraph_text and kept the title in its own field, searched only by its title lookups).
+ */
+export const INDEX_FIELDS = ['title+text', 'text'] as const;
+export type IndexFields = (typeof INDEX_FIELDS)[number];
+
+/** Document lengths for length normalisation: true token counts, or Lucene's one-byte lengths. */
+export const DOC_LENGTHS = ['exact', 'lucene'] as const;
+export type DocLengths = (typeof DOC_LENGTHS)[number];
+
+/** The text BM25 indexes for a passage: title, then text (or the text alone). */
+export function passageDocument(p: Passage, fields: IndexFields = 'title+text'): string {
+  return fields === 'text' ? p.text : `${p.title}\n${p.text}`;
 }
 
 /**
@@ -24,6 +44,8 @@ export function buildIndexData(
   params: Bm25Params,
   analyzerOptions: AnalyzerOptions,
   storeText: boolean,
+  fields: IndexFields = 'title+text',
+  docLengths: DocLengths = 'exact',
 ): Bm25Data {
   const analyze = createAnalyzer(analyzerOptions);
   const vocab = new Map<string, number>();
@@ -50,7 +72,7 @@ export function buildIndexData(
     ids.push(p.id);
     titles?.push(p.title);
     texts?.push(p.text);
-    const tokens = analyze(passageDocument(p));
+    const tokens = analyze(passageDocument(p, fields));
 
     let nDistinct = 0;
     if (tokens.length > distinct.length) distinct = grow(distinct, tokens.length);
@@ -112,7 +134,8 @@ export function buildIndexData(
   const impacts = new Uint32Array(nEntries);
   const cursor = indptr.slice(0, nTerms);
   for (let d = 0; d < docCount; d++) {
-    const norm = lengthNorm(docLength[d]!, avgDocLength, params);
+    const dl = docLengths === 'lucene' ? luceneDocLength(docLength[d]!) : docLength[d]!;
+    const norm = lengthNorm(dl, avgDocLength, params);
     const end = entryStart[d + 1]!;
     for (let e = entryStart[d]!; e < end; e++) {
       const t = entryTerm[e]!;
@@ -126,6 +149,8 @@ export function buildIndexData(
   return {
     params,
     analyzer: analyzerOptions,
+    fields,
+    docLengths,
     docCount,
     avgDocLength,
     vocab,

@@ -1,4 +1,5 @@
 import type { AnalyzerOptions } from '../text/analyzer';
+import type { DocLengths, IndexFields } from './build';
 import type { PassageStore } from './passage-store';
 import type { Bm25Params } from './scoring';
 
@@ -15,6 +16,10 @@ import type { Bm25Params } from './scoring';
 export interface Bm25Data {
   params: Bm25Params;
   analyzer: AnalyzerOptions;
+  /** Scored passage fields. */
+  fields: IndexFields;
+  /** Lengths used for length normalisation. */
+  docLengths: DocLengths;
   docCount: number;
   avgDocLength: number;
   /** term → term id; iteration order is id order. */

@@ -44,3 +44,19 @@ export function impactBits(docCount: number, p: Bm25Params): number {
 export function toImpact(score: number, bits: number): number {
   return Math.max(1, Math.round(score * 2 ** bits));
 }
+
+/**
+ * A document length as Lucene keeps it: one byte per document (SmallFloat.intToByte4), exact
+ * below 24 tokens, above that cut down to 4 significant bits (100 tokens read back as 96).
+ * With docLengths "lucene" an index normalises by these lengths, as Lucene and Elasticsearch
+ * score; by default ("exact", as bm25s) by the true token count.
+ */
+export function luceneDocLength(length: number): number {
+  const FREE = 24; // byte values below this are lengths as they are
+  if (length < FREE) return length;
+  const i = length - FREE;
+  const bits = 32 - Math.clz32(i);
+  if (bits < 4) return length;
+  const shift = bits - 4;
+  return FREE + (((i >>> shift) & 0x07) | 0x08) * 2 ** shift;
+}

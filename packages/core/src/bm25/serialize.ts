@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ANALYZER_VERSION, AnalyzerOptionsSchema } from '../text/analyzer';
-import { blockMaxima } from './build';
+import { blockMaxima, DOC_LENGTHS, INDEX_FIELDS } from './build';
 import type { Bm25Data } from './index-data';
 import { encodeColumn, type Utf8Column, Utf8PassageStore } from './passage-store';
 import { BLOCK } from './query';
@@ -38,6 +38,9 @@ const HeaderSchema = z.object({
   littleEndian: z.literal(true),
   analyzerVersion: z.number().int(),
   analyzer: AnalyzerOptionsSchema,
+  /** Absent in files written before passages could be indexed by their text alone. */
+  fields: z.enum(INDEX_FIELDS).default('title+text'),
+  docLengths: z.enum(DOC_LENGTHS).default('exact'),
   params: z.object({ k1: z.number().positive(), b: z.number().min(0).max(1) }),
   docCount: z.number().int().positive(),
   avgDocLength: z.number().nonnegative(),
@@ -100,6 +103,8 @@ export function* encodeIndexChunks(data: Bm25Data): Generator<Uint8Array> {
     littleEndian: true,
     analyzerVersion: ANALYZER_VERSION,
     analyzer: data.analyzer,
+    fields: data.fields,
+    docLengths: data.docLengths,
     params: { k1: data.params.k1, b: data.params.b },
     docCount: data.docCount,
     avgDocLength: data.avgDocLength,
@@ -239,6 +244,8 @@ export function decodeIndex(bytes: Uint8Array): Bm25Data {
   return {
     params: h.params,
     analyzer: h.analyzer,
+    fields: h.fields,
+    docLengths: h.docLengths,
     docCount: h.docCount,
     avgDocLength: h.avgDocLength,
     vocab,
