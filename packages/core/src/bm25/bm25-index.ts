@@ -1,5 +1,6 @@
 import {
   type Analyzer,
+  type AnalyzerName,
   type AnalyzerOptions,
   type AnalyzerOptionsInput,
   createAnalyzer,
@@ -32,6 +33,17 @@ export interface Bm25BuildOptions {
   docLengths?: DocLengths;
   /** Keep each passage's title and text for Bm25Retriever (default true); false keeps ids only. */
   storeText?: boolean;
+}
+
+/**
+ * Build options by analyser name, as the server and CLI build indexes: "english" is IRCoT's
+ * Elasticsearch index (Lucene's EnglishAnalyzer over the passage text, the title only stored,
+ * Lucene's one-byte document lengths); "steper" is this project's analyser over title + text.
+ */
+export function bm25Preset(name: AnalyzerName): Bm25BuildOptions {
+  return name === 'english'
+    ? { analyzer: { name: 'english' }, fields: 'text', docLengths: 'lucene' }
+    : { analyzer: { name: 'steper' } };
 }
 
 export interface Bm25Hit {

@@ -1,4 +1,4 @@
-export { type Bm25BuildOptions, type Bm25Hit, Bm25Index } from './bm25-index';
+export { type Bm25BuildOptions, type Bm25Hit, Bm25Index, bm25Preset } from './bm25-index';
 export { DOC_LENGTHS, type DocLengths, INDEX_FIELDS, type IndexFields, passageDocument } from './build';
 export { Bm25Retriever } from './retriever';
 export {
