@@ -184,7 +184,6 @@ export class QueryEngine {
 
       // Essential terms: add their postings in [lo, hi) into the buffer, block by block, and
       // mark their documents as candidates (no branch per posting: both unconditional).
-      let essPostings = 0;
       for (let j = nonEss; j < present; j++) {
         const i = order[j]!;
         const w = weight[i]!;
@@ -197,7 +196,6 @@ export class QueryEngine {
           const last = blockLast[b]!;
           if (last >= hi) bEnd = lowerBound(docs, p, bEnd, hi);
           if (w * blockMax[b]! + others > theta) {
-            essPostings += bEnd - p;
             for (; p < bEnd; p++) {
               const x = docs[p]! - lo;
               bits[x >>> 5]! |= 1 << (x & 31);
@@ -211,35 +209,47 @@ export class QueryEngine {
         pos[i] = p;
       }
 
-      // Non-essential terms, most valuable first, added to the candidates: by scanning the
-      // term's postings in the window (adding to every document there, candidate or not: a
-      // non-candidate's sum stays at most the non-essential bounds ≤ θ) where they are few
-      // beside the candidates, else by seeking each candidate that can still pass θ.
+      // Non-essential terms, most valuable first, added to the candidates. First the candidates
+      // that cannot reach θ even with every non-essential bound are dropped (most of them, once
+      // θ is high). Then each term is scanned in the window (adding to every document there,
+      // candidate or not: a non-candidate's sum stays at most the non-essential bounds ≤ θ)
+      // where its postings are few beside the candidates, else sought by each candidate that can
+      // still pass θ; candidates that cannot are dropped on the way.
       let rest = nonEssSum;
       let dirty = false; // the buffer holds sums of non-candidates: cleared whole at the end
-      for (let j = nonEss - 1; j >= 0; j--) {
+      let nCand = nonEss > 0 ? this.drop(rest, theta, false) : 0;
+      for (let j = nonEss - 1; j >= 0 && nCand > 0; j--) {
         const i = order[j]!;
         const w = weight[i]!;
         const winEnd = this.find(i, hi);
         rest -= bound[i]!;
-        if (winEnd - pos[i]! <= SCAN_PER_CANDIDATE * essPostings) {
+        if (winEnd - pos[i]! <= SCAN_PER_CANDIDATE * nCand) {
           dirty = true;
           for (let p = pos[i]!; p < winEnd; p++) {
             const x = docs[p]! - lo;
             buf[x] = buf[x]! + w * impacts[p]!;
           }
         } else {
+          const need = theta - bound[i]! - rest; // a candidate at or below this cannot pass θ
+          nCand = 0;
           for (let word = 0; word < WINDOW >>> 5; word++) {
             let set = bits[word]!;
+            let keep = set;
             while (set !== 0) {
               const low = set & -set;
               set ^= low;
               const x = (word << 5) | (31 - Math.clz32(low));
-              if (buf[x]! + bound[i]! + rest <= theta) continue;
+              if (buf[x]! <= need) {
+                keep ^= low;
+                if (!dirty) buf[x] = 0;
+                continue;
+              }
               const p = this.find(i, lo + x);
               pos[i] = p;
               if (p < winEnd && docs[p] === lo + x) buf[x] = buf[x]! + w * impacts[p]!;
+              nCand++;
             }
+            bits[word] = keep;
           }
         }
         pos[i] = winEnd;
@@ -271,6 +281,32 @@ export class QueryEngine {
     const out = top.sorted();
     for (const h of out) h.score *= this.unit;
     return out;
+  }
+
+  /**
+   * Drops the candidates whose score plus `rest` cannot pass θ (their buffer entries are zeroed
+   * unless the buffer is cleared whole later); returns how many are left.
+   */
+  private drop(rest: number, theta: number, dirty: boolean): number {
+    const { buf, bits } = this;
+    const need = theta - rest;
+    let n = 0;
+    for (let word = 0; word < WINDOW >>> 5; word++) {
+      let set = bits[word]!;
+      if (set === 0) continue;
+      let keep = set;
+      while (set !== 0) {
+        const low = set & -set;
+        set ^= low;
+        const x = (word << 5) | (31 - Math.clz32(low));
+        if (buf[x]! <= need) {
+          keep ^= low;
+          if (!dirty) buf[x] = 0;
+        } else n++;
+      }
+      bits[word] = keep;
+    }
+    return n;
   }
 
   /**
