@@ -38,6 +38,8 @@ const WINDOW = 8192;
  * this many per candidate document; else each candidate seeks it (a bisection costs about this).
  */
 const SCAN_PER_CANDIDATE = 16;
+/** Candidates are dropped before the non-essential terms when their postings are this many times more. */
+const DROP_RATIO = 4;
 
 /**
  * Evaluates queries over the columns: exact top-k by block-max MaxScore over document windows
@@ -76,6 +78,7 @@ export class QueryEngine {
   private tEnd = new Uint32Array(16);
   private tBlk0 = new Uint32Array(16);
   private tBound = new Float64Array(16);
+  private winEnds = new Uint32Array(16);
   private order = new Int32Array(16);
 
   /** 2^−impactBits: the value of one impact unit. */
@@ -128,6 +131,7 @@ export class QueryEngine {
     const blk0 = this.tBlk0;
     const bound = this.tBound;
     const order = this.order;
+    const winEnds = this.winEnds;
     top.reset(k);
     let theta = Number.NEGATIVE_INFINITY; // k-th best score so far (impact units), −∞ until k found
 
@@ -159,7 +163,7 @@ export class QueryEngine {
         total += bound[i]!;
         order[present++] = i;
       }
-      if (total <= theta) {
+      if (total < theta) {
         for (let j = 0; j < present; j++) pos[order[j]!] = this.find(order[j]!, hi);
         continue;
       }
@@ -178,12 +182,13 @@ export class QueryEngine {
       // Non-essential: the prefix whose bounds sum to no more than θ.
       let nonEss = 0;
       let nonEssSum = 0;
-      while (nonEss < present && nonEssSum + bound[order[nonEss]!]! <= theta) {
+      while (nonEss < present && nonEssSum + bound[order[nonEss]!]! < theta) {
         nonEssSum += bound[order[nonEss++]!]!;
       }
 
       // Essential terms: add their postings in [lo, hi) into the buffer, block by block, and
       // mark their documents as candidates (no branch per posting: both unconditional).
+      let essPostings = 0;
       for (let j = nonEss; j < present; j++) {
         const i = order[j]!;
         const w = weight[i]!;
@@ -195,7 +200,8 @@ export class QueryEngine {
           let bEnd = Math.min(start[i]! + (b - blk0[i]! + 1) * BLOCK, e);
           const last = blockLast[b]!;
           if (last >= hi) bEnd = lowerBound(docs, p, bEnd, hi);
-          if (w * blockMax[b]! + others > theta) {
+          if (w * blockMax[b]! + others >= theta) {
+            essPostings += bEnd - p;
             for (; p < bEnd; p++) {
               const x = docs[p]! - lo;
               bits[x >>> 5]! |= 1 << (x & 31);
@@ -217,11 +223,20 @@ export class QueryEngine {
       // still pass θ; candidates that cannot are dropped on the way.
       let rest = nonEssSum;
       let dirty = false; // the buffer holds sums of non-candidates: cleared whole at the end
-      let nCand = nonEss > 0 ? this.drop(rest, theta, false) : 0;
+      // Candidates are at most the essential postings. Where the non-essential postings in the
+      // window are many more, drop the candidates that cannot reach θ first: the few left then
+      // seek those terms instead of scanning them.
+      let neWin = 0;
+      for (let j = 0; j < nonEss; j++) {
+        const i = order[j]!;
+        winEnds[i] = this.find(i, hi);
+        neWin += winEnds[i]! - pos[i]!;
+      }
+      let nCand = nonEss > 0 && DROP_RATIO * essPostings < neWin ? this.drop(rest, theta) : essPostings;
       for (let j = nonEss - 1; j >= 0 && nCand > 0; j--) {
         const i = order[j]!;
         const w = weight[i]!;
-        const winEnd = this.find(i, hi);
+        const winEnd = winEnds[i]!;
         rest -= bound[i]!;
         if (winEnd - pos[i]! <= SCAN_PER_CANDIDATE * nCand) {
           dirty = true;
@@ -230,7 +245,7 @@ export class QueryEngine {
             buf[x] = buf[x]! + w * impacts[p]!;
           }
         } else {
-          const need = theta - bound[i]! - rest; // a candidate at or below this cannot pass θ
+          const need = theta - bound[i]! - rest; // a candidate below this cannot reach θ
           nCand = 0;
           for (let word = 0; word < WINDOW >>> 5; word++) {
             let set = bits[word]!;
@@ -239,7 +254,7 @@ export class QueryEngine {
               const low = set & -set;
               set ^= low;
               const x = (word << 5) | (31 - Math.clz32(low));
-              if (buf[x]! <= need) {
+              if (buf[x]! < need) {
                 keep ^= low;
                 if (!dirty) buf[x] = 0;
                 continue;
@@ -256,7 +271,24 @@ export class QueryEngine {
       }
       for (let j = 0; j < nonEss; j++) pos[order[j]!] = this.find(order[j]!, hi);
 
-      // The candidates are complete: offer them, ascending.
+      // The candidates are complete: offer them, ascending. After a scan the buffer is read
+      // straight through (every non-candidate there sums to less than θ) and cleared whole.
+      if (dirty && essPostings > WINDOW / 4) {
+        bits.fill(0);
+        const n = Math.min(WINDOW, this.docCount - lo);
+        for (let x = 0; x < n; x++) {
+          const s = buf[x]!;
+          if (s < theta || s === 0) continue;
+          const d = lo + x;
+          if (skip?.(d)) continue;
+          if (top.admits(d, s)) {
+            top.push(d, s);
+            theta = top.kth();
+          }
+        }
+        buf.fill(0);
+        continue;
+      }
       for (let word = 0; word < WINDOW >>> 5; word++) {
         let set = bits[word]!;
         if (set === 0) continue;
@@ -266,7 +298,7 @@ export class QueryEngine {
           set &= set - 1;
           const s = buf[x]!;
           buf[x] = 0;
-          if (s <= theta) continue;
+          if (s < theta) continue;
           const d = lo + x;
           if (skip?.(d)) continue;
           if (top.admits(d, s)) {
@@ -284,10 +316,10 @@ export class QueryEngine {
   }
 
   /**
-   * Drops the candidates whose score plus `rest` cannot pass θ (their buffer entries are zeroed
-   * unless the buffer is cleared whole later); returns how many are left.
+   * Drops the candidates whose score plus `rest` cannot reach θ (their buffer entries zeroed);
+   * returns how many are left.
    */
-  private drop(rest: number, theta: number, dirty: boolean): number {
+  private drop(rest: number, theta: number): number {
     const { buf, bits } = this;
     const need = theta - rest;
     let n = 0;
@@ -299,9 +331,9 @@ export class QueryEngine {
         const low = set & -set;
         set ^= low;
         const x = (word << 5) | (31 - Math.clz32(low));
-        if (buf[x]! <= need) {
+        if (buf[x]! < need) {
           keep ^= low;
-          if (!dirty) buf[x] = 0;
+          buf[x] = 0;
         } else n++;
       }
       bits[word] = keep;
@@ -342,6 +374,7 @@ export class QueryEngine {
       this.tStart = new Uint32Array(n);
       this.tBlk0 = new Uint32Array(n);
       this.tBound = new Float64Array(n);
+      this.winEnds = new Uint32Array(n);
       this.order = new Int32Array(n);
     }
     const { indptr, blockPtr } = this.c;
