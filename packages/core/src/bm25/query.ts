@@ -38,6 +38,10 @@ const WINDOW = 8192;
  * this many per candidate document; else each candidate seeks it (a bisection costs about this).
  */
 const SCAN_PER_CANDIDATE = 16;
+/** Queries of at most this many distinct terms (and no exclusions) take `merged`. */
+const MERGE_MAX_TERMS = 12;
+/** Postings the θ pre-pass merges at most (see `seedTheta`). */
+const SEED_POSTINGS = 4096;
 /** Candidates are dropped before the non-essential terms when their postings are this many times more. */
 const DROP_RATIO = 4;
 
@@ -71,6 +75,16 @@ export class QueryEngine {
   private readonly buf = new Float64Array(WINDOW);
   private readonly bits = new Int32Array(WINDOW >>> 5);
   private readonly top = new TopK();
+  private readonly seedTop = new TopK();
+  // Sorted partial-score lists of short queries (see `merged`), read from one, written to two.
+  private mDocs = new Uint32Array(1024);
+  private mScores = new Float64Array(1024);
+  private mDocs2 = new Uint32Array(1024);
+  private mScores2 = new Float64Array(1024);
+  private seedDocs = new Uint32Array(SEED_POSTINGS);
+  private seedScores = new Float64Array(SEED_POSTINGS);
+  private seedDocs2 = new Uint32Array(SEED_POSTINGS);
+  private seedScores2 = new Float64Array(SEED_POSTINGS);
   // Per query term: weight, cursor, column start and end, first block, bound in this window.
   private tWeight = new Float64Array(16);
   private tPos = new Uint32Array(16);
@@ -80,6 +94,9 @@ export class QueryEngine {
   private tBound = new Float64Array(16);
   private winEnds = new Uint32Array(16);
   private order = new Int32Array(16);
+  private gOrder = new Int32Array(16);
+  /** Per query term: its weight times its column's largest impact. */
+  private tMax = new Float64Array(16);
 
   /** 2^−impactBits: the value of one impact unit. */
   private readonly unit: number;
@@ -122,6 +139,7 @@ export class QueryEngine {
   topK(termIds: readonly number[], k: number, skip?: (doc: number) => boolean): ScoredDoc[] {
     if (termIds.length === 0 || k <= 0) return [];
     const m = this.setTerms(termIds);
+    if (m <= MERGE_MAX_TERMS && skip === undefined) return this.merged(m, k);
     const { docs, impacts, blockMax, blockLast } = this.c;
     const { buf, bits, top } = this;
     const weight = this.tWeight;
@@ -133,13 +151,30 @@ export class QueryEngine {
     const order = this.order;
     const winEnds = this.winEnds;
     top.reset(k);
-    let theta = Number.NEGATIVE_INFINITY; // k-th best score so far (impact units), −∞ until k found
+    // θ: the k-th best score so far (impact units), −∞ until k are found; from the start at
+    // least θ0, the k-th best partial score over the query's rarest terms (see `seedTheta`).
+    const theta0 = this.seedTheta(m, k, skip);
+    let theta = theta0;
+
+    // Global MaxScore: the terms whose column maxima sum to less than θ cannot make a document
+    // reach θ alone, so the next window starts at the next document of any other term; the
+    // windows between, which only they reach, are never visited.
+    const gOrder = this.gOrder;
+    for (let i = 0; i < m; i++) gOrder[i] = i;
+    gOrder.subarray(0, m).sort((a, b) => this.tMax[a]! - this.tMax[b]!);
+    let gNonEss = 0;
+    let gSum = 0;
 
     for (;;) {
-      // The window starts at the smallest document any term has left.
+      while (gNonEss < m && gSum + this.tMax[gOrder[gNonEss]!]! < theta)
+        gSum += this.tMax[gOrder[gNonEss++]!]!;
       let lo = 0xffffffff;
-      for (let i = 0; i < m; i++) if (pos[i]! < end[i]! && docs[pos[i]!]! < lo) lo = docs[pos[i]!]!;
+      for (let j = gNonEss; j < m; j++) {
+        const i = gOrder[j]!;
+        if (pos[i]! < end[i]! && docs[pos[i]!]! < lo) lo = docs[pos[i]!]!;
+      }
       if (lo === 0xffffffff) break;
+      for (let j = 0; j < gNonEss; j++) pos[gOrder[j]!] = this.find(gOrder[j]!, lo);
       const hi = lo + WINDOW;
 
       // Each term's bound in [lo, hi): the largest maximum among its blocks that overlap it.
@@ -239,10 +274,18 @@ export class QueryEngine {
         const winEnd = winEnds[i]!;
         rest -= bound[i]!;
         if (winEnd - pos[i]! <= SCAN_PER_CANDIDATE * nCand) {
-          dirty = true;
-          for (let p = pos[i]!; p < winEnd; p++) {
-            const x = docs[p]! - lo;
-            buf[x] = buf[x]! + w * impacts[p]!;
+          if (nCand < WINDOW / 16) {
+            // Sparse candidates: add to them alone (a well-predicted branch), buffer stays clean.
+            for (let p = pos[i]!; p < winEnd; p++) {
+              const x = docs[p]! - lo;
+              if ((bits[x >>> 5]! & (1 << (x & 31))) !== 0) buf[x] = buf[x]! + w * impacts[p]!;
+            }
+          } else {
+            dirty = true;
+            for (let p = pos[i]!; p < winEnd; p++) {
+              const x = docs[p]! - lo;
+              buf[x] = buf[x]! + w * impacts[p]!;
+            }
           }
         } else {
           const need = theta - bound[i]! - rest; // a candidate below this cannot reach θ
@@ -283,7 +326,7 @@ export class QueryEngine {
           if (skip?.(d)) continue;
           if (top.admits(d, s)) {
             top.push(d, s);
-            theta = top.kth();
+            theta = Math.max(theta0, top.kth());
           }
         }
         buf.fill(0);
@@ -303,7 +346,7 @@ export class QueryEngine {
           if (skip?.(d)) continue;
           if (top.admits(d, s)) {
             top.push(d, s);
-            theta = top.kth();
+            theta = Math.max(theta0, top.kth());
           }
         }
       }
@@ -313,6 +356,170 @@ export class QueryEngine {
     const out = top.sorted();
     for (const h of out) h.score *= this.unit;
     return out;
+  }
+
+  /**
+   * Short queries: term at a time over whole columns, most valuable first, partial scores kept
+   * in a list sorted by document (sequential reads only). After each term θ is the k-th best
+   * partial score; once the remaining terms' maxima sum to less than θ no new document can enter,
+   * and the list is cut to the documents that can still reach θ, which then gallop through the
+   * remaining (common) columns. For a few terms this beats the windows, whose per-window work
+   * does not shrink with the query; it is quadratic in long queries, which take the windows.
+   */
+  private merged(m: number, k: number): ScoredDoc[] {
+    const terms = Array.from({ length: m }, (_, i) => i).sort((a, b) => this.tMax[b]! - this.tMax[a]!);
+    const rest = new Float64Array(m + 1); // rest[j]: what terms j … m − 1 can add at most
+    for (let j = m - 1; j >= 0; j--) rest[j] = rest[j + 1]! + this.tMax[terms[j]!]!;
+    const top = this.top;
+    let n = 0;
+    let j = 0;
+    let theta = Number.NEGATIVE_INFINITY;
+    while (j < m) {
+      top.reset(k);
+      n = this.mergeColumn(terms[j++]!, n);
+      theta = top.kth();
+      if (rest[j]! < theta) break;
+    }
+    if (j < m) {
+      const cd = this.mDocs;
+      const cs = this.mScores;
+      let nc = keepReaching(cd, cs, n, rest[j]!, theta);
+      for (; j < m; j++) {
+        this.addToCandidates(terms[j]!, cd, cs, nc);
+        top.reset(k);
+        for (let c = 0; c < nc; c++) if (top.admits(cd[c]!, cs[c]!)) top.push(cd[c]!, cs[c]!);
+        if (j + 1 < m) nc = keepReaching(cd, cs, nc, rest[j + 1]!, top.kth());
+      }
+    }
+    const out = top.sorted();
+    for (const h of out) h.score *= this.unit;
+    return out;
+  }
+
+  /** Merges query term i's column into the sorted list (n entries); offers each entry to the top k. */
+  private mergeColumn(i: number, n: number): number {
+    const need = Math.min(n + this.tEnd[i]! - this.tStart[i]!, this.docCount);
+    if (this.mDocs2.length < need) {
+      const size = Math.min(Math.max(need, 2 * this.mDocs2.length), this.docCount);
+      this.mDocs2 = new Uint32Array(size);
+      this.mScores2 = new Float64Array(size);
+    }
+    const { docs, impacts } = this.c;
+    const ad = this.mDocs;
+    const as = this.mScores;
+    const bd = this.mDocs2;
+    const bs = this.mScores2;
+    const top = this.top;
+    const w = this.tWeight[i]!;
+    const end = this.tEnd[i]!;
+    let x = 0;
+    let p = this.tStart[i]!;
+    let o = 0;
+    while (x < n || p < end) {
+      let d: number;
+      let s: number;
+      if (p >= end || (x < n && ad[x]! < docs[p]!)) {
+        d = ad[x]!;
+        s = as[x++]!;
+      } else if (x >= n || docs[p]! < ad[x]!) {
+        d = docs[p]!;
+        s = w * impacts[p++]!;
+      } else {
+        d = ad[x]!;
+        s = as[x++]! + w * impacts[p++]!;
+      }
+      bd[o] = d;
+      bs[o++] = s;
+      if (top.admits(d, s)) top.push(d, s);
+    }
+    this.mDocs = bd;
+    this.mScores = bs;
+    this.mDocs2 = ad;
+    this.mScores2 = as;
+    return o;
+  }
+
+  /** Adds query term i's score to each candidate (ascending) found in its column, galloping. */
+  private addToCandidates(i: number, cand: Uint32Array, scores: Float64Array, nCand: number): void {
+    const { docs, impacts } = this.c;
+    const end = this.tEnd[i]!;
+    const w = this.tWeight[i]!;
+    let lo = this.tStart[i]!;
+    const gallop = end - lo > 8 * nCand;
+    for (let j = 0; j < nCand && lo < end; j++) {
+      const d = cand[j]!;
+      if (!gallop) {
+        while (lo < end && docs[lo]! < d) lo++;
+      } else if (docs[lo]! < d) {
+        let step = 1;
+        let hi = lo + 1;
+        while (hi < end && docs[hi]! < d) {
+          lo = hi;
+          step *= 2;
+          hi = lo + step;
+        }
+        lo = lowerBound(docs, lo + 1, Math.min(hi, end), d);
+      }
+      if (lo < end && docs[lo] === d) scores[j] = scores[j]! + w * impacts[lo++]!;
+    }
+  }
+
+  /**
+   * A first θ before any window, as the old merge-based engine got it: the columns of the
+   * query's most valuable terms (up to SEED_POSTINGS postings in all) are merged into partial
+   * scores, and the k-th best is returned. Scores only grow as terms are added, so at least k
+   * documents (none of them skipped) score that much: a true lower bound of the final θ. Without
+   * it the first windows, scored while θ is still low, prune little.
+   */
+  private seedTheta(m: number, k: number, skip: ((doc: number) => boolean) | undefined): number {
+    const { docs, impacts } = this.c;
+    const { tWeight: weight, tStart: start, tEnd: end, tMax } = this;
+    let a = this.seedDocs;
+    let as = this.seedScores;
+    let b = this.seedDocs2;
+    let bs = this.seedScores2;
+    let n = 0;
+    let used = 0;
+    // Terms by column maximum, largest first (a few: selection, not a sort).
+    const taken = this.gOrder; // free until the window loop sets it
+    for (let round = 0; round < m; round++) {
+      let best = -1;
+      for (let i = 0; i < m; i++) {
+        let seen = false;
+        for (let r = 0; r < round; r++) if (taken[r] === i) seen = true;
+        if (!seen && (best < 0 || tMax[i]! > tMax[best]!)) best = i;
+      }
+      const len = end[best]! - start[best]!;
+      if (used + len > SEED_POSTINGS) break;
+      taken[round] = best;
+      used += len;
+      // Merge column `best` into the sorted partial scores a → b, then swap.
+      const w = weight[best]!;
+      let x = 0;
+      let p = start[best]!;
+      let o = 0;
+      const e = end[best]!;
+      while (x < n || p < e) {
+        if (p >= e || (x < n && a[x]! < docs[p]!)) {
+          b[o] = a[x]!;
+          bs[o++] = as[x++]!;
+        } else if (x >= n || docs[p]! < a[x]!) {
+          b[o] = docs[p]!;
+          bs[o++] = w * impacts[p++]!;
+        } else {
+          b[o] = a[x]!;
+          bs[o++] = as[x++]! + w * impacts[p++]!;
+        }
+      }
+      [a, b] = [b, a];
+      [as, bs] = [bs, as];
+      n = o;
+    }
+    if (n < k) return Number.NEGATIVE_INFINITY;
+    const top = this.seedTop;
+    top.reset(k);
+    for (let j = 0; j < n; j++) if (top.admits(a[j]!, as[j]!) && !skip?.(a[j]!)) top.push(a[j]!, as[j]!);
+    return top.kth();
   }
 
   /**
@@ -376,16 +583,20 @@ export class QueryEngine {
       this.tBound = new Float64Array(n);
       this.winEnds = new Uint32Array(n);
       this.order = new Int32Array(n);
+      this.gOrder = new Int32Array(n);
+      this.tMax = new Float64Array(n);
     }
-    const { indptr, blockPtr } = this.c;
+    const { indptr, blockPtr, maxImpacts } = this.c;
     let m = 0;
     for (let j = 0; j < sorted.length; j++) {
       const t = sorted[j]!;
       if (j > 0 && t === sorted[j - 1]) {
         this.tWeight[m - 1]!++;
+        this.tMax[m - 1] = this.tWeight[m - 1]! * maxImpacts[t]!;
         continue;
       }
       this.tWeight[m] = 1;
+      this.tMax[m] = maxImpacts[t]!;
       this.tPos[m] = indptr[t]!;
       this.tStart[m] = indptr[t]!;
       this.tEnd[m] = indptr[t + 1]!;
@@ -394,6 +605,24 @@ export class QueryEngine {
     }
     return m;
   }
+}
+
+/** Keeps, in place and in order, the entries whose score plus `rest` can still reach θ. */
+function keepReaching(
+  docs: Uint32Array,
+  scores: Float64Array,
+  n: number,
+  rest: number,
+  theta: number,
+): number {
+  let kept = 0;
+  for (let j = 0; j < n; j++) {
+    if (scores[j]! + rest >= theta) {
+      docs[kept] = docs[j]!;
+      scores[kept++] = scores[j]!;
+    }
+  }
+  return kept;
 }
 
 /** First position in docs[lo … hi − 1] (ascending) holding d or more; hi if none. */
