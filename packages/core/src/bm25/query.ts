@@ -38,7 +38,11 @@ const WINDOW = 8192;
  * this many per candidate document; else each candidate seeks it (a bisection costs about this).
  */
 const SCAN_PER_CANDIDATE = 16;
-/** Queries of at most this many distinct terms (and no exclusions) take `merged`. */
+/**
+ * Queries of 2 to 12 distinct terms (and no exclusions) take `merged`. A single common term is
+ * far faster through the windows' block maxima (a few blocks read instead of its whole column).
+ */
+const MERGE_MIN_TERMS = 2;
 const MERGE_MAX_TERMS = 12;
 /** Postings the θ pre-pass merges at most (see `seedTheta`). */
 const SEED_POSTINGS = 4096;
@@ -139,7 +143,7 @@ export class QueryEngine {
   topK(termIds: readonly number[], k: number, skip?: (doc: number) => boolean): ScoredDoc[] {
     if (termIds.length === 0 || k <= 0) return [];
     const m = this.setTerms(termIds);
-    if (m <= MERGE_MAX_TERMS && skip === undefined) return this.merged(m, k);
+    if (m >= MERGE_MIN_TERMS && m <= MERGE_MAX_TERMS && skip === undefined) return this.merged(m, k);
     const { docs, impacts, blockMax, blockLast } = this.c;
     const { buf, bits, top } = this;
     const weight = this.tWeight;
@@ -359,7 +363,7 @@ export class QueryEngine {
   }
 
   /**
-   * Short queries: term at a time over whole columns, most valuable first, partial scores kept
+   * Queries of a few terms: term at a time over whole columns, most valuable first, partial scores kept
    * in a list sorted by document (sequential reads only). After each term θ is the k-th best
    * partial score; once the remaining terms' maxima sum to less than θ no new document can enter,
    * and the list is cut to the documents that can still reach θ, which then gallop through the
