@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-printf '\n\033[1m== BM25: this index vs bm25s (1,000,000 synthetic passages)\033[0m\n'
+printf '\n\033[1m== BM25: this index vs bm25s (synthetic 100k / 1M / 5M, real English text 100k / 202k; 1 to 100 terms)\033[0m\n'
 bash bench/bm25/run.sh
 printf '\n\033[1m== Teacher runs: questions/s through IRCoT, concurrency 1 and 16 vs sequential\033[0m\n'
 npx tsx apps/server/bench/teacher-throughput.ts --latency 50 --questions 64

@@ -1,29 +1,103 @@
 /**
- * The benchmark's corpus and queries: the synthetic world of packages/core, and as queries its
- * questions plus sentences sampled from passages (what IRCoT sends as step queries), drawn with
- * a fixed seed.
+ * The benchmark's corpora and query sets.
+ * - synthetic: the synthetic world of packages/core (any size), with its questions;
+ * - real: real English text from Debian packages (see real-corpus.ts), 202,499 passages, or its
+ *   first BENCH_PASSAGES.
+ * Query sets, drawn with a fixed seed: one sentence of a passage (an IRCoT step query), five
+ * sentences of different passages joined (what a loop sends when it queries with its whole
+ * reasoning so far), and a sweep of queries of exactly n analysed terms, each a window of running
+ * passage text, for n from 1 to 100.
  */
 import { generateSyntheticWorld } from '../../packages/core/src/synthetic/index';
 import type { Passage } from '../../packages/core/src/types/data';
 import { Rng } from '../../packages/core/src/util/rng';
+import { REAL_TEXT_SOURCE, realCorpus } from './real-corpus';
+
+export type CorpusKind = 'synthetic' | 'real';
 
 export interface BenchCorpus {
+  kind: CorpusKind;
   source: string;
   corpus: Passage[];
+  /** The world's questions (synthetic only). */
+  questions: string[];
+}
+
+export interface QuerySet {
+  name: string;
   queries: string[];
 }
 
-export function benchCorpus(seed: number, passages: number, nQueries: number): BenchCorpus {
-  const world = generateSyntheticWorld({ seed, passages });
-  const questions = world.questions.map((q) => q.question);
-  const rng = new Rng(seed + 1);
-  const queries = rng.sample(questions, Math.floor(nQueries / 2));
-  while (queries.length < nQueries) {
-    const sentences = rng
-      .pick(world.corpus)
-      .text.split(/(?<=[.!?])\s+/)
-      .filter((s) => s.length > 0);
-    if (sentences.length > 0) queries.push(rng.pick(sentences));
+export const SWEEP_TERMS = [1, 2, 4, 8, 16, 32, 64, 100];
+
+export function benchCorpus(kind: CorpusKind, seed: number, passages: number): BenchCorpus {
+  if (kind === 'synthetic') {
+    const world = generateSyntheticWorld({ seed, passages });
+    return {
+      kind,
+      source: `synthetic world, seed ${seed}`,
+      corpus: world.corpus,
+      questions: world.questions.map((q) => q.question),
+    };
   }
-  return { source: `synthetic world, seed ${seed}`, corpus: world.corpus, queries };
+  const all = realCorpus();
+  return {
+    kind,
+    source: REAL_TEXT_SOURCE,
+    corpus: all.slice(0, Math.min(passages, all.length)),
+    questions: [],
+  };
+}
+
+/** The query sets for a corpus; `analyze` is the index's analyser (to count terms). */
+export function querySets(
+  c: BenchCorpus,
+  analyze: (text: string) => string[],
+  seed: number,
+  perSet: number,
+): QuerySet[] {
+  const rng = new Rng(seed + 1);
+  const sentence = (): string => {
+    for (;;) {
+      const sentences = rng
+        .pick(c.corpus)
+        .text.split(/(?<=[.!?])\s+/)
+        .filter((s) => analyze(s).length > 0);
+      if (sentences.length > 0) return rng.pick(sentences);
+    }
+  };
+  const sets: QuerySet[] = [];
+  if (c.questions.length > 0) sets.push({ name: 'question', queries: rng.sample(c.questions, perSet) });
+  sets.push({ name: '1 sentence', queries: Array.from({ length: perSet }, sentence) });
+  sets.push({
+    name: '5 sentences',
+    queries: Array.from({ length: perSet }, () => Array.from({ length: 5 }, sentence).join(' ')),
+  });
+  for (const n of SWEEP_TERMS) {
+    sets.push({
+      name: `${n} term${n === 1 ? '' : 's'}`,
+      queries: Array.from({ length: perSet }, () => window(n)),
+    });
+  }
+  return sets;
+
+  /** Running text from a random point of a random passage on, cut where it has n analysed terms. */
+  function window(n: number): string {
+    let d = rng.int(c.corpus.length);
+    let words = c.corpus[d]!.text.split(/\s+/).filter((w) => w.length > 0);
+    words = words.slice(rng.int(Math.max(1, words.length - 1)));
+    const out: string[] = [];
+    let terms = 0;
+    for (;;) {
+      for (const w of words) {
+        const t = analyze(w).length;
+        if (t === 0 || terms + t > n) continue;
+        out.push(w);
+        terms += t;
+        if (terms === n) return out.join(' ');
+      }
+      d = (d + 1) % c.corpus.length;
+      words = c.corpus[d]!.text.split(/\s+/).filter((w) => w.length > 0);
+    }
+  }
 }

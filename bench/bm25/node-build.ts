@@ -1,19 +1,21 @@
 /**
- * BM25 benchmark, Node build step (run by run.sh): builds the StepER index over the synthetic
- * corpus and measures time and memory; writes the index file that node-queries.ts loads, and the
- * very tokens and queries that bm25s will index, so that both engines rank the same token lists.
+ * BM25 benchmark, Node build step (run by run.sh): builds the StepER index over one corpus and
+ * measures time and memory; writes the index file that node-queries.ts loads, and the very tokens
+ * and query sets that bm25s will index and run, so that both engines rank the same token lists.
  *
  *   npx tsx --expose-gc bench/bm25/node-build.ts OUT_DIR
- *   env: BENCH_PASSAGES (1000000), BENCH_QUERIES (2000), BENCH_SEED (7)
+ *   env: BENCH_CORPUS (synthetic | real), BENCH_PASSAGES (1000000), BENCH_QUERIES (per set, 1000),
+ *        BENCH_SEED (7)
  */
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { Bm25Index, passageDocument } from '../../packages/core/src/bm25/index';
-import { benchCorpus } from './corpus';
+import { Bm25Index, bm25Preset, passageDocument } from '../../packages/core/src/bm25/index';
+import { benchCorpus, type CorpusKind, querySets } from './corpus';
 
 const out = process.argv[2] ?? 'bench/.out/bm25';
+const kind = (process.env.BENCH_CORPUS ?? 'synthetic') as CorpusKind;
 const nPassages = Number(process.env.BENCH_PASSAGES ?? 1_000_000);
-const nQueries = Number(process.env.BENCH_QUERIES ?? 2000);
+const nQueries = Number(process.env.BENCH_QUERIES ?? 1000);
 const seed = Number(process.env.BENCH_SEED ?? 7);
 
 const mb = (bytes: number) => bytes / 2 ** 20;
@@ -31,29 +33,37 @@ async function settle(): Promise<void> {
   gc();
 }
 
-log(`generating ${nPassages.toLocaleString('en')} passages and ${nQueries} queries`);
+log(`${kind} corpus, ${nPassages.toLocaleString('en')} passages`);
 let t = performance.now();
-const { source, corpus, queries } = benchCorpus(seed, nPassages, nQueries);
+const bench = benchCorpus(kind, seed, nPassages);
+const { source, corpus } = bench;
 log(`corpus (${source}) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
 await settle();
 const before = process.memoryUsage();
 t = performance.now();
 let cpu = cpuS();
-const index = Bm25Index.build(corpus);
+// Real text is indexed as imported datasets are (IRCoT's English analyser over the passage text),
+// but with exact document lengths, as bm25s has them, so that both rank by the same scores; the
+// synthetic world as the demo (the StepER analyser over title + text).
+const analyzer = kind === 'real' ? 'english' : 'steper';
+const index = Bm25Index.build(corpus, { ...bm25Preset(analyzer), docLengths: 'exact' });
 const buildS = (performance.now() - t) / 1000;
 const buildCpuS = cpuS() - cpu;
 await settle();
 const after = process.memoryUsage();
-const peakRssMb = process.resourceUsage().maxRSS / 1024;
 log(`built in ${buildS.toFixed(1)} s: ${index.vocabularySize} terms, ${index.postingCount} postings`);
 
+// Written as the server writes it: the index's own arrays, one after another.
 t = performance.now();
 cpu = cpuS();
-const bytes = index.toBytes();
+const fd = openSync(join(out, 'index.bin'), 'w');
+let fileBytes = 0;
+for (const chunk of index.chunks()) fileBytes += writeSync(fd, chunk);
+closeSync(fd);
 const saveS = (performance.now() - t) / 1000;
 const saveCpuS = cpuS() - cpu;
-writeFileSync(join(out, 'index.bin'), bytes);
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
 
 // The exact tokens both engines index: this analyser's output, as ids into a shared vocabulary.
 const vocab = new Map<string, number>();
@@ -61,7 +71,7 @@ let flat = new Uint32Array(1 << 24);
 const offsets = new Uint32Array(corpus.length + 1);
 let n = 0;
 for (let d = 0; d < corpus.length; d++) {
-  for (const tok of index.analyze(passageDocument(corpus[d]!))) {
+  for (const tok of index.analyze(passageDocument(corpus[d]!, index.fields))) {
     let id = vocab.get(tok);
     if (id === undefined) {
       id = vocab.size;
@@ -77,21 +87,34 @@ for (let d = 0; d < corpus.length; d++) {
   offsets[d + 1] = n;
 }
 writeFileSync(join(out, 'corpus_tokens.u32'), flat.subarray(0, n));
+// The raw texts, for timing bm25s's own tokeniser (one JSON string a line, written in chunks).
+const texts = openSync(join(out, 'corpus_texts.jsonl'), 'w');
+for (let d = 0; d < corpus.length; d += 10_000) {
+  const chunk = corpus
+    .slice(d, d + 10_000)
+    .map((p) => `${JSON.stringify(passageDocument(p, index.fields))}\n`);
+  writeSync(texts, chunk.join(''));
+}
+closeSync(texts);
 writeFileSync(join(out, 'corpus_offsets.u32'), offsets);
 writeFileSync(join(out, 'vocab.txt'), [...vocab.keys()].join('\n'));
-writeFileSync(join(out, 'query_tokens.json'), JSON.stringify(queries.map((q) => index.analyze(q))));
-writeFileSync(join(out, 'queries.json'), JSON.stringify(queries));
+const sets = querySets(bench, (text) => index.analyze(text), seed, nQueries);
+writeFileSync(
+  join(out, 'query_sets.json'),
+  JSON.stringify(sets.map((s) => ({ ...s, tokens: s.queries.map((q) => index.analyze(q)) }))),
+);
 
 writeFileSync(
   join(out, 'node-build.json'),
   JSON.stringify({
     engine: `StepER Bm25Index (Node ${process.version})`,
+    kind,
     source,
     passages: corpus.length,
     tokens: n,
     vocabulary: index.vocabularySize,
     postings: index.postingCount,
-    queries: queries.length,
+    queries: nQueries,
     buildS,
     buildCpuS,
     indexArraysMb: mb(index.postingBytes),
@@ -100,7 +123,8 @@ writeFileSync(
     rssAfterBuildMb: mb(after.rss),
     rssDeltaMb: mb(after.rss - before.rss),
     peakRssMb,
-    fileMb: mb(bytes.length),
+    fileMb: mb(fileBytes),
+    analyzer,
     saveS,
     saveCpuS,
   }),

@@ -1,7 +1,7 @@
 /**
  * BM25 benchmark, Node query round (run by run.sh, alternating with bm25s's rounds so that both
- * meet the same load on a shared machine): loads the index file, runs all queries twice to warm
- * up, then times one pass over all queries, top 4, on this one thread.
+ * meet the same load on a shared machine): loads the index file; for each query set, runs its
+ * queries twice to warm up, then times one pass, top 4, on this one thread.
  *
  *   npx tsx bench/bm25/node-queries.ts OUT_DIR ROUND
  */
@@ -21,27 +21,31 @@ const readS = (performance.now() - t) / 1000;
 t = performance.now();
 const index = Bm25Index.fromBytes(bytes);
 const loadS = (performance.now() - t) / 1000;
-const queries = z.array(z.string()).parse(JSON.parse(readFileSync(join(out, 'queries.json'), 'utf8')));
+const sets = z
+  .array(z.object({ name: z.string(), queries: z.array(z.string()) }))
+  .parse(JSON.parse(readFileSync(join(out, 'query_sets.json'), 'utf8')));
 
-// Untimed passes first: V8 optimises hot code only after it has run a while (numba, on the
-// bm25s side, compiles before its timed pass in the same way).
-for (let pass = 0; pass < WARMUP_PASSES; pass++) for (const q of queries) index.search(q, K);
-const top: number[][] = [];
-const scores: number[][] = [];
-const latencies: number[] = [];
-const cpu0 = process.cpuUsage();
-t = performance.now();
-for (const q of queries) {
+const results = sets.map(({ name, queries }) => {
+  // Untimed passes first: V8 optimises hot code only after it has run a while (numba, on the
+  // bm25s side, compiles before its timed pass in the same way).
+  for (let pass = 0; pass < WARMUP_PASSES; pass++) for (const q of queries) index.search(q, K);
+  const top: number[][] = [];
+  const scores: number[][] = [];
+  const latencies: number[] = [];
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const hits = index.search(q, K);
-  latencies.push(performance.now() - t0);
-  top.push(hits.map((h) => h.doc));
-  scores.push(hits.map((h) => h.score));
-}
-const wallS = (performance.now() - t) / 1000;
-const cpu = process.cpuUsage(cpu0);
-console.error(`[bench:node] round ${round}: ${queries.length} queries in ${wallS.toFixed(2)} s`);
-writeFileSync(
-  join(out, `node-queries-${round}.json`),
-  JSON.stringify({ k: K, readS, loadS, wallS, cpuS: (cpu.user + cpu.system) / 1e6, latencies, top, scores }),
+  for (const q of queries) {
+    const tq = performance.now();
+    const hits = index.search(q, K);
+    latencies.push(performance.now() - tq);
+    top.push(hits.map((h) => h.doc));
+    scores.push(hits.map((h) => h.score));
+  }
+  const wallS = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { name, wallS, cpuS: (cpu.user + cpu.system) / 1e6, latencies, top, scores };
+});
+console.error(
+  `[bench:node] round ${round}: ${results.map((r) => `${r.name} ${r.wallS.toFixed(2)} s`).join(', ')}`,
 );
+writeFileSync(join(out, `node-queries-${round}.json`), JSON.stringify({ k: K, readS, loadS, sets: results }));

@@ -1,35 +1,49 @@
 #!/usr/bin/env bash
-# BM25 benchmark: StepER's TypeScript index against bm25s (PyPI) on the same synthetic corpus,
-# the same tokens and the same queries, one thread each; prints a side-by-side table.
-#   bash bench/bm25/run.sh            (1,000,000 passages, 2,000 queries, 3 query rounds)
-#   BENCH_PASSAGES=100000 BENCH_ROUNDS=2 bash bench/bm25/run.sh
+# BM25 benchmark: StepER's TypeScript index against bm25s (PyPI) on the same corpora, the same
+# tokens and the same queries, one thread each; prints one table per corpus and a summary of the
+# speed-up per query set (1 sentence, 5 sentences, 1 … 100 terms, synthetic questions).
+#   bash bench/bm25/run.sh       (synthetic 100k, 1M and 5M passages; real English text 100k and
+#                                 all 202,499 passages; 1,000 queries a set, 3 query rounds)
+#   BENCH_CONFIGS="real:202499 synthetic:100000" BENCH_QUERIES=300 BENCH_ROUNDS=2 bash bench/bm25/run.sh
 # Query rounds alternate between the engines, so that on a shared machine both meet the same
-# load; the report takes each engine's best round.
+# load; the report takes each engine's best round and prints the load average beside it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-out=bench/.out/bm25
-venv=bench/.venv
+configs=${BENCH_CONFIGS:-"synthetic:100000 synthetic:1000000 synthetic:5000000 real:100000 real:202499"}
 rounds=${BENCH_ROUNDS:-3}
-mkdir -p "$out"
-rm -f "$out"/*.json
+venv=bench/.venv
 
 # bm25s's environment, created once; pinned so figures stay comparable between runs.
-if ! "$venv/bin/python" -c 'import bm25s, numba; assert bm25s.__version__ == "0.3.16"' 2>/dev/null; then
-  echo "[bench] creating $venv with bm25s 0.3.16, numpy 2.3.5, numba 0.62.1" >&2
+if ! "$venv/bin/python" -c 'import bm25s, numba, Stemmer; assert bm25s.__version__ == "0.3.16"' 2>/dev/null; then
+  echo "[bench] creating $venv with bm25s 0.3.16, numpy 2.3.5, numba 0.62.1, PyStemmer 3.0.0" >&2
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check bm25s==0.3.16 numpy==2.3.5 numba==0.62.1
+  "$venv/bin/pip" install --quiet --disable-pip-version-check bm25s==0.3.16 numpy==2.3.5 numba==0.62.1 PyStemmer==3.0.0
 fi
 # One thread for numba and any BLAS, as for Node.
 export NUMBA_NUM_THREADS=1 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 py="$venv/bin/python bench/bm25/bm25s_bench.py"
 
-npx tsx --expose-gc bench/bm25/node-build.ts "$out"
-$py build "$out"
-for round in $(seq 1 "$rounds"); do
-  npx tsx bench/bm25/node-queries.ts "$out" "$round"
-  $py queries "$out" "$round" numba
+dirs=()
+for config in $configs; do
+  kind=${config%%:*}
+  passages=${config##*:}
+  out=bench/.out/bm25/$kind-$passages
+  rm -rf "$out"
+  mkdir -p "$out"
+  dirs+=("$out")
+  echo "[bench] $kind corpus, $passages passages → $out" >&2
+  cat /proc/loadavg >"$out/load-before.txt"
+  BENCH_CORPUS=$kind BENCH_PASSAGES=$passages npx tsx --expose-gc bench/bm25/node-build.ts "$out"
+  stem=0
+  [ "$kind" = real ] && stem=1
+  $py tokenize "$out" "$stem"
+  $py build "$out"
+  rm -f "$out/corpus_texts.jsonl" "$out/corpus_tokens.u32"
+  for round in $(seq 1 "$rounds"); do
+    npx tsx bench/bm25/node-queries.ts "$out" "$round"
+    $py queries "$out" "$round" numba
+  done
+  cat /proc/loadavg >"$out/load-after.txt"
 done
-# numpy is an order of magnitude slower: one round is enough to place it.
-$py queries "$out" 1 numpy
-npx tsx bench/bm25/report.ts "$out" "$rounds"
+npx tsx bench/bm25/report.ts "$rounds" "${dirs[@]}"

@@ -66,6 +66,19 @@ describe('routers (createCaller with a real context)', () => {
     expect(imported.corpus.passageCount).toBe(2);
     expect((await wb.runner.waitFor(imported.job.id)).status).toBe('done');
     expect((await api.corpora.search({ id: imported.corpus.id, query: 'town', k: 4 }))[0]!.id).toBe('b');
+    // Imported real data is indexed as IRCoT did: Lucene's English analyser over the passage text
+    // (stemmed: "towns" finds "town"). The synthetic demo keeps its own.
+    expect((await api.corpora.get({ id: imported.corpus.id })).indexMeta).toMatchObject({
+      analyzer: 'english',
+    });
+    expect((await api.corpora.get({ id: demo.corpusId })).indexMeta).toMatchObject({ analyzer: 'steper' });
+    expect((await api.corpora.search({ id: imported.corpus.id, query: 'towns', k: 4 }))[0]!.id).toBe('b');
+    const rebuilt = await api.corpora.buildIndex({ id: imported.corpus.id, analyzer: 'steper' });
+    expect((await wb.runner.waitFor(rebuilt.id)).status).toBe('done');
+    expect((await api.corpora.get({ id: imported.corpus.id })).indexMeta).toMatchObject({
+      analyzer: 'steper',
+    });
+    expect(await api.corpora.search({ id: imported.corpus.id, query: 'towns', k: 4 })).toEqual([]);
 
     // Bad inputs: clear errors, store unchanged.
     const before = tableCounts(wb);

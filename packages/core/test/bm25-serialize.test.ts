@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Bm25Index } from '../src/bm25/index';
 import type { Passage } from '../src/types/data';
@@ -73,7 +74,7 @@ describe('Bm25Index toBytes / fromBytes', () => {
   it('records the analyser, so a stemmed index stems its queries after loading', () => {
     const stemmed = Bm25Index.build(passages, { analyzer: { stem: true, stopwords: false } });
     const loaded = Bm25Index.fromBytes(stemmed.toBytes());
-    expect(loaded.analyzerOptions).toEqual({ stem: true, stopwords: false });
+    expect(loaded.analyzerOptions).toEqual({ name: 'steper', stem: true, stopwords: false });
     expect(loaded.params).toEqual({ k1: 1.2, b: 0.75 });
     expect(loaded.analyze('The runs')).toEqual(['the', 'run']);
     expect(loaded.search('run', 5)).toEqual(stemmed.search('running', 5));
@@ -95,5 +96,26 @@ describe('Bm25Index toBytes / fromBytes', () => {
     const tampered = bytes.slice();
     tampered.set(new TextEncoder().encode(header.replace('"docCount":120', '"docCount":-12')), 12);
     expect(() => Bm25Index.fromBytes(tampered)).toThrow(/header field "docCount"/);
+  });
+
+  it('writes in chunks exactly the bytes of toBytes, mostly views of its arrays', () => {
+    const pieces = [...index.chunks()];
+    const joined = Buffer.concat(pieces);
+    expect(Buffer.compare(joined, bytes)).toBe(0);
+    expect(pieces.length).toBeGreaterThan(5);
+  });
+
+  it('loads an index written before block-max pruning (format 1, float32 scores)', () => {
+    // Written by the previous release: Ada, Babbage, Turing; it searched "analytical engine" as
+    // babbage 1.1314306259155273, ada 0.9556450843811035.
+    const v1 = Bm25Index.fromBytes(
+      new Uint8Array(readFileSync(new URL('./fixtures/bm25/index-v1.bin', import.meta.url))),
+    );
+    const hits = v1.search('analytical engine', 3);
+    expect(hits.map((h) => h.id)).toEqual(['babbage', 'ada']);
+    expect(hits[0]!.score).toBeCloseTo(1.1314306259155273, 6);
+    expect(hits[1]!.score).toBeCloseTo(0.9556450843811035, 6);
+    // Saved again, it is a current-format file with the same results.
+    expect(Bm25Index.fromBytes(v1.toBytes()).search('analytical engine', 3)).toEqual(hits);
   });
 });

@@ -94,7 +94,40 @@ describe('createAnalyzer', () => {
 
   it('rejects bad options with the field and the expected shape', () => {
     expect(() => createAnalyzer({ stem: 'porter' as unknown as boolean })).toThrow(
-      /stem.*expected \{ stopwords/,
+      /stem:.*expected \{ name: "english" \} or \{ name\?: "steper", stopwords/,
     );
+    expect(() => createAnalyzer({ name: 'french' } as never)).toThrow(/name:/);
+    expect(() => createAnalyzer({ name: 'english', stem: false } as never)).toThrow(/english/);
+  });
+});
+
+describe('the english analyser (Lucene EnglishAnalyzer; checked against Lucene in bm25-lucene.test.ts)', () => {
+  const english = createAnalyzer({ name: 'english' });
+
+  it('keeps UAX #29 words whole, cuts possessives, drops stop words, Porter-stems', () => {
+    expect(english("Python's dict isn't ordered? It's been ordered since 3.7; don't rely on it.")).toEqual([
+      'python',
+      'dict',
+      "isn't",
+      'order',
+      'been',
+      'order',
+      'sinc',
+      '3.7',
+      "don't",
+      'reli',
+    ]);
+    expect(english('U.S.A. 1,000,000 x86_64 a:b http://example.com')).toEqual([
+      'u.s.a',
+      '1,000,000',
+      'x86_64',
+      'a:b',
+      'http',
+      'example.com',
+    ]);
+  });
+
+  it('lower-cases code point by code point and splits Han ideographs', () => {
+    expect(english('ΟΔΟΣ İstanbul 東京都')).toEqual(['οδοσ', 'istanbul', '東', '京', '都']);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  ANALYZER_NAMES,
   buildCorpus,
   DatasetParseError,
   type Passage,
@@ -21,6 +22,11 @@ export const CorpusImportSchema = z.object({
    */
   kind: z.enum(['passages', 'dataset']).default('passages'),
   format: z.enum([...QUESTION_FORMATS, 'auto']).default('auto'),
+  /**
+   * The BM25 analyser, recorded with the corpus and in its index: "english" (the default: Lucene's
+   * EnglishAnalyzer over the passage text, as IRCoT's Elasticsearch index) or "steper".
+   */
+  analyzer: z.enum(ANALYZER_NAMES).default('english'),
 });
 export type CorpusImport = z.input<typeof CorpusImportSchema>;
 
@@ -58,10 +64,14 @@ export async function importCorpus<T = undefined>(
   });
 }
 
-function sourceRecord(source: FileSource, input: { kind: string; format: string }): Record<string, unknown> {
+function sourceRecord(
+  source: FileSource,
+  input: { kind: string; format: string; analyzer: string },
+): Record<string, unknown> {
   return {
     ...('path' in source ? { path: source.path } : { upload: source.filename }),
     kind: input.kind,
     format: input.format,
+    analyzer: input.analyzer,
   };
 }

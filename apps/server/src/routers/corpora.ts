@@ -1,3 +1,4 @@
+import { ANALYZER_NAMES } from '@steper/core';
 import { z } from 'zod';
 import { confineSource, IMPORTS_DIR } from '../corpora/confine';
 import { CorpusImportSchema, importCorpus } from '../corpora/import';
@@ -23,11 +24,17 @@ export const corporaRouter = router({
     return { corpus, job: job! };
   }),
 
-  buildIndex: procedure.input(z.object({ id: Id })).mutation(({ ctx, input }) => {
-    ctx.wb.store.corpora.require(input.id);
-    ctx.wb.retrievers.forget(input.id);
-    return ctx.wb.runner.enqueue('index', { corpusId: input.id });
-  }),
+  /** Rebuilds the index, with the corpus's analyser or the one given. */
+  buildIndex: procedure
+    .input(z.object({ id: Id, analyzer: z.enum(ANALYZER_NAMES).optional() }))
+    .mutation(({ ctx, input }) => {
+      ctx.wb.store.corpora.require(input.id);
+      ctx.wb.retrievers.forget(input.id);
+      return ctx.wb.runner.enqueue('index', {
+        corpusId: input.id,
+        ...(input.analyzer ? { analyzer: input.analyzer } : {}),
+      });
+    }),
 
   search: procedure
     .input(

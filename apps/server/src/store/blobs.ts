@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 function tempName(path: string): string {
@@ -30,4 +30,31 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rm(tmp, { force: true });
     throw err;
   }
+}
+
+/**
+ * Writes `chunks` one after another through a temporary name, then renames: for files too large
+ * to hold twice (a BM25 index yields its file as views of its own arrays).
+ */
+export async function writeChunksAtomic(path: string, chunks: Iterable<Uint8Array>): Promise<number> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = tempName(path);
+  let bytes = 0;
+  try {
+    const fh = await open(tmp, 'w');
+    try {
+      for (const chunk of chunks) {
+        await fh.write(chunk);
+        bytes += chunk.byteLength;
+      }
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  return bytes;
 }

@@ -1,27 +1,49 @@
 import {
   type Analyzer,
+  type AnalyzerName,
   type AnalyzerOptions,
   type AnalyzerOptionsInput,
   createAnalyzer,
   resolveAnalyzerOptions,
 } from '../text/analyzer';
 import type { Passage } from '../types/data';
-import { buildIndexData } from './build';
+import { buildIndexData, DOC_LENGTHS, type DocLengths, INDEX_FIELDS, type IndexFields } from './build';
 import type { Bm25Data } from './index-data';
 import { passageAt } from './passage-store';
 import { QueryEngine } from './query';
 import { type Bm25Params, LUCENE_PARAMS } from './scoring';
-import { decodeIndex, encodeIndex } from './serialize';
+import { decodeIndex, encodeIndex, encodeIndexChunks } from './serialize';
 
 export interface Bm25BuildOptions {
   /** Term-frequency saturation; Lucene's 1.2 by default. */
   k1?: number;
   /** Length normalisation; Lucene's 0.75 by default. */
   b?: number;
-  /** Stop words and stemming; recorded in the index and used for its queries. */
+  /**
+   * The analyser, recorded in the index and used for its queries: { name: "english" } for
+   * Lucene's EnglishAnalyzer, else the StepER analyser's stop words and stemming (the default).
+   */
   analyzer?: AnalyzerOptionsInput;
+  /** Scored fields: "title+text" (the default) or "text" alone, the title only stored (IRCoT). */
+  fields?: IndexFields;
+  /**
+   * Lengths for length normalisation: "exact" token counts (the default, as bm25s) or "lucene",
+   * Lucene's one-byte lengths, so that scores match Lucene / Elasticsearch within float error.
+   */
+  docLengths?: DocLengths;
   /** Keep each passage's title and text for Bm25Retriever (default true); false keeps ids only. */
   storeText?: boolean;
+}
+
+/**
+ * Build options by analyser name, as the server and CLI build indexes: "english" is IRCoT's
+ * Elasticsearch index (Lucene's EnglishAnalyzer over the passage text, the title only stored,
+ * Lucene's one-byte document lengths); "steper" is this project's analyser over title + text.
+ */
+export function bm25Preset(name: AnalyzerName): Bm25BuildOptions {
+  return name === 'english'
+    ? { analyzer: { name: 'english' }, fields: 'text', docLengths: 'lucene' }
+    : { analyzer: { name: 'steper' } };
 }
 
 export interface Bm25Hit {
@@ -44,29 +66,28 @@ export interface Bm25Hit {
 export class Bm25Index {
   readonly params: Readonly<Bm25Params>;
   readonly analyzerOptions: Readonly<AnalyzerOptions>;
+  /** Scored passage fields: "title+text" or "text" (the title only stored). */
+  readonly fields: IndexFields;
+  readonly docLengths: DocLengths;
   /** Average analysed length (tokens) of title + text. */
   readonly avgDocLength: number;
   private readonly analyzer: Analyzer;
   private readonly vocab: Map<string, number>;
-  private readonly indptr: Uint32Array;
-  private readonly docs: Uint32Array;
-  private readonly scores: Float32Array;
+  private readonly data: Bm25Data;
   private readonly store: Bm25Data['store'];
-  private readonly maxScores: Float32Array;
   private idToDoc: Map<string, number> | undefined;
   private readonly engine: QueryEngine;
 
   private constructor(data: Bm25Data) {
     this.params = Object.freeze({ ...data.params });
     this.analyzerOptions = Object.freeze(data.analyzer);
+    this.fields = data.fields;
+    this.docLengths = data.docLengths;
     this.avgDocLength = data.avgDocLength;
     this.analyzer = createAnalyzer(data.analyzer);
     this.vocab = data.vocab;
-    this.indptr = data.indptr;
-    this.docs = data.docs;
-    this.scores = data.scores;
-    this.maxScores = data.maxScores;
-    this.engine = new QueryEngine(data, data.docCount);
+    this.data = data;
+    this.engine = new QueryEngine(data, data.docCount, data.impactBits);
     this.store = data.store;
     this.idToDoc = data.idToDoc;
   }
@@ -78,7 +99,21 @@ export class Bm25Index {
       throw new Error(`Bm25Index.build: need k1 ≥ 0 and 0 ≤ b ≤ 1, got k1 = ${params.k1}, b = ${params.b}`);
     }
     const analyzer = resolveAnalyzerOptions(options.analyzer);
-    return new Bm25Index(buildIndexData(passages, params, analyzer, options.storeText ?? true));
+    const fields = options.fields ?? 'title+text';
+    if (!INDEX_FIELDS.includes(fields)) {
+      throw new Error(
+        `Bm25Index.build: fields must be one of ${INDEX_FIELDS.join(', ')}, got ${String(fields)}`,
+      );
+    }
+    const docLengths = options.docLengths ?? 'exact';
+    if (!DOC_LENGTHS.includes(docLengths)) {
+      throw new Error(
+        `Bm25Index.build: docLengths must be one of ${DOC_LENGTHS.join(', ')}, got ${String(docLengths)}`,
+      );
+    }
+    return new Bm25Index(
+      buildIndexData(passages, params, analyzer, options.storeText ?? true, fields, docLengths),
+    );
   }
 
   /** Loads what `toBytes` wrote; the typed arrays are views on `bytes` where alignment allows. */
@@ -86,8 +121,18 @@ export class Bm25Index {
     return new Bm25Index(decodeIndex(bytes));
   }
 
+  /** The index file as one byte array (see `chunks` to write it without that copy). */
   toBytes(): Uint8Array {
-    return encodeIndex(this.data());
+    return encodeIndex(this.data);
+  }
+
+  /**
+   * The index file as consecutive pieces, mostly views on the index's own arrays: written one
+   * after another (e.g. with fs.writeSync) they make the file `toBytes` returns, without a
+   * second copy of the index in memory.
+   */
+  chunks(): Iterable<Uint8Array> {
+    return encodeIndexChunks(this.data);
   }
 
   /** Number of passages. */
@@ -100,12 +145,16 @@ export class Bm25Index {
   }
 
   get postingCount(): number {
-    return this.docs.length;
+    return this.data.docs.length;
   }
 
-  /** Bytes held in postings and pointers (excluding the vocabulary map and the passage store). */
+  /** Bytes held in postings, pointers and block maxima (not the vocabulary map or passages). */
   get postingBytes(): number {
-    return this.indptr.byteLength + this.docs.byteLength + this.scores.byteLength + this.maxScores.byteLength;
+    const d = this.data;
+    return [d.indptr, d.docs, d.impacts, d.maxImpacts, d.blockPtr, d.blockMax, d.blockLast].reduce(
+      (n, a) => n + a.byteLength,
+      0,
+    );
   }
 
   get hasText(): boolean {
@@ -157,23 +206,8 @@ export class Bm25Index {
   }
 
   /** Every passage's score for `query` (dense, by doc number), computed without pruning. */
-  scoreAll(query: string): Float32Array {
+  scoreAll(query: string): Float64Array {
     return this.engine.scoreAll(this.termIds(query));
-  }
-
-  private data(): Bm25Data {
-    return {
-      params: this.params,
-      analyzer: this.analyzerOptions,
-      docCount: this.store.size,
-      avgDocLength: this.avgDocLength,
-      vocab: this.vocab,
-      indptr: this.indptr,
-      docs: this.docs,
-      scores: this.scores,
-      maxScores: this.maxScores,
-      store: this.store,
-    };
   }
 
   /** Known query terms as term ids, repeats kept. */

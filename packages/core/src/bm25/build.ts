@@ -2,11 +2,32 @@ import { type AnalyzerOptions, createAnalyzer } from '../text/analyzer';
 import type { Passage } from '../types/data';
 import type { Bm25Data } from './index-data';
 import { ArrayPassageStore } from './passage-store';
-import { type Bm25Params, lengthNorm, luceneIdf, termScore } from './scoring';
+import { BLOCK } from './query';
+import {
+  type Bm25Params,
+  impactBits,
+  lengthNorm,
+  luceneDocLength,
+  luceneIdf,
+  termScore,
+  toImpact,
+} from './scoring';
 
-/** The text BM25 indexes for a passage: title, then text. */
-export function passageDocument(p: Passage): string {
-  return `${p.title}\n${p.text}`;
+/**
+ * Which passage fields are scored: "title+text" (title, then text, as one field) or "text" (the
+ * passage text alone, the title only stored: IRCoT's Elasticsearch index matched queries against
+ * paragraph_text and kept the title in its own field, searched only by its title lookups).
+ */
+export const INDEX_FIELDS = ['title+text', 'text'] as const;
+export type IndexFields = (typeof INDEX_FIELDS)[number];
+
+/** Document lengths for length normalisation: true token counts, or Lucene's one-byte lengths. */
+export const DOC_LENGTHS = ['exact', 'lucene'] as const;
+export type DocLengths = (typeof DOC_LENGTHS)[number];
+
+/** The text BM25 indexes for a passage: title, then text (or the text alone). */
+export function passageDocument(p: Passage, fields: IndexFields = 'title+text'): string {
+  return fields === 'text' ? p.text : `${p.title}\n${p.text}`;
 }
 
 /**
@@ -15,6 +36,7 @@ export function passageDocument(p: Passage): string {
  *    document by document (a CSR matrix), counting document frequencies as it goes;
  * 2. with N, avgdl and every df known, each pair is scored once and scattered into its term's
  *    column (CSC). Documents are visited in order, so every column comes out sorted by doc.
+ * Then each column's blocks get their maxima (see `blockMaxima`).
  * The CSR arrays are dropped on return; only the CSC columns and the passage store remain.
  */
 export function buildIndexData(
@@ -22,6 +44,8 @@ export function buildIndexData(
   params: Bm25Params,
   analyzerOptions: AnalyzerOptions,
   storeText: boolean,
+  fields: IndexFields = 'title+text',
+  docLengths: DocLengths = 'exact',
 ): Bm25Data {
   const analyze = createAnalyzer(analyzerOptions);
   const vocab = new Map<string, number>();
@@ -48,7 +72,7 @@ export function buildIndexData(
     ids.push(p.id);
     titles?.push(p.title);
     texts?.push(p.text);
-    const tokens = analyze(passageDocument(p));
+    const tokens = analyze(passageDocument(p, fields));
 
     let nDistinct = 0;
     if (tokens.length > distinct.length) distinct = grow(distinct, tokens.length);
@@ -105,36 +129,72 @@ export function buildIndexData(
   const idf = new Float64Array(nTerms);
   for (let t = 0; t < nTerms; t++) idf[t] = luceneIdf(docCount, docFreq[t]!);
 
+  const bits = impactBits(docCount, params);
   const docs = new Uint32Array(nEntries);
-  const scores = new Float32Array(nEntries);
-  const maxScores = new Float32Array(nTerms);
+  const impacts = new Uint32Array(nEntries);
   const cursor = indptr.slice(0, nTerms);
   for (let d = 0; d < docCount; d++) {
-    const norm = lengthNorm(docLength[d]!, avgDocLength, params);
+    const dl = docLengths === 'lucene' ? luceneDocLength(docLength[d]!) : docLength[d]!;
+    const norm = lengthNorm(dl, avgDocLength, params);
     const end = entryStart[d + 1]!;
     for (let e = entryStart[d]!; e < end; e++) {
       const t = entryTerm[e]!;
       const tf = entryTf[e] === 0xffff ? tfOverflow.get(e)! : entryTf[e]!;
       const at = cursor[t]!++;
       docs[at] = d;
-      scores[at] = termScore(tf, idf[t]!, norm, params);
-      if (scores[at]! > maxScores[t]!) maxScores[t] = scores[at]!;
+      impacts[at] = toImpact(termScore(tf, idf[t]!, norm, params), bits);
     }
   }
 
   return {
     params,
     analyzer: analyzerOptions,
+    fields,
+    docLengths,
     docCount,
     avgDocLength,
     vocab,
     indptr,
     docs,
-    scores,
-    maxScores,
+    impacts,
+    impactBits: bits,
+    ...blockMaxima(indptr, docs, impacts),
     store: new ArrayPassageStore(ids, titles, texts),
     idToDoc: seen,
   };
+}
+
+/**
+ * Per term its largest impact, and per block of BLOCK postings its largest impact and its last
+ * document: the bounds that let a query skip what cannot reach its top k.
+ */
+export function blockMaxima(
+  indptr: Uint32Array,
+  docs: Uint32Array,
+  impacts: Uint32Array,
+): Pick<Bm25Data, 'maxImpacts' | 'blockPtr' | 'blockMax' | 'blockLast'> {
+  const nTerms = indptr.length - 1;
+  const blockPtr = new Uint32Array(nTerms + 1);
+  for (let t = 0; t < nTerms; t++)
+    blockPtr[t + 1] = blockPtr[t]! + Math.ceil((indptr[t + 1]! - indptr[t]!) / BLOCK);
+  const maxImpacts = new Uint32Array(nTerms);
+  const blockMax = new Uint32Array(blockPtr[nTerms]!);
+  const blockLast = new Uint32Array(blockPtr[nTerms]!);
+  for (let t = 0; t < nTerms; t++) {
+    const end = indptr[t + 1]!;
+    let b = blockPtr[t]!;
+    let tmax = 0;
+    for (let p = indptr[t]!; p < end; p += BLOCK, b++) {
+      const bEnd = Math.min(p + BLOCK, end);
+      let mx = 0;
+      for (let q = p; q < bEnd; q++) if (impacts[q]! > mx) mx = impacts[q]!;
+      blockMax[b] = mx;
+      blockLast[b] = docs[bEnd - 1]!;
+      if (mx > tmax) tmax = mx;
+    }
+    maxImpacts[t] = tmax;
+  }
+  return { maxImpacts, blockPtr, blockMax, blockLast };
 }
 
 function checkPassage(p: Passage, i: number, seen: Map<string, number>, ids: string[]): void {

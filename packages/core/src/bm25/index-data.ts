@@ -1,4 +1,5 @@
 import type { AnalyzerOptions } from '../text/analyzer';
+import type { DocLengths, IndexFields } from './build';
 import type { PassageStore } from './passage-store';
 import type { Bm25Params } from './scoring';
 
@@ -7,21 +8,33 @@ import type { Bm25Params } from './scoring';
  * `fromBytes` reads back.
  *
  * Postings are column-sparse (CSC, as bm25s): the postings of term t are positions
- * indptr[t] … indptr[t + 1] − 1 of `docs` (document numbers, ascending) and `scores` (the
- * finished BM25 contribution of t to that document, precomputed at build time).
+ * indptr[t] … indptr[t + 1] − 1 of `docs` (document numbers, ascending) and `impacts` (the
+ * finished BM25 contribution of t to that document, precomputed at build time, in fixed point:
+ * score · 2^impactBits). Each column is cut into blocks of BLOCK postings, with the largest
+ * impact and the last document of each, for block-max pruning.
  */
 export interface Bm25Data {
   params: Bm25Params;
   analyzer: AnalyzerOptions;
+  /** Scored passage fields. */
+  fields: IndexFields;
+  /** Lengths used for length normalisation. */
+  docLengths: DocLengths;
   docCount: number;
   avgDocLength: number;
   /** term → term id; iteration order is id order. */
   vocab: Map<string, number>;
   indptr: Uint32Array;
   docs: Uint32Array;
-  scores: Float32Array;
-  /** Per term, the largest score in its column (bounds for pruning). */
-  maxScores: Float32Array;
+  impacts: Uint32Array;
+  /** Fixed-point precision: an impact is score · 2^impactBits. */
+  impactBits: number;
+  /** Per term, the largest impact in its column (bounds for pruning). */
+  maxImpacts: Uint32Array;
+  /** Blocks of term t: blockPtr[t] … blockPtr[t + 1] − 1. */
+  blockPtr: Uint32Array;
+  blockMax: Uint32Array;
+  blockLast: Uint32Array;
   store: PassageStore;
   /** passage id → doc number, when already at hand (build has it); otherwise made on demand. */
   idToDoc?: Map<string, number>;

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { ANALYZER_VERSION, AnalyzerOptionsSchema } from '../text/analyzer';
+import { blockMaxima, DOC_LENGTHS, INDEX_FIELDS } from './build';
 import type { Bm25Data } from './index-data';
 import { encodeColumn, type Utf8Column, Utf8PassageStore } from './passage-store';
+import { BLOCK } from './query';
+import { impactBits, toImpact } from './scoring';
 
 /**
  * File layout (all little-endian):
@@ -12,10 +15,14 @@ import { encodeColumn, type Utf8Column, Utf8PassageStore } from './passage-store
  *               byte offset, element type and element count.
  * Sections are read as views on the caller's bytes (no copy) whenever they are aligned, which
  * holds for a buffer read whole from a file or fetched into an ArrayBuffer.
+ *
+ * Versions: 2 stores fixed-point impacts and block maxima (sections impacts, maxImpacts,
+ * blockPtr, blockMax, blockLast). 1 stored float32 scores (scores, maxScores): such a file still
+ * loads; its scores are converted to impacts and its block maxima computed, once, at load.
  */
 const MAGIC = 'STEPBM25';
 const FORMAT = 'steper-bm25';
-const VERSION = 1;
+const VERSION = 2;
 
 const SectionSchema = z.object({
   type: z.enum(['u8', 'u32', 'f32']),
@@ -26,10 +33,14 @@ type Section = z.infer<typeof SectionSchema>;
 
 const HeaderSchema = z.object({
   format: z.literal(FORMAT),
-  version: z.literal(VERSION),
+  version: z.union([z.literal(1), z.literal(VERSION)]),
+  impactBits: z.number().int().min(0).max(24).optional(),
   littleEndian: z.literal(true),
   analyzerVersion: z.number().int(),
   analyzer: AnalyzerOptionsSchema,
+  /** Absent in files written before passages could be indexed by their text alone. */
+  fields: z.enum(INDEX_FIELDS).default('title+text'),
+  docLengths: z.enum(DOC_LENGTHS).default('exact'),
   params: z.object({ k1: z.number().positive(), b: z.number().min(0).max(1) }),
   docCount: z.number().int().positive(),
   avgDocLength: z.number().nonnegative(),
@@ -45,6 +56,18 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export function encodeIndex(data: Bm25Data): Uint8Array {
+  const pieces = [...encodeIndexChunks(data)];
+  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** The file as consecutive pieces: magic and header, then each section (a view) and padding. */
+export function* encodeIndexChunks(data: Bm25Data): Generator<Uint8Array> {
   const terms = [...data.vocab.keys()];
   if (terms.some((t) => t.includes('\n'))) throw new Error('BM25 toBytes: a term contains a newline');
   const store = data.store;
@@ -61,8 +84,11 @@ export function encodeIndex(data: Bm25Data): Uint8Array {
     vocab: encoder.encode(terms.join('\n')),
     indptr: data.indptr,
     docs: data.docs,
-    scores: data.scores,
-    maxScores: data.maxScores,
+    impacts: data.impacts,
+    maxImpacts: data.maxImpacts,
+    blockPtr: data.blockPtr,
+    blockMax: data.blockMax,
+    blockLast: data.blockLast,
     ...columnArrays('ids', columns.ids),
     ...(columns.titles ? columnArrays('titles', columns.titles) : {}),
     ...(columns.texts ? columnArrays('texts', columns.texts) : {}),
@@ -73,9 +99,12 @@ export function encodeIndex(data: Bm25Data): Uint8Array {
   const headerFor = (): Header => ({
     format: FORMAT,
     version: VERSION,
+    impactBits: data.impactBits,
     littleEndian: true,
     analyzerVersion: ANALYZER_VERSION,
     analyzer: data.analyzer,
+    fields: data.fields,
+    docLengths: data.docLengths,
     params: { k1: data.params.k1, b: data.params.b },
     docCount: data.docCount,
     avgDocLength: data.avgDocLength,
@@ -97,15 +126,18 @@ export function encodeIndex(data: Bm25Data): Uint8Array {
     start = align8(12 + headerBytes.length + 1024);
   }
 
-  const last = Object.values(sections).at(-1)!;
-  const out = new Uint8Array(last.offset + last.length * ELEMENT_BYTES[last.type]);
-  out.set(encoder.encode(MAGIC), 0);
-  new DataView(out.buffer).setUint32(8, headerBytes.length, true);
-  out.set(headerBytes, 12);
+  const head = new Uint8Array(start);
+  head.set(encoder.encode(MAGIC), 0);
+  new DataView(head.buffer).setUint32(8, headerBytes.length, true);
+  head.set(headerBytes, 12);
+  yield head;
+  let at = start;
   for (const [name, a] of Object.entries(arrays)) {
-    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), sections[name]!.offset);
+    const s = sections[name]!;
+    if (s.offset > at) yield new Uint8Array(s.offset - at);
+    yield new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    at = s.offset + a.byteLength;
   }
-  return out;
 }
 
 export function decodeIndex(bytes: Uint8Array): Bm25Data {
@@ -162,8 +194,36 @@ export function decodeIndex(bytes: Uint8Array): Bm25Data {
     throw new Error('Bm25Index.fromBytes: postings pointer does not match the posting count');
   }
   const docs = section('docs', 'u32', h.postings);
-  const scores = section('scores', 'f32', h.postings);
-  const maxScores = section('maxScores', 'f32', h.vocabSize);
+  let columns: Pick<
+    Bm25Data,
+    'impacts' | 'impactBits' | 'maxImpacts' | 'blockPtr' | 'blockMax' | 'blockLast'
+  >;
+  if (h.version === 1) {
+    // Float32 scores of a version-1 file: to fixed point, and block maxima made here, once.
+    const scores = section('scores', 'f32', h.postings);
+    const bits = impactBits(h.docCount, h.params);
+    const impacts = new Uint32Array(h.postings);
+    for (let p = 0; p < impacts.length; p++) impacts[p] = toImpact(scores[p]!, bits);
+    columns = { impacts, impactBits: bits, ...blockMaxima(indptr, docs, impacts) };
+  } else {
+    if (h.impactBits === undefined)
+      throw new Error('Bm25Index.fromBytes: header field "impactBits" is missing');
+    const blockPtr = section('blockPtr', 'u32', h.vocabSize + 1);
+    for (let t = 0; t < h.vocabSize; t++) {
+      if (blockPtr[t + 1]! - blockPtr[t]! !== Math.ceil((indptr[t + 1]! - indptr[t]!) / BLOCK)) {
+        throw new Error(`Bm25Index.fromBytes: block pointers of term ${t} do not match its postings`);
+      }
+    }
+    const nBlocks = blockPtr[h.vocabSize]!;
+    columns = {
+      impacts: section('impacts', 'u32', h.postings),
+      impactBits: h.impactBits,
+      maxImpacts: section('maxImpacts', 'u32', h.vocabSize),
+      blockPtr,
+      blockMax: section('blockMax', 'u32', nBlocks),
+      blockLast: section('blockLast', 'u32', nBlocks),
+    };
+  }
   const terms = h.vocabSize === 0 ? [] : decoder.decode(section('vocab', 'u8')).split('\n');
   if (terms.length !== h.vocabSize) {
     throw new Error(`Bm25Index.fromBytes: vocabulary has ${terms.length} terms, header says ${h.vocabSize}`);
@@ -184,13 +244,14 @@ export function decodeIndex(bytes: Uint8Array): Bm25Data {
   return {
     params: h.params,
     analyzer: h.analyzer,
+    fields: h.fields,
+    docLengths: h.docLengths,
     docCount: h.docCount,
     avgDocLength: h.avgDocLength,
     vocab,
     indptr,
     docs,
-    scores,
-    maxScores,
+    ...columns,
     store,
   };
 }

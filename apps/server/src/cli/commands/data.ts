@@ -1,13 +1,16 @@
 import { parseArgs } from 'node:util';
+import { ANALYZER_NAMES } from '@steper/core';
 import { importCorpus } from '../../corpora/import';
 import { UserError } from '../../errors';
 import { importQuestionSet } from '../../questions/import';
 import { defined, int } from '../args';
 import { foreground, GLOBAL_OPTIONS, openWorkbench } from '../context';
 
-export const INDEX_HELP = `steper index --name NAME (--passages FILE | --dataset FILE [--format F])
+export const INDEX_HELP = `steper index --name NAME (--passages FILE | --dataset FILE [--format F]) [--analyzer A]
   Import a corpus and build its BM25 index. --passages: JSONL of {id,title,text}; --dataset: a
-  HotpotQA / 2Wiki / MuSiQue / IRCoT file whose paragraphs are merged (as IRCoT did).`;
+  HotpotQA / 2Wiki / MuSiQue / IRCoT file whose paragraphs are merged (as IRCoT did).
+  --analyzer english (default: Lucene's EnglishAnalyzer over the passage text, the title stored,
+  as IRCoT's Elasticsearch index) or steper (this project's analyser over title + text).`;
 
 export async function indexCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -18,10 +21,17 @@ export async function indexCommand(argv: string[]): Promise<number> {
       passages: { type: 'string' },
       dataset: { type: 'string' },
       format: { type: 'string', default: 'auto' },
+      analyzer: { type: 'string', default: 'english' },
     },
     strict: true,
   });
   const file = values.passages ?? values.dataset;
+  if (!(ANALYZER_NAMES as readonly string[]).includes(values.analyzer)) {
+    throw new UserError(
+      'BAD_REQUEST',
+      `--analyzer must be ${ANALYZER_NAMES.join(' or ')}, got "${values.analyzer}".`,
+    );
+  }
   if (!file) throw new UserError('BAD_REQUEST', 'Give --passages FILE or --dataset FILE.');
   const wb = openWorkbench(values);
   try {
@@ -32,6 +42,7 @@ export async function indexCommand(argv: string[]): Promise<number> {
         source: { path: file },
         kind: values.passages ? 'passages' : 'dataset',
         format: values.format as 'auto',
+        analyzer: values.analyzer as 'english',
       },
       (c) => wb.store.jobs.create('index', { corpusId: c.id }, { claimedBy: process.pid }),
     );

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { Bm25Index } from '../src/bm25/index';
+import type { Passage } from '../src/types/data';
+import { Rng } from '../src/util/rng';
+
+/**
+ * Block-max pruning against exhaustive scoring (scoreAll) on a corpus large enough for many
+ * windows (4,096 documents) and blocks (128 postings): Zipf-distributed words, so common terms
+ * have long columns, varied lengths, and exact duplicates far apart (ties across windows).
+ */
+function zipfWorld(seed: number, nDocs: number) {
+  const rng = new Rng(seed);
+  const vocab = Array.from({ length: 4000 }, (_, i) => `w${i}`);
+  const word = () => vocab[Math.floor(vocab.length * rng.next() ** 3)]!;
+  const passages: Passage[] = [];
+  for (let i = 0; i < nDocs; i++) {
+    if (i > 100 && rng.next() < 0.03) {
+      const src = passages[rng.int(passages.length)]!;
+      passages.push({ id: `d${i}`, title: src.title, text: src.text }); // a tie, far from its twin
+      continue;
+    }
+    const length = rng.next() < 0.2 ? 1 + rng.int(4) : 5 + rng.int(rng.next() < 0.1 ? 400 : 80);
+    passages.push({ id: `d${i}`, title: word(), text: Array.from({ length }, word).join(' ') });
+  }
+  return { passages, word, rng };
+}
+
+function exhaustive(all: Float64Array, k: number, keep: (d: number) => boolean = () => true): number[] {
+  return [...all.keys()]
+    .filter((d) => all[d]! > 0 && keep(d))
+    .sort((a, b) => all[b]! - all[a]! || a - b)
+    .slice(0, k);
+}
+
+describe('block-max pruning', () => {
+  const { passages, word, rng } = zipfWorld(3, 14_000);
+  const index = Bm25Index.build(passages);
+  const lengths = [1, 2, 3, 4, 5, 6, 8, 12, 16, 24, 32, 48, 64, 80, 100];
+
+  it('returns exactly the exhaustive top-k for queries of 1 to 100 terms', () => {
+    let checked = 0;
+    for (const n of lengths) {
+      for (let q = 0; q < 12; q++) {
+        // Running text of a passage (its words score high together) or random words.
+        const src = passages[rng.int(passages.length)]!.text.split(' ');
+        const words =
+          q % 2 === 0
+            ? Array.from({ length: n }, (_, i) => src[i % src.length]!)
+            : Array.from({ length: n }, word);
+        const query = words.join(' ');
+        const all = index.scoreAll(query);
+        for (const k of [1, 4, 10, 50]) {
+          const hits = index.search(query, k);
+          expect(hits.map((h) => h.doc)).toEqual(exhaustive(all, k));
+          for (const h of hits) expect(h.score).toBe(all[h.doc]);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(lengths.length * 12 * 4);
+  }, 60_000);
+
+  it('keeps the exhaustive order among exact ties in different windows', () => {
+    let tied = 0;
+    for (let q = 0; q < 40; q++) {
+      const p = passages[rng.int(passages.length)]!;
+      const query = `${p.title} ${p.text}`;
+      const all = index.scoreAll(query);
+      const expected = exhaustive(all, 4);
+      expect(index.search(query, 4).map((h) => h.doc)).toEqual(expected);
+      if (expected.length > 1 && all[expected[0]!] === all[expected[1]!]) tied++;
+    }
+    expect(tied).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('with an exclusion set, equals filtering the exhaustive ranking', () => {
+    for (const n of lengths) {
+      const query = Array.from({ length: n }, word).join(' ');
+      const all = index.scoreAll(query);
+      const top = exhaustive(all, 20);
+      const excluded = new Set(top.filter((_, i) => i % 2 === 0).map((d) => passages[d]!.id));
+      const hits = index.search(query, 4, excluded);
+      expect(hits.map((h) => h.doc)).toEqual(exhaustive(all, 4, (d) => !excluded.has(passages[d]!.id)));
+    }
+  }, 60_000);
+
+  it('counts a repeated query word again', () => {
+    const once = index.scoreAll('w1 w2');
+    const twice = index.scoreAll('w1 w1 w2');
+    expect(index.search('w1 w1 w2', 5).map((h) => h.doc)).toEqual(exhaustive(twice, 5));
+    const d = exhaustive(twice, 1)[0]!;
+    expect(twice[d]).toBeGreaterThan(once[d]!);
+  });
+});
