@@ -39,6 +39,8 @@ function hotpotFile(n: number): string {
 
 async function importFile(page: Page, kind: string, name: string, content: string, corpusId?: string) {
   await page.locator('#import-kind').selectOption(kind);
+  // Not the default (english): the corpus records the analyser picked in the form.
+  if (kind !== 'questions') await page.locator('#import-analyzer').selectOption('steper');
   await page
     .locator('#import-file')
     .setInputFiles({ name: 'loop-hotpot.json', mimeType: 'application/json', buffer: Buffer.from(content) });
@@ -91,6 +93,10 @@ test('the whole loop in the UI: import → teacher run → step data → two stu
   const corpusRow = page.locator('#corpora tr', { hasText: 'Loop corpus' });
   await expect(corpusRow).toContainText('built', { timeout: 60_000 });
   const corpusId = (await corpusRow.locator('.cell-id').textContent()) ?? '';
+  const corpus = await (
+    await page.request.get(`/trpc/corpora.get?input=${encodeURIComponent(JSON.stringify({ id: corpusId }))}`)
+  ).json();
+  expect(corpus.result.data.source.analyzer).toBe('steper');
   await importFile(page, 'questions', 'Loop questions', content, corpusId);
   await expect(page.locator('#import')).toContainText('16 questions');
   const setRow = page.locator('#question-sets tr', { hasText: 'Loop questions' });

@@ -6,6 +6,12 @@ import { Section } from '../../components/Section';
 
 type Target = 'corpus-passages' | 'corpus-dataset' | 'questions';
 
+/** core's ANALYZER_NAMES, each said in words. */
+const ANALYZERS: Choice[] = [
+  { value: 'english', label: 'English (Lucene EnglishAnalyzer, as IRCoT’s index)' },
+  { value: 'steper', label: 'Words (lower-cased, English stop words out, no stemming)' },
+];
+
 const TARGETS: Choice[] = [
   { value: 'corpus-passages', label: 'Corpus: JSONL of {id, title, text}' },
   { value: 'corpus-dataset', label: 'Corpus: paragraphs of a dataset file' },
@@ -20,6 +26,7 @@ export function ImportPanel() {
   const [file, setFile] = useState<File | null>(null);
   const [name, setName] = useState('');
   const [corpusId, setCorpusId] = useState('');
+  const [analyzer, setAnalyzer] = useState<'english' | 'steper'>('english');
   const [done, setDone] = useState<string | null>(null);
   const onSuccess = (what: string) => {
     setDone(what);
@@ -53,6 +60,7 @@ export function ImportPanel() {
         name: label,
         source,
         kind: target === 'corpus-passages' ? 'passages' : 'dataset',
+        analyzer,
       });
     }
   };
@@ -82,6 +90,15 @@ export function ImportPanel() {
           value={name}
           onChange={setName}
         />
+        {target !== 'questions' && (
+          <SelectField
+            id="import-analyzer"
+            label="BM25 analyser"
+            value={analyzer}
+            onChange={(v) => setAnalyzer(v as 'english' | 'steper')}
+            choices={ANALYZERS}
+          />
+        )}
         {target === 'questions' && (
           <SelectField
             id="import-corpus"
