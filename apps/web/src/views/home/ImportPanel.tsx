@@ -6,10 +6,10 @@ import { Section } from '../../components/Section';
 
 type Target = 'corpus-passages' | 'corpus-dataset' | 'questions';
 
-/** core's ANALYZER_NAMES, each said in words. */
+/** core's ANALYZER_NAMES, said briefly (a select clips longer names): Lucene's EnglishAnalyzer, or lower-cased words without stop words or stemming. */
 const ANALYZERS: Choice[] = [
-  { value: 'english', label: 'English (Lucene EnglishAnalyzer, as IRCoT’s index)' },
-  { value: 'steper', label: 'Words (lower-cased, English stop words out, no stemming)' },
+  { value: 'english', label: 'English (Lucene’s, as IRCoT)' },
+  { value: 'steper', label: 'Words, no stemming' },
 ];
 
 const TARGETS: Choice[] = [
