@@ -50,6 +50,10 @@ function demoStudents(): z.infer<typeof DemoManifestSchema>['students'] {
   }
 }
 
+/** A training run's export folder (its student, once exported). */
+export const runExportDir = (wb: Workbench, runDir: string): string =>
+  wb.store.path(join(runDir, TRAINING_EXPORT_DIR));
+
 /** An export folder the ONNX student loader can open (it checks each file in full when it opens). */
 const isOnnxExport = (dir: string): boolean =>
   ['onnx/model.onnx', 'config.json', 'tokenizer.json'].every((f) => existsSync(join(dir, f)));
@@ -62,8 +66,7 @@ function exportedStudents(wb: Workbench): LiveGeneratorEntry[] {
   const found: { id: string; label: string; dir: string }[] = [];
   for (const run of wb.store.trainingRuns.list()) {
     if (run.status !== 'done') continue;
-    const dir = wb.store.path(join(run.runDir, TRAINING_EXPORT_DIR));
-    found.push({ id: `student:${run.id}`, label: studentLabel(run), dir });
+    found.push({ id: `student:${run.id}`, label: studentLabel(run), dir: runExportDir(wb, run.runDir) });
   }
   for (const e of wb.store.evaluations.list()) {
     const generator = e.config.generator as { kind?: unknown; dir?: unknown } | undefined;
@@ -123,9 +126,7 @@ export function unexportedRuns(wb: Workbench): UnexportedRun[] {
   const jobs = wb.store.jobs.list({ kind: 'export' });
   return wb.store.trainingRuns
     .list()
-    .filter(
-      (run) => run.status === 'done' && !isOnnxExport(wb.store.path(join(run.runDir, TRAINING_EXPORT_DIR))),
-    )
+    .filter((run) => run.status === 'done' && !isOnnxExport(runExportDir(wb, run.runDir)))
     .map((run) => {
       const job = jobs.find((j) => (j.payload as { runId?: string }).runId === run.id);
       return {

@@ -1,21 +1,14 @@
-import { existsSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { renameSync, rmSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../errors';
 import { trainerPython } from '../experiment/python';
 import { recordContextTokens } from '../experiment/students';
 import type { JobType } from '../jobs/runner';
-import type { JobRow } from '../store/jobs';
-import { TRAINING_EXPORT_DIR } from '../students/generators';
+import { isFinished, type JobRow } from '../store/jobs';
+import { runExportDir } from '../students/generators';
 import type { Workbench } from '../workbench';
 
 export const ExportJobPayload = z.object({ runId: z.string() });
-
-/** The run's export folder, as evaluations and the playground find it (live.generators). */
-export const exportDirOf = (wb: Workbench, runDir: string): string =>
-  wb.store.path(join(runDir, TRAINING_EXPORT_DIR));
-
-export const isExported = (dir: string): boolean => existsSync(join(dir, 'onnx', 'model.onnx'));
 
 /**
  * Queues the export of a finished run's student (its best, else last checkpoint) to ONNX in the
@@ -31,11 +24,7 @@ export function startExport(wb: Workbench, runId: string): JobRow {
   }
   const running = wb.store.jobs
     .list({ kind: 'export' })
-    .find(
-      (j) =>
-        (j.payload as { runId?: string }).runId === runId &&
-        !['done', 'failed', 'cancelled'].includes(j.status),
-    );
+    .find((j) => (j.payload as { runId?: string }).runId === runId && !isFinished(j.status));
   return running ?? wb.runner.enqueue('export', { runId });
 }
 
@@ -49,7 +38,7 @@ export function exportJob(wb: Workbench): JobType {
     async run({ job, store, signal, progress }) {
       const { runId } = ExportJobPayload.parse(job.payload);
       const run = store.trainingRuns.require(runId);
-      const out = exportDirOf(wb, run.runDir);
+      const out = runExportDir(wb, run.runDir);
       const tmp = `${out}.tmp`;
       rmSync(tmp, { recursive: true, force: true });
       progress({ done: 0, total: 2, message: `exporting ${run.name} to ONNX` });

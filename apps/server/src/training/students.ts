@@ -143,10 +143,18 @@ function examplesOf(wb: Workbench, datasetId: string): string {
   return wb.store.path(join(dataset.exportDir, EXAMPLES_FILE));
 }
 
+// The tiny student's folder is keyed by its examples' content, so its fit never changes: the form's
+// query (refetched after every job) tokenises every example once per folder, not on each call.
+const fits = new Map<string, number>();
+
 /** The longest example in the student's tokens, rounded up to 64: nothing is cut at that length. */
 function fittingSeqLen(examples: string, modelDir: string): number {
-  const { longest } = sequenceFit(examples, modelDir, 0);
-  return Math.ceil(longest / 64) * 64;
+  let fit = fits.get(modelDir);
+  if (fit === undefined) {
+    fit = Math.ceil(sequenceFit(examples, modelDir, 0).longest / 64) * 64;
+    fits.set(modelDir, fit);
+  }
+  return fit;
 }
 
 function tinyChoice(dir: string | null, maxSeqLen?: number): StudentChoice {

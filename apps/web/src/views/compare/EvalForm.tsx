@@ -14,6 +14,7 @@ const PROMPT_STYLES: Choice[] = [
 ];
 
 const EXPORT_PREFIX = 'export:';
+const inFlight = (status: string | undefined) => status === 'queued' || status === 'running';
 
 /**
  * Evaluate a generator with a loop on a question set; the result is comparable here. Generators
@@ -28,11 +29,7 @@ export function EvalForm() {
     trpc.evaluations.generators.queryOptions(undefined, {
       // While an export runs, its student appears once it is done.
       refetchInterval: (q) =>
-        q.state.data?.unexported.some(
-          (u) => u.exportJob && ['queued', 'running'].includes(u.exportJob.status),
-        )
-          ? 1000
-          : false,
+        q.state.data?.unexported.some((u) => inFlight(u.exportJob?.status)) ? 1000 : false,
     }),
   );
   const exportRun = useMutation(
@@ -70,7 +67,7 @@ export function EvalForm() {
   useEffect(() => {
     if (nowExported && !unexported) setF((x) => ({ ...x, generator: nowExported.id }));
   }, [nowExported, unexported]);
-  const exporting = unexported?.exportJob && ['queued', 'running'].includes(unexported.exportJob.status);
+  const exporting = inFlight(unexported?.exportJob?.status);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!entry) return;
@@ -115,7 +112,7 @@ export function EvalForm() {
               type="button"
               id="eval-export"
               className="btn"
-              disabled={Boolean(exporting) || exportRun.isPending}
+              disabled={exporting || exportRun.isPending}
               onClick={() => exportRun.mutate({ id: unexported.runId })}
             >
               {exporting ? `Exporting… (${unexported.exportJob?.status})` : 'Export to ONNX'}
