@@ -65,6 +65,25 @@ describe('the standard preset sizes', () => {
   }, 300_000);
 });
 
+describe("the world's K", () => {
+  it("teacher and evaluation retrieve the preset's K passages a step; a workspace built with another K is refused", async () => {
+    const wb = testWorkbench();
+    const world = { seed: 7, passages: 300, questions: 60, topK: 2 };
+    const prepared = await prepareWorld(wb, world, 10);
+    expect(prepared.evalBase.topK).toBe(2);
+    const traces = wb.store.teacherRuns.allTraces(prepared.demo.teacherRunId).map((t) => t.trace);
+    const retrieved = traces.flatMap((t) => t.steps.map((s) => s.retrieved.length));
+    expect(retrieved.length).toBeGreaterThan(0);
+    expect(Math.max(...retrieved)).toBe(2);
+    await expect(prepareWorld(wb, { ...world, topK: 4 }, 10)).rejects.toThrow(
+      /retrieved with K = 2 passages per step; this preset needs K = 4/,
+    );
+    await expect(prepareWorld(wb, { seed: 7, passages: 300, questions: 60 }, 10)).rejects.toThrow(
+      /needs K = 4/,
+    );
+  }, 120_000);
+});
+
 describe('experiment figures', () => {
   it('renders an SVG chart with escaped labels to a PNG', () => {
     const svg = chartSvg({

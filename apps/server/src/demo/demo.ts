@@ -16,6 +16,8 @@ export interface DemoOptions {
   questions?: number;
   /** How the world words its facts (core SyntheticStyle); paraphrased by default. */
   style?: SyntheticStyle;
+  /** K: passages the evidence teacher retrieves per step (4, as the paper's loop). */
+  topK?: number;
   onProgress?: (job: JobRow) => void;
 }
 
@@ -86,7 +88,7 @@ export async function ensureDemo(wb: Workbench, opts: DemoOptions = {}): Promise
           questionSetId: questionSetIds.train,
           loop: 'ircot',
           maxSteps: 5,
-          topK: 4,
+          topK: opts.topK ?? 4,
           teacher: { kind: 'evidence' },
           concurrency: 8,
         },

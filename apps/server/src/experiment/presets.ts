@@ -34,6 +34,12 @@ export const ExperimentPresetSchema = z.object({
     questions: z.number().int().positive(),
     /** core's SyntheticStyle: 'plain' words every fact as the questions do (a CPU-sized world). */
     style: z.enum(SYNTHETIC_STYLES).optional(),
+    /**
+     * K: passages retrieved per step, by the teacher whose traces are the step data and by every
+     * student and the teacher at evaluation (default 4, the paper's). Fewer passages make shorter
+     * prompts with fewer distractors: a world's difficulty knob, reported with the preset.
+     */
+    topK: z.number().int().min(1).max(100).optional(),
   }),
   /** Held-out test questions evaluated per system. */
   testQuestions: z.number().int().positive(),

@@ -24,7 +24,7 @@ export interface PreparedWorld {
   dataset: StepDatasetRow;
   /** Absolute path of the step data (examples.jsonl) every student trains on. */
   examples: string;
-  /** Held-out questions of the evaluation split, IRCoT, S = 5, K = 4. */
+  /** Held-out questions of the evaluation split, IRCoT, S = 5, K = the world's topK (4). */
   evalBase: EvalBase;
 }
 
@@ -38,6 +38,7 @@ export async function prepareWorld(
   testQuestions: number,
   split: EvalSplit = 'test',
 ): Promise<PreparedWorld> {
+  const topK = world.topK ?? 4;
   const demo = await ensureDemo(wb, world);
   const source = wb.store.corpora.require(demo.corpusId).source as {
     synthetic?: { seed: number; passages: number; questions: number; style?: string };
@@ -55,6 +56,13 @@ export async function prepareWorld(
       `Workspace ${wb.store.dir} holds a different synthetic world (${JSON.stringify(have ?? null)}) than this preset needs (${JSON.stringify(world)}); use another workspace.`,
     );
   }
+  const built = (wb.store.teacherRuns.require(demo.teacherRunId).config as { topK?: number }).topK;
+  if (built !== topK) {
+    throw new UserError(
+      'CONFLICT',
+      `Workspace ${wb.store.dir} holds step data retrieved with K = ${built} passages per step; this preset needs K = ${topK}; use another workspace.`,
+    );
+  }
   const dataset = wb.store.stepDatasets.require(demo.datasetId);
   return {
     demo,
@@ -65,7 +73,7 @@ export async function prepareWorld(
       questionSetId: demo.questionSetIds[split],
       loop: 'ircot',
       maxSteps: 5,
-      topK: 4,
+      topK,
       limit: testQuestions,
     },
   };
