@@ -315,6 +315,11 @@ describe('experiment pieces on the demo', () => {
     expect(tokens).not.toContain('equal epochs) · seed 1 |');
     expect(md).toContain('1,234');
     expect(md).toContain('| equal training tokens | 1 |');
+    // K is the world's: the default 4, or the preset's own.
+    expect(md).toContain('IRCoT, S = 5, K = 4, greedy');
+    const k2 = renderReport({ ...result, world: { ...result.world, topK: 2 } });
+    expect(k2).toContain('offline evidence teacher, IRCoT, S = 5, K = 2)');
+    expect(k2).toContain('IRCoT, S = 5, K = 2, greedy');
     const single = renderReport({ ...result, budget: 'epoch', comparisons: result.comparisons.slice(0, 2) });
     expect(single).toContain('## Paired tests at equal epochs');
     expect(single).not.toContain('## Paired tests at equal training tokens');

@@ -95,7 +95,13 @@ export interface ExperimentResult {
   commit: string;
   startedAt: string;
   wallSeconds: number;
-  world: { seed: number; passages: number; questions: number; style?: string | undefined };
+  world: {
+    seed: number;
+    passages: number;
+    questions: number;
+    style?: string | undefined;
+    topK?: number | undefined;
+  };
   teacher: { traces: number; kept: number; examples: Record<string, number> };
   systems: SystemResult[];
   /** Each student group pooled over seeds (mean, CI from the pooled per-question scores). */
@@ -328,12 +334,12 @@ ${r.claims ? '' : r.primary?.best && !r.primary.powered ? '' : noClaims(r.preset
 - Commit: \`${r.commit}\`
 - Started: ${r.startedAt} · wall time ${(r.wallSeconds / 60).toFixed(1)} min
 - Synthetic world: seed ${r.world.seed}, ${r.world.passages} passages, ${r.world.questions} questions${r.world.style === 'plain' ? ", plain wording (one phrasing per relation, in the questions' own words: a world sized for CPU students)" : ''}
-- Teacher (offline evidence teacher, IRCoT, S = 5, K = 4): ${r.teacher.traces} traces, ${r.teacher.kept} kept; step examples ${Object.entries(
+- Teacher (offline evidence teacher, IRCoT, S = 5, K = ${r.world.topK ?? 4}): ${r.teacher.traces} traces, ${r.teacher.kept} kept; step examples ${Object.entries(
     r.teacher.examples,
   )
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')}
-- Evaluation: held-out ${r.split ?? 'test'} questions, IRCoT, S = 5, K = 4, greedy; 95% percentile-bootstrap intervals (${r.systems[0]?.summary.bootstrap.resamples ?? 0} resamples)
+- Evaluation: held-out ${r.split ?? 'test'} questions, IRCoT, S = 5, K = ${r.world.topK ?? 4}, greedy; 95% percentile-bootstrap intervals (${r.systems[0]?.summary.bootstrap.resamples ?? 0} resamples)
 ${
   r.fit
     ? `- Sequence length: ${r.fit.maxSeqLen} tokens; the longest of ${r.fit.examples.toLocaleString('en-US')} training examples is ${r.fit.longest}, so ${r.fit.cut} were cut; test prompts cut to the training length: ${r.systems
