@@ -41,6 +41,10 @@ export function pairedCells(x: MetricComparison): string[] {
 export const PAIRED_HEADER = ['A', 'B', 'A − B [95% CI]', 'p (paired bootstrap)', 'p (McNemar)'];
 
 /** The notice every smoke-sized report carries. */
+export function probeNote(preset: string): string {
+  return `> **A probe: it claims nothing.** The \`${preset}\` preset is marked \`claims: false\`: its students pass the bar on the primary metric, but the run is a step towards a recipe (fewer seeds or questions than a claim needs), not the experiment's result.\n`;
+}
+
 export function noClaims(preset: string): string {
   return `> **This is a smoke run: it claims nothing.** The \`${preset}\` preset checks that the pipeline runs end to end; its students are far too small and too briefly trained for the numbers to mean anything.\n`;
 }

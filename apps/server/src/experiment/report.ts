@@ -1,6 +1,6 @@
 import type { MetricComparison, StageSummary, StudentComparison } from '@steper/core';
 import type { EvalSummary } from '../evaluation/summary';
-import { noClaims, PAIRED_HEADER, pairedCells, pct, table, withCi } from './markdown';
+import { noClaims, PAIRED_HEADER, pairedCells, pct, probeNote, table, withCi } from './markdown';
 import type { PooledRow, TypeRow } from './pooled';
 import type { BudgetMode } from './presets';
 import { STEP_OUTCOMES, type StepErrorRow } from './stepErrors';
@@ -87,6 +87,8 @@ export interface ExperimentResult {
   primary?: PrimaryVerdict;
   /** The step data against the training sequence length (absent in older reports). */
   fit?: SequenceFit;
+  /** The committed warm start every student started from (absent: built in the run, or older reports). */
+  warmStart?: { path: string; sha256: string };
   /** The held-out questions the systems were measured on (absent in older reports: test). */
   split?: 'dev' | 'test';
   /** 'epoch': equal epochs; 'token': Vanilla-KD trained to StepER's tokens; 'both': each, side by side. */
@@ -181,6 +183,18 @@ function comparisonTable(r: ExperimentResult, budget: 'epoch' | 'token'): string
       ];
     }),
   );
+}
+
+/**
+ * What a report that claims nothing says above its verdict: an underpowered verdict says it
+ * itself; a powered run of a preset marked `claims: false` is a probe; one without a primary
+ * metric measured is a smoke run.
+ */
+function claimsNote(r: ExperimentResult): string {
+  if (r.claims) return '';
+  if (r.primary?.best && !r.primary.powered) return '';
+  if (r.primary?.powered) return probeNote(r.preset);
+  return noClaims(r.preset);
 }
 
 /**
@@ -329,7 +343,7 @@ export function renderReport(r: ExperimentResult): string {
         : 'At equal epochs StepER sees more tokens (rerun with `--budget both` for the equal-token comparison too).';
   return `# Vanilla-KD vs StepER — preset \`${r.preset}\`
 
-${r.claims ? '' : r.primary?.best && !r.primary.powered ? '' : noClaims(r.preset)}
+${claimsNote(r)}
 - Command: \`${r.command}\`
 - Commit: \`${r.commit}\`
 - Started: ${r.startedAt} · wall time ${(r.wallSeconds / 60).toFixed(1)} min
@@ -346,6 +360,10 @@ ${
         .filter((s) => s.promptsCut)
         .map((s) => `${s.name} ${s.promptsCut!.cut} of ${s.promptsCut!.steps} steps`)
         .join(', ')}\n`
+    : ''
+}${
+  r.warmStart
+    ? `- Initialisation: the committed warm start \`${r.warmStart.path}\` (weights sha256 ${r.warmStart.sha256.slice(0, 12)}…; copy curriculum, long-range copy, single-hop reading on another world seed — objective-neutral, no fact of this world), shared by every seed and objective\n`
     : ''
 }- Training budget: ${r.budget === 'both' ? 'equal epochs and equal training tokens, both reported' : BUDGET_TITLE[r.budget]}
 

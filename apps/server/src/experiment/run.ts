@@ -219,6 +219,7 @@ export async function runExperiment(
     claims: preset.claims && primary.powered,
     primary,
     fit: sequenceFit(world.examples, inits[0]!.dir, preset.train.maxSeqLen),
+    ...(preset.warmStart ? { warmStart: preset.warmStart } : {}),
     split: opts.split ?? 'test',
     budget: budgetOf(preset),
     command: opts.command,

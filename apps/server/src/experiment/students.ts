@@ -9,6 +9,7 @@ import { pretrainedInit } from './pretrain';
 import { type OnnxExporter, trainerPython } from './python';
 import { contentKey, fileHash, StepRecords } from './steps';
 import { checkNothingCut, epochTokens, sequenceFit } from './tokens';
+import { warmStartInit } from './warmStart';
 
 export type Objective = 'vanilla' | 'steper-uniform' | 'steper-fixed' | 'steper-difficulty';
 
@@ -80,7 +81,7 @@ export async function buildInit(
 export async function studentInits(
   wb: Workbench,
   world: { examples: string; corpusId: string },
-  preset: Pick<ExperimentPreset, 'model' | 'seeds' | 'pretrain'> & {
+  preset: Pick<ExperimentPreset, 'model' | 'seeds' | 'pretrain' | 'warmStart'> & {
     train?: { maxSeqLen: number; cutPrompts: boolean };
   },
   log: (line: string) => void = () => {},
@@ -92,6 +93,12 @@ export async function studentInits(
       checkNothingCut(sequenceFit(world.examples, init.dir, preset.train.maxSeqLen));
     return init;
   };
+  if (preset.warmStart) {
+    if (preset.pretrain) throw new Error('a preset has either a warmStart or pretrain stages, not both');
+    log(`loading the warm start ${preset.warmStart.path}`);
+    const warm = fits(warmStartInit(wb, preset.warmStart, preset.model, preset.seeds[0]!));
+    return preset.seeds.map((seed) => ({ ...warm, seed }));
+  }
   if (preset.pretrain) {
     const [first] = preset.seeds;
     log(`building the tiny Qwen2 initialisation (seed ${first})`);
