@@ -248,3 +248,18 @@ test('reports: a report below the bar on its primary metric says it is underpowe
     'resampling questions with all their seeds',
   );
 });
+
+test('reports: a probe whose students pass the bar says it is a probe, not a smoke run', async ({ page }) => {
+  const dir = 'docs/results/recipe-2026-12-06/p10-twice-the-questions';
+  const result = JSON.parse(readFileSync(join(root, dir, 'result.json'), 'utf8')) as {
+    claims: boolean;
+    primary: { powered: boolean };
+  };
+  expect([result.claims, result.primary.powered]).toEqual([false, true]);
+  await page.goto('/compare?tab=reports');
+  await importReport(page, dir);
+  await expect(page).toHaveURL(/report=rep_/);
+  await expect(page.getByTestId('probe')).toContainText('A probe: it claims nothing.');
+  await expect(page.getByTestId('claims-nothing')).toHaveCount(0);
+  await expect(page.getByTestId('underpowered')).toHaveCount(0);
+});

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
@@ -12,7 +12,7 @@ import { copyRows, corpusRows, gappedCopyRows, pretrainedInit } from '../src/exp
 import { readingRows } from '../src/experiment/reading';
 import { type ExperimentResult, renderReport, type SystemResult } from '../src/experiment/report';
 import { stepErrors, stepOutcome } from '../src/experiment/stepErrors';
-import { buildInit } from '../src/experiment/students';
+import { studentInits } from '../src/experiment/students';
 import {
   checkNothingCut,
   epochTokens,
@@ -20,6 +20,7 @@ import {
   sequenceFit,
   studentTokenizer,
 } from '../src/experiment/tokens';
+import { warmStartInit } from '../src/experiment/warmStart';
 import { prepareWorld } from '../src/experiment/world';
 import { EXAMPLES_FILE } from '../src/stepdata/build';
 import { runCli } from './support/cli';
@@ -36,11 +37,18 @@ describe('experiment presets', () => {
   });
 
   it('refuses copy curricula whose fewest words exceed their most, naming the field', () => {
-    const pretrain = PRESETS.standard.pretrain!;
+    const pretrain = {
+      passes: 0,
+      passagesPerRow: 6,
+      repeatsPerRow: 2,
+      batchSize: 64,
+      lr: 3e-3,
+      maxSeqLen: 256,
+    };
     const copy = { rows: 10, minWords: 9, maxWords: 8, maxRounds: 1, untilRatio: 0.2 };
     const longCopy = { ...copy, maxGapWords: 40, batchSize: 8, lr: 1e-3, maxSeqLen: 256 };
     const messages = (p: object) => {
-      const r = ExperimentPresetSchema.safeParse({ ...PRESETS.standard, pretrain: { ...pretrain, ...p } });
+      const r = ExperimentPresetSchema.safeParse({ ...PRESETS.quick, pretrain: { ...pretrain, ...p } });
       return r.success ? [] : r.error.issues.map((i) => i.message);
     };
     expect(messages({ copy })).toEqual(['copy.minWords must not exceed copy.maxWords']);
@@ -50,19 +58,65 @@ describe('experiment presets', () => {
 });
 
 describe('the standard preset sizes', () => {
-  it('trains on whole prompts: its maxSeqLen holds the longest step example of its world', async () => {
+  it('trains on whole prompts from its committed warm start, in rows just longer than its longest example', async () => {
     const preset = PRESETS.standard;
     expect(preset.train.cutPrompts).toBe(false);
+    expect(preset.pretrain).toBeNull();
     const wb = testWorkbench();
     const world = await prepareWorld(wb, preset.world, preset.testQuestions);
-    const init = await buildInit(wb, world.examples, preset.model, preset.seeds[0]!);
-    const fit = sequenceFit(world.examples, init.dir, preset.train.maxSeqLen);
+    const [init] = await studentInits(
+      wb,
+      { examples: world.examples, corpusId: world.evalBase.corpusId },
+      preset,
+    );
+    const fit = sequenceFit(world.examples, init!.dir, preset.train.maxSeqLen);
     expect(fit.cut).toBe(0);
     // Not far past it either: every token of headroom is paid for in attention.
     expect(fit.longest).toBeGreaterThan(preset.train.maxSeqLen - 128);
+    // Enough held-out multi-hop questions for a multi-hop EM interval of about ±5 points at 35%.
+    const test = wb.store.questionSets.questions(world.evalBase.questionSetId).slice(0, preset.testQuestions);
+    expect(test).toHaveLength(preset.testQuestions);
+    const multiHop = test.filter((q) => preset.primary.questionTypes.includes(q.type ?? ''));
+    expect(1.96 * Math.sqrt((0.35 * 0.65) / multiHop.length)).toBeLessThan(0.05);
     expect(preset.primary.questionTypes).toEqual(['compositional', 'inference', 'bridge']);
-    expect(preset.claims).toBe(false);
+    expect(preset.seeds.length).toBeGreaterThanOrEqual(3);
+    expect(preset.world.topK).toBe(2);
   }, 300_000);
+});
+
+describe('a committed warm start', () => {
+  it('is copied into the workspace once; missing files, other weights and another shape are refused by name', () => {
+    const wb = testWorkbench();
+    const { warmStart, model } = PRESETS.standard;
+    const init = warmStartInit(wb, warmStart!, model, 5);
+    expect(init.dir).toBe(wb.store.path(join('students', `warm-${warmStart!.sha256.slice(0, 20)}`)));
+    expect(statSync(join(init.dir, 'model.safetensors')).size).toBeGreaterThan(1_000_000);
+    expect(init.seed).toBe(5);
+    expect(warmStartInit(wb, warmStart!, model, 6).dir).toBe(init.dir);
+
+    const copy = mkdtempSync(join(tmpdir(), 'warm-'));
+    cpSync(init.dir, copy, { recursive: true });
+    const at = { path: copy, sha256: warmStart!.sha256 };
+    expect(() => warmStartInit(wb, at, { ...model, hiddenSize: 256, layers: 4 }, 5)).toThrow(
+      /hidden_size 128 \(the preset's model has 256\); num_hidden_layers 2 \(the preset's model has 4\)/,
+    );
+    expect(() => warmStartInit(wb, { ...at, sha256: '0'.repeat(64) }, model, 5)).toThrow(
+      `model.safetensors has sha256 ${warmStart!.sha256}, the preset names ${'0'.repeat(64)}`,
+    );
+    rmSync(join(copy, 'tokenizer.json'));
+    expect(() => warmStartInit(wb, at, model, 5)).toThrow(/missing tokenizer.json/);
+    expect(
+      ExperimentPresetSchema.safeParse({ ...PRESETS.standard, warmStart: { ...at, sha256: 'xyz' } }).success,
+    ).toBe(false);
+  });
+
+  it('takes the place of the pre-training stages: a preset with both is refused before any work', async () => {
+    const wb = testWorkbench();
+    const preset = { ...PRESETS.standard, pretrain: PRESETS.quick.pretrain };
+    await expect(studentInits(wb, { examples: '/nonexistent', corpusId: 'c' }, preset)).rejects.toThrow(
+      'a preset has either a warmStart or pretrain stages, not both',
+    );
+  });
 });
 
 describe("the world's K", () => {
@@ -320,6 +374,30 @@ describe('experiment pieces on the demo', () => {
     const k2 = renderReport({ ...result, world: { ...result.world, topK: 2 } });
     expect(k2).toContain('offline evidence teacher, IRCoT, S = 5, K = 2)');
     expect(k2).toContain('IRCoT, S = 5, K = 2, greedy');
+    // Above the verdict: a smoke notice without a primary metric measured, none when the verdict
+    // says underpowered, a probe's notice when a claims:false preset's students pass the bar.
+    const verdictOf = (mean: number): ExperimentResult['primary'] => ({
+      name: 'multi-hop EM',
+      questionTypes: ['bridge'],
+      poweredAt: 0.3,
+      best: { name: 'StepER (uniform)', mean, ci: [mean - 0.05, mean + 0.05] },
+      powered: mean >= 0.3,
+    });
+    const under = renderReport({ ...result, primary: verdictOf(0.1) });
+    expect(under).toContain('**Underpowered**');
+    expect(under).not.toContain('it claims nothing.**');
+    const probe = renderReport({ ...result, primary: verdictOf(0.35) });
+    expect(probe).toContain('**A probe: it claims nothing.**');
+    expect(probe).not.toContain('smoke run');
+    expect(probe).toContain('**Powered**');
+    expect(renderReport({ ...result, claims: true, primary: verdictOf(0.35) })).not.toContain(
+      'claims nothing',
+    );
+    expect(md).not.toContain('- Initialisation:');
+    const warm = { path: 'models/warm', sha256: 'ab'.repeat(32) };
+    expect(renderReport({ ...result, warmStart: warm })).toContain(
+      '- Initialisation: the committed warm start `models/warm` (weights sha256 abababababab…',
+    );
     const single = renderReport({ ...result, budget: 'epoch', comparisons: result.comparisons.slice(0, 2) });
     expect(single).toContain('## Paired tests at equal epochs');
     expect(single).not.toContain('## Paired tests at equal training tokens');

@@ -30,6 +30,12 @@ export function ExperimentReport({ report, result }: { report: OpenedReport; res
               the preset's bar of {pct(result.primary.poweredAt)}%: the students do not yet answer multi-hop
               questions, so no gap here says which objective distils reasoning better.
             </div>
+          ) : result.primary?.powered && !result.claims ? (
+            <div className="report-banner" role="note" data-testid="probe">
+              <strong>A probe: it claims nothing.</strong> The <code>{result.preset}</code> preset is marked{' '}
+              <code>claims: false</code>: its students pass the bar on {result.primary.name}, but the run is a
+              step towards a recipe, not the experiment's result.
+            </div>
           ) : (
             !result.claims && (
               <div className="report-banner" role="note" data-testid="claims-nothing">
