@@ -12,11 +12,12 @@ test('explorer opens a trace step by step, with a deep link to a question and st
   expect(await steps.count()).toBeGreaterThanOrEqual(2);
 
   // Figure 1 per step: query, retrieved passages with BM25 scores and gold marks, P≤s, reasoning.
+  // The demo's teacher run retrieves K = 2 passages a step (the standard preset's world).
   const step1 = steps.first();
   await expect(step1.locator('.query-text')).not.toBeEmpty();
-  await expect(step1.getByTestId('passage')).toHaveCount(4);
+  await expect(step1.getByTestId('passage')).toHaveCount(2);
   await expect(step1.getByTestId('passage').first()).toContainText('BM25');
-  await expect(step1.getByTestId('accessible-set').locator('li')).toHaveCount(4);
+  await expect(step1.getByTestId('accessible-set').locator('li')).toHaveCount(2);
   await expect(step1.getByTestId('reasoning')).not.toBeEmpty();
   await expect(page.locator('.tag-gold').first()).toBeVisible();
   // From step 2 on, passages retrieved before are marked, and P≤2 grows.
@@ -105,7 +106,7 @@ test('explorer: a live run of the evidence teacher draws its trace step by step'
   const counts = await page.evaluate(() => (window as unknown as { liveCounts: number[] }).liveCounts);
   expect(counts).toEqual([...counts].sort((a, b) => a - b));
   expect(counts.at(-1)).toBe(stepEvents.length);
-  // Each step as Figure 1 draws it: its query and the K = 4 passages retrieved.
+  // Each step as Figure 1 draws it: its query and the K = 4 passages a live run retrieves by default.
   await expect(steps.first().locator('.query-text')).toHaveText(questionText);
   await expect(steps.first().getByTestId('passage')).toHaveCount(4);
   await expect(live.getByTestId('answer-panel')).toContainText('Nobody in particular');

@@ -187,5 +187,6 @@ describe('command line', () => {
     const exit = await done;
     expect(exit.code).toBe(0);
     expect(exit.stderr).toMatch(/Demo workspace built in [\d.]+ s: \d+\/\d+ traces kept/);
-  });
+    // The default world is the standard preset's 12,000 questions: ~10 s alone, minutes beside other jobs.
+  }, 300_000);
 });

@@ -10,15 +10,45 @@ export const DEMO_IDS = {
   teacherRun: 'run_demo',
 } as const;
 
+/**
+ * The embedded default world: the standard experiment preset's (the recipe of
+ * docs/results/recipe-2026-12-06), so the shipped demo students (public/demo), trained by that
+ * preset, are measured and played on the world they learnt.
+ */
+export const DEMO_WORLD = {
+  seed: 42,
+  passages: 3000,
+  questions: 12_000,
+  style: 'plain',
+  topK: 2,
+} as const satisfies Required<Omit<DemoOptions, 'onProgress'>>;
+
 export interface DemoOptions {
   seed?: number;
   passages?: number;
   questions?: number;
-  /** How the world words its facts (core SyntheticStyle); paraphrased by default. */
+  /** How the world words its facts (core SyntheticStyle). */
   style?: SyntheticStyle;
-  /** K: passages the evidence teacher retrieves per step (4, as the paper's loop). */
+  /** K: passages the evidence teacher retrieves per step. */
   topK?: number;
   onProgress?: (job: JobRow) => void;
+}
+
+/**
+ * The world asked for: DEMO_WORLD when no world field is named; otherwise the fields named, with
+ * an unnamed style paraphrased and an unnamed K 4, as experiment presets read them
+ * (experiment/world.ts), so a preset's world is built as that preset checks it.
+ */
+export function demoWorld(opts: DemoOptions): Required<Omit<DemoOptions, 'onProgress'>> {
+  const { onProgress: _, ...named } = opts;
+  if (Object.values(named).every((v) => v === undefined)) return { ...DEMO_WORLD };
+  return {
+    seed: opts.seed ?? DEMO_WORLD.seed,
+    passages: opts.passages ?? DEMO_WORLD.passages,
+    questions: opts.questions ?? 2000,
+    style: opts.style ?? 'paraphrased',
+    topK: opts.topK ?? 4,
+  };
 }
 
 export interface DemoSummary {
@@ -27,6 +57,8 @@ export interface DemoSummary {
   questionSetIds: Record<SplitName, string>;
   teacherRunId: string;
   datasetId: string;
+  /** K of the teacher run that built the step data. */
+  topK: number;
   tracesDone: number;
   tracesKept: number;
   counts: StepDatasetManifest['counts'];
@@ -43,16 +75,17 @@ export async function ensureDemo(wb: Workbench, opts: DemoOptions = {}): Promise
     SplitName,
     string
   >;
+  const wanted = demoWorld(opts);
   let created = false;
   const off = opts.onProgress ? runner.subscribe((e) => opts.onProgress!(e.job)) : () => {};
   try {
     if (!store.corpora.get(DEMO_IDS.corpus)) {
       created = true;
       const world = generateSyntheticWorld({
-        seed: opts.seed ?? 42,
-        passages: opts.passages ?? 3000,
-        questions: opts.questions ?? 2000,
-        ...(opts.style ? { style: opts.style } : {}),
+        seed: wanted.seed,
+        passages: wanted.passages,
+        questions: wanted.questions,
+        style: wanted.style,
       });
       const byId = new Map(world.questions.map((q) => [q.id, q]));
       store.transaction(() => {
@@ -88,7 +121,7 @@ export async function ensureDemo(wb: Workbench, opts: DemoOptions = {}): Promise
           questionSetId: questionSetIds.train,
           loop: 'ircot',
           maxSteps: 5,
-          topK: opts.topK ?? 4,
+          topK: wanted.topK,
           teacher: { kind: 'evidence' },
           concurrency: 8,
         },
@@ -111,6 +144,7 @@ export async function ensureDemo(wb: Workbench, opts: DemoOptions = {}): Promise
       questionSetIds,
       teacherRunId: run.id,
       datasetId: dataset.id,
+      topK: (run.config as { topK: number }).topK,
       tracesDone: run.tracesDone,
       tracesKept: run.tracesKept,
       counts: dataset.manifest.counts,

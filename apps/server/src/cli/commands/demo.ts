@@ -6,7 +6,9 @@ import { terminalProgress } from '../progress';
 
 export const DEMO_HELP = `steper demo [--workspace DIR] [--seed N --passages N --questions N]
   The embedded default end to end: synthetic world → BM25 index → IRCoT with the evidence teacher
-  → filtered step-wise dataset; prints the traces kept and the examples of each stage.`;
+  → filtered step-wise dataset; prints the traces kept and the examples of each stage. With no
+  world named, the standard preset's (seed 42, 3000 passages, 12000 questions, plain, K = 2);
+  a world named by size is paraphrased and retrieved with K = 4.`;
 
 export async function demoCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -35,7 +37,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     const c = d.counts;
     const out = [
       `Demo workspace: ${wb.store.dir} (${d.created ? `built in ${s} s` : 'already built'})`,
-      `Corpus ${d.corpusId}; teacher run ${d.teacherRunId} (evidence teacher, offline, no LM; IRCoT, S=5, K=4)`,
+      `Corpus ${d.corpusId}; teacher run ${d.teacherRunId} (evidence teacher, offline, no LM; IRCoT, S=5, K=${d.topK})`,
       `Traces: ${c.traces}, kept by the filter (EM): ${c.kept}`,
       `Step dataset ${d.datasetId}: init ${c.examples.init}, exp ${c.examples.exp}, agg ${c.examples.agg} examples`,
     ];
