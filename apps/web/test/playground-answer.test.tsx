@@ -14,6 +14,7 @@ const student: LoadedStudentInfo = {
   modelBytes: 1,
   reason: '',
   training: {},
+  params: 748_672,
   sessionMs: 1,
 };
 
@@ -76,5 +77,37 @@ describe('the playground’s final answer', () => {
     expect(textOf(html, 'playground-prediction')).toBe(run.trace!.prediction);
     expect(textOf(html, 'answer-em')).toBe(`EM ${exactMatch(run.trace!.prediction, ['Varnholt']) * 100}`);
     expect(textOf(html, 'answer-acc')).toBe('Acc 100');
+  });
+});
+
+describe('the playground’s note on a student', () => {
+  it('says what the student is and, from the manifest, what share of held-out questions it answers', () => {
+    const measured: LoadedStudentInfo = {
+      ...student,
+      description: '0.75M-parameter Qwen2 student distilled with StepER from the offline evidence teacher',
+      training: { optimizerSteps: 1526, trainSeconds: 1800, finalLoss: 0.31, device: 'cpu' },
+      heldOut: {
+        runtime: 'onnxruntime-node',
+        variant: 'int8',
+        questionTypes: ['compositional', 'inference', 'bridge'],
+        questions: 150,
+        correct: 52,
+        em: 52 / 150,
+      },
+    };
+    const html = renderToStaticMarkup(<StudentColumn student={measured} run={undefined} gold={[]} />);
+    expect(textOf(html, 'held-out-em')).toBe('34.7% of held-out multi-hop questions (52 of 150)');
+    expect(html).toContain(
+      '0.75M-parameter Qwen2 student distilled with StepER from the offline evidence teacher; answers <span',
+    );
+    expect(html).toContain('Trained 1526 optimizer steps on cpu in 1800 s');
+    expect(html).not.toMatch(/nonsense/);
+  });
+
+  it('without a description says the size it can count', () => {
+    const html = renderToStaticMarkup(
+      <StudentColumn student={{ ...student, training: { optimizerSteps: 3 } }} run={undefined} gold={[]} />,
+    );
+    expect(html).toContain('A 0.75M-parameter student. Trained 3 optimizer steps');
   });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { greedyDecode, prefillChunkFor, type TensorCtor } from '../src/inference/decoder';
+import { parseDemoManifest } from '../src/inference/manifest';
 import { parseModelConfig } from '../src/inference/model-config';
 import { StudentGenerator } from '../src/inference/student-generator';
 import { loadTokenizer } from '../src/inference/tokenizer';
@@ -19,8 +20,21 @@ const reference = json('reference.json') as {
 ort.env.wasm.numThreads = 1;
 const Tensor = ort.Tensor as unknown as TensorCtor;
 
+const manifest = parseDemoManifest(json('manifest.json'), 'public/demo/manifest.json');
+const FILES: Record<string, string> = {
+  fp32: 'model.onnx',
+  int8: 'model_quantized.onnx',
+  fp16: 'model_fp16.onnx',
+};
+
+/** The shipped variant's graph: fp32 when there, else int8, else fp16 (as the WASM loader picks). */
+function graphOf(id: string): string {
+  const { variants } = manifest.students.find((s) => s.id === id)!;
+  return FILES[(['fp32', 'int8', 'fp16'] as const).find((v) => variants[v] !== undefined)!]!;
+}
+
 async function load(id: string) {
-  const session = await ort.InferenceSession.create(join(DEMO, id, 'onnx', 'model.onnx'), {
+  const session = await ort.InferenceSession.create(join(DEMO, id, 'onnx', graphOf(id)), {
     executionProviders: ['wasm'],
   });
   const dims = parseModelConfig(json(`${id}/config.json`), `${id}/config.json`);

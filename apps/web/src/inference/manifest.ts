@@ -42,8 +42,26 @@ export const StudentSchema = z.object({
   variants: z
     .partialRecord(VariantSchema, VariantFileSchema)
     .refine((v) => Object.keys(v).length > 0, 'list at least one variant (fp32, fp16 or int8)'),
+  /** Parameters, counted from its config.json by the build. */
+  params: z.number().int().positive().optional(),
+  /** What it is, in a sentence, written by the build that knows: model, method, teacher, data. */
+  description: z.string().min(1).optional(),
   /** How it was trained, shown in the playground. */
   training: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).default({}),
+  /**
+   * What it answers: EM on the manifest's held-out multi-hop questions through this loop in
+   * onnxruntime-node (scripts/demo-student/measure.ts), shown in the playground.
+   */
+  heldOut: z
+    .object({
+      runtime: z.string(),
+      variant: VariantSchema,
+      questionTypes: z.array(z.string()),
+      questions: z.number().int().positive(),
+      correct: z.number().int().min(0),
+      em: z.number().min(0).max(1),
+    })
+    .optional(),
 });
 export type Student = z.infer<typeof StudentSchema>;
 
@@ -64,6 +82,18 @@ export const DemoManifestSchema = z.object({
     index: FileSchema,
     passages: z.number().int().positive(),
   }),
+  /** The synthetic world the students learnt (the server evaluates them only on that world). */
+  world: z
+    .object({
+      seed: z.number().int(),
+      passages: z.number().int().positive(),
+      questions: z.number().int().positive(),
+      style: z.string(),
+      topK: z.number().int().positive(),
+    })
+    .optional(),
+  /** Where the students come from: the experiment run and its systems. */
+  source: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).optional(),
   loop: z.object({
     loop: z.literal('ircot'),
     maxSteps: z.number().int().min(1).max(20),

@@ -1,6 +1,6 @@
 import type { RetrievedPassage, Stage, Trace } from '@steper/core';
 import type { LoadProgress } from './files';
-import type { DemoQuestion, Variant } from './manifest';
+import type { DemoQuestion, Student, Variant } from './manifest';
 import type { GenerationStats } from './student-generator';
 import type { Backend, BackendPreference } from './variant';
 import type { WebGpuProbe } from './webgpu';
@@ -35,6 +35,11 @@ export interface LoadedStudentInfo {
   modelBytes: number;
   reason: string;
   training: Record<string, string | number | null>;
+  /** Parameters: the manifest's count, else approxParams of the config. */
+  params: number;
+  description?: string;
+  /** EM on the manifest's held-out multi-hop questions, when the build measured it. */
+  heldOut?: Student['heldOut'];
   sessionMs: number;
 }
 

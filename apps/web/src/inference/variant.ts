@@ -101,7 +101,7 @@ export function approxParams(dims: ModelDims): number {
 
 /**
  * Below this, WebAssembly threads cost more than they save: each matrix product is too small to
- * split (the 0.25M-parameter demo student decodes at 522 tok/s on one thread, 274 on two).
+ * split (a 0.25M-parameter student decoded at 522 tok/s on one thread, 274 on two).
  */
 export const WASM_THREADS_FROM_PARAMS = 10_000_000;
 

@@ -23,7 +23,7 @@ import {
 import type { LoadErrorKind, LoadedStudentInfo, WorkerEvent, WorkerRequest } from './protocol';
 import { StudentGenerator } from './student-generator';
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
-import { type Choice, chooseBackend, chooseWasmThreads } from './variant';
+import { approxParams, type Choice, chooseBackend, chooseWasmThreads } from './variant';
 import { probeWebGpu } from './webgpu';
 
 /**
@@ -169,6 +169,9 @@ async function load(request: Extract<WorkerRequest, { type: 'load' }>): Promise<
           modelBytes,
           reason: choice.reason,
           training: student.training,
+          params: student.params ?? approxParams(dims[i]!),
+          ...(student.description ? { description: student.description } : {}),
+          ...(student.heldOut ? { heldOut: student.heldOut } : {}),
           sessionMs,
         },
       });

@@ -31,7 +31,7 @@ export function StudentColumn({
         </span>
       </header>
       <div className="panel-body">
-        <TrainingNote training={student.training} />
+        <TrainingNote student={student} />
         {!run && <div className="muted">Pick a question and press Run.</div>}
         {run && (
           <>
@@ -112,18 +112,41 @@ function FinalAnswer({ trace, gold }: { trace: Trace; gold: string[] }) {
   );
 }
 
-/** How the student was trained, so a tiny CPU-trained demo student is read as what it is. */
-function TrainingNote({ training }: { training: LoadedStudentInfo['training'] }) {
-  const { optimizerSteps, trainSeconds, finalLoss, device } = training;
-  if (optimizerSteps === undefined) return null;
+/** What the student is and how it was trained, with what it answers when the build measured it. */
+function TrainingNote({ student }: { student: LoadedStudentInfo }) {
+  const { optimizerSteps, trainSeconds, finalLoss, device } = student.training;
+  const { heldOut } = student;
+  if (optimizerSteps === undefined && !heldOut && !student.description) return null;
   return (
     <div className="muted pg-small pg-training" data-testid="training-note">
-      Trained {optimizerSteps} optimizer steps on {device ?? '?'}
-      {trainSeconds !== null && trainSeconds !== undefined ? ` in ${trainSeconds} s` : ''}, final loss{' '}
-      {finalLoss ?? '—'}
-      {device === 'cpu' ? ': a tiny demo student, expect fluent nonsense rather than answers' : ''}.
+      {student.description ?? `A ${paramCount(student.params)}-parameter student`}
+      {heldOut && (
+        <>
+          ; answers{' '}
+          <span data-testid="held-out-em">
+            {`${pct(heldOut.em, 1)}% of held-out multi-hop questions (${heldOut.correct} of ${heldOut.questions})`}
+          </span>{' '}
+          through this loop in onnxruntime-node ({heldOut.variant})
+        </>
+      )}
+      .
+      {optimizerSteps !== undefined && (
+        <>
+          {' '}
+          Trained {optimizerSteps} optimizer steps on {device ?? '?'}
+          {trainSeconds !== null && trainSeconds !== undefined ? ` in ${trainSeconds} s` : ''}, final loss{' '}
+          {finalLoss ?? '—'}.
+        </>
+      )}
     </div>
   );
+}
+
+/** 748672 → 0.75M, 494032768 → 494M, 1.5e9 → 1.5B. */
+export function paramCount(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)}B`;
+  if (n >= 1e5) return `${(n / 1e6).toFixed(n < 1e7 ? 2 : 0)}M`;
+  return `${Math.round(n / 1e3)}K`;
 }
 
 function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
