@@ -25,6 +25,18 @@ export function variantFile(variant: string): string {
   return file;
 }
 
+/** The variant public/demo ships of a student: fp32 when there, else int8, else fp16 (as the WASM loader picks). */
+export function shippedVariant(studentId: string): string {
+  const manifest = JSON.parse(readFileSync(join(DEMO_DIR, 'manifest.json'), 'utf8')) as {
+    students: { id: string; variants: Record<string, unknown> }[];
+  };
+  const student = manifest.students.find((s) => s.id === studentId);
+  if (!student) throw new Error(`public/demo/manifest.json lists no student "${studentId}"`);
+  const variant = ['fp32', 'int8', 'fp16'].find((v) => v in student.variants);
+  if (!variant) throw new Error(`public/demo/manifest.json: student "${studentId}" lists no variant`);
+  return variant;
+}
+
 export interface NodeStudent {
   session: ort.InferenceSession;
   layers: number;

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { DEMO_DIR, encode, loadNodeStudent, nodeGenerate } from './playground-node';
+import {
+  DEMO_DIR,
+  encode,
+  loadNodeStudent,
+  nodeGenerate,
+  shippedVariant,
+  variantFile,
+} from './playground-node';
 
 /**
  * The ONNX runner against an independent implementation: the tokens transformers (PyTorch, from
@@ -15,8 +22,9 @@ const reference = JSON.parse(readFileSync(join(DEMO_DIR, 'reference.json'), 'utf
 };
 
 for (const [studentId, ref] of Object.entries(reference.students)) {
-  test(`${studentId}: tokenizer and fp32 greedy tokens in onnxruntime-node match transformers`, async () => {
-    const student = await loadNodeStudent(join(DEMO_DIR, studentId));
+  const variant = shippedVariant(studentId);
+  test(`${studentId}: tokenizer and ${variant} greedy tokens in onnxruntime-node match transformers (fp32)`, async () => {
+    const student = await loadNodeStudent(join(DEMO_DIR, studentId), variantFile(variant));
     const promptIds = encode(student, reference.prompt);
     expect(promptIds).toEqual(ref.promptIds);
     const result = await nodeGenerate(student, promptIds, null, reference.maxTokens);
