@@ -1,10 +1,37 @@
 import { expect, test } from '@playwright/test';
 import { screenshot } from './helpers';
 
+test('a fresh workbench compares the shipped Vanilla-KD and StepER students on held-out questions', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await page.goto('/compare');
+  // serve --demo queued an evaluation of each shipped student (public/demo) on the demo world's test split.
+  const picker = page.locator('#eval-picker');
+  const demo = (label: string) => picker.locator('tr', { hasText: `Demo student: ${label} (public/demo` });
+  for (const label of ['Vanilla-KD', 'StepER']) {
+    await expect(demo(label)).toHaveCount(1);
+    await expect(demo(label).getByTestId('status')).toHaveText('done', { timeout: 240_000 });
+    await expect(demo(label)).toContainText('200 traces');
+  }
+  await page.reload();
+
+  // Side by side in Table 1's shape, one row each, with their traces question by question.
+  const table = page.getByTestId('metrics-table');
+  await expect(table.locator('tbody tr')).toHaveCount(2);
+  await expect(table).toContainText('Demo student: Vanilla-KD');
+  await expect(table).toContainText('Demo student: StepER');
+  await expect(page.locator('#steps-table tbody tr')).toHaveCount(2);
+  await screenshot(page, 'compare-demo-students');
+  await page.getByTestId('cmp-question').first().click();
+  const view = page.getByTestId('side-by-side');
+  await expect(view.getByTestId('cmp-prediction')).toHaveCount(2);
+  expect(await view.getByTestId('cmp-step').count()).toBeGreaterThan(0);
+});
+
 test('comparison: two evaluations in Table 1 shape, then their traces side by side', async ({ page }) => {
   test.setTimeout(120_000);
   await page.goto('/compare');
-  await expect(page.getByText('No evaluation yet')).toBeVisible();
   // Two generator set-ups on the same held-out questions: K = 4 and K = 1 retrieval.
   for (const [name, k] of [
     ['IRCoT K=4', '4'],
@@ -16,12 +43,13 @@ test('comparison: two evaluations in Table 1 shape, then their traces side by si
     await page.locator('#eval-start').click();
     await expect(page.locator('#eval-picker')).toContainText(name);
   }
-  const statuses = page.locator('#eval-picker [data-testid="status"]');
+  const statuses = page.locator('#eval-picker tr', { hasText: 'IRCoT K=' }).locator('[data-testid="status"]');
   await expect(statuses).toHaveCount(2);
   await expect(statuses.nth(0)).toHaveText('done', { timeout: 60_000 });
   await expect(statuses.nth(1)).toHaveText('done', { timeout: 60_000 });
   await page.reload();
 
+  // The two newest evaluations are compared by default.
   const table = page.getByTestId('metrics-table');
   await expect(table.locator('tbody tr')).toHaveCount(2);
   await expect(table).toContainText('IRCoT K=4');

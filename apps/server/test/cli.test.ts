@@ -187,6 +187,11 @@ describe('command line', () => {
     const exit = await done;
     expect(exit.code).toBe(0);
     expect(exit.stderr).toMatch(/Demo workspace built in [\d.]+ s: \d+\/\d+ traces kept/);
+    // The shipped students (public/demo) learnt this world: each is evaluated in the background.
+    expect(exit.stderr).toMatch(
+      /Evaluating Demo student: StepER \(public\/demo, \w+\) \(eval_\w+\) in the background/,
+    );
+    expect(exit.stderr).toMatch(/Evaluating Demo student: Vanilla-KD \(public\/demo, \w+\) \(eval_\w+\)/);
     // The default world is the standard preset's 12,000 questions: ~10 s alone, minutes beside other jobs.
   }, 300_000);
 });

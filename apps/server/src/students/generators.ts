@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { z } from 'zod';
-import { REPO_ROOT } from '../paths';
+import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { shippedStudents } from '../demo/shipped';
 import type { JobRow } from '../store/jobs';
 import { OpenAiTeacherSpecSchema } from '../teachers/spec';
 import type { Workbench } from '../workbench';
+import { ONNX_VARIANTS, type OnnxVariant } from './model-dir';
 import type { GeneratorSpec } from './spec';
 
 /**
@@ -26,66 +26,55 @@ export interface LiveGeneratorEntry extends LiveGenerator {
 
 /** Where a training run's student is exported: `steper_trainer export --checkpoint RUN --out RUN/export`. */
 export const TRAINING_EXPORT_DIR = 'export';
-const DEMO_DIR = join(REPO_ROOT, 'public', 'demo');
-
-const DemoManifestSchema = z.object({
-  students: z.array(
-    z.object({
-      id: z.string().min(1),
-      label: z.string().min(1),
-      config: z.object({ path: z.string().min(1) }),
-    }),
-  ),
-});
-
-/** The demo's students (public/demo/manifest.json); none when the demo is not built or unreadable. */
-function demoStudents(): z.infer<typeof DemoManifestSchema>['students'] {
-  const manifest = join(DEMO_DIR, 'manifest.json');
-  if (!existsSync(manifest)) return [];
-  try {
-    const parsed = DemoManifestSchema.safeParse(JSON.parse(readFileSync(manifest, 'utf8')));
-    return parsed.success ? parsed.data.students : [];
-  } catch {
-    return [];
-  }
-}
 
 /** A training run's export folder (its student, once exported). */
 export const runExportDir = (wb: Workbench, runDir: string): string =>
   wb.store.path(join(runDir, TRAINING_EXPORT_DIR));
 
 /** An export folder the ONNX student loader can open (it checks each file in full when it opens). */
-const isOnnxExport = (dir: string): boolean =>
-  ['onnx/model.onnx', 'config.json', 'tokenizer.json'].every((f) => existsSync(join(dir, f)));
+const isOnnxExport = (dir: string, variant: OnnxVariant = 'fp32'): boolean =>
+  [`onnx/${ONNX_VARIANTS[variant]}`, 'config.json', 'tokenizer.json'].every((f) => existsSync(join(dir, f)));
 
 /**
- * Exported students: those of finished training runs (exported into the run's folder), those an
- * evaluation ran from an export folder (the experiment's), and the demo's, each folder once.
+ * Exported students: those of finished training runs (exported into the run's folder), the demo's,
+ * and those an evaluation ran from an export folder (the experiment's), each folder once.
  */
 function exportedStudents(wb: Workbench): LiveGeneratorEntry[] {
-  const found: { id: string; label: string; dir: string }[] = [];
+  const found: { id: string; label: string; dir: string; variant?: OnnxVariant }[] = [];
   for (const run of wb.store.trainingRuns.list()) {
     if (run.status !== 'done') continue;
     found.push({ id: `student:${run.id}`, label: studentLabel(run), dir: runExportDir(wb, run.runDir) });
   }
+  // The demo's before the evaluations': a shipped student keeps its own name when evaluated.
+  for (const s of shippedStudents()) {
+    found.push({
+      id: `student:demo-${s.id}`,
+      label: `Demo student: ${s.label} (public/demo)`,
+      dir: s.dir,
+      variant: s.variant,
+    });
+  }
   for (const e of wb.store.evaluations.list()) {
-    const generator = e.config.generator as { kind?: unknown; dir?: unknown } | undefined;
+    const generator = e.config.generator as
+      | { kind?: unknown; dir?: unknown; variant?: OnnxVariant }
+      | undefined;
     if (generator?.kind !== 'onnx' || typeof generator.dir !== 'string') continue;
     const dir = resolve(generator.dir);
-    found.push({ id: `student:${e.id}`, label: `Student: ${basename(dir)} (evaluated in “${e.name}”)`, dir });
-  }
-  for (const s of demoStudents()) {
-    const dir = join(DEMO_DIR, dirname(s.config.path));
-    found.push({ id: `student:demo-${s.id}`, label: `Demo student: ${s.label} (public/demo)`, dir });
+    found.push({
+      id: `student:${e.id}`,
+      label: `Student: ${basename(dir)} (evaluated in “${e.name}”)`,
+      dir,
+      ...(generator.variant ? { variant: generator.variant } : {}),
+    });
   }
   const dirs = new Set<string>();
   return found
-    .filter((s) => !dirs.has(s.dir) && dirs.add(s.dir) && isOnnxExport(s.dir))
+    .filter((s) => !dirs.has(s.dir) && dirs.add(s.dir) && isOnnxExport(s.dir, s.variant))
     .map((s) => ({
       id: s.id,
       label: s.label,
       kind: 'student' as const,
-      spec: { kind: 'onnx' as const, dir: s.dir, variant: 'fp32' as const },
+      spec: { kind: 'onnx' as const, dir: s.dir, variant: s.variant ?? 'fp32' },
       promptStyle: 'student' as const,
     }));
 }

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type DemoSummary, ensureDemo } from '../../demo/demo';
+import { startShippedEvaluations } from '../../demo/shipped';
 import { checkToken, parseEnv } from '../../env';
 import { startHttpServer } from '../../http/server';
 import { importCommittedReports } from '../../reports/import';
@@ -8,7 +9,8 @@ import { GLOBAL_OPTIONS, openWorkbench } from '../context';
 import { terminalProgress } from '../progress';
 
 export const SERVE_HELP = `steper serve [--demo] [--host 127.0.0.1] [--port 4317] [--token T] [--workspace DIR]
-  Serve the API and the web app. --demo first makes the demo workspace ready (seconds)
+  Serve the API and the web app. --demo first makes the demo workspace ready (seconds),
+  queues evaluations of the shipped demo students (public/demo) on its held-out questions
   and adds the committed reports of docs/results.
   A host other than loopback needs a token (--token or STEPER_TOKEN, 16+ characters, no blanks),
   sent by every client.`;
@@ -40,6 +42,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
         `${demo.tracesKept}/${demo.tracesDone} traces kept, step dataset ${demo.datasetId} ` +
         `(examples: init ${demo.counts.examples.init}, exp ${demo.counts.examples.exp}, agg ${demo.counts.examples.agg}).\n`,
     );
+    // The shipped students evaluated in the background, so the Comparison view fills in.
+    const shipped = await startShippedEvaluations(wb, demo);
+    if (shipped.skipped) process.stderr.write(`Shipped demo students not evaluated: ${shipped.skipped}\n`);
+    for (const e of shipped.started)
+      process.stderr.write(`Evaluating ${e.name} (${e.id}) in the background\n`);
     // The committed experiment reports (docs/results), so a fresh workbench shows them.
     const reports = importCommittedReports(wb);
     for (const line of reports.skipped) process.stderr.write(`Committed report not imported: ${line}\n`);
