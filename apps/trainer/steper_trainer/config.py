@@ -58,8 +58,9 @@ class TrainConfig:
     gradient_checkpointing: bool = True  # recompute activations in backward (the paper's setting; trades ~30% speed for memory)
     # auto = bf16 autocast on a bf16-capable GPU, fp32 elsewhere; weights stay fp32 (5e-6 updates vanish in bf16)
     precision: Literal['auto', 'bf16', 'fp32'] = 'auto'
-    # auto = flash_attention_2 when installed on GPU, else sdpa (both keep packed examples apart)
-    attn_implementation: Literal['auto', 'sdpa', 'flex_attention', 'flash_attention_2', 'eager'] = 'auto'
+    # auto = flash_attention_2 when installed on GPU, else sdpa; on the CPU sdpa_packed (attention.py).
+    # All keep packed examples apart.
+    attn_implementation: Literal['auto', 'sdpa', 'sdpa_packed', 'flex_attention', 'flash_attention_2', 'eager'] = 'auto'
     device: Literal['auto', 'cpu', 'cuda'] = 'auto'  # auto = cuda when available
 
     # --- optimisation -------------------------------------------------------------------------

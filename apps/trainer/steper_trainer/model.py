@@ -16,6 +16,7 @@ import torch.nn.functional as F
 from torch import nn
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
+from . import attention
 from .batching import MicroBatch
 from .config import TrainConfig
 from .loss import StepERObjective, example_losses, stage_sums
@@ -37,9 +38,9 @@ def pick_precision(cfg: TrainConfig, device: str) -> str:
 def pick_attention(cfg: TrainConfig, device: str) -> str:
     if cfg.attn_implementation != 'auto':
         return cfg.attn_implementation
-    if device == 'cuda' and importlib.util.find_spec('flash_attn') is not None:
-        return 'flash_attention_2'
-    return 'sdpa'
+    if device == 'cuda':
+        return 'flash_attention_2' if importlib.util.find_spec('flash_attn') is not None else 'sdpa'
+    return attention.NAME
 
 
 def load_tokenizer(cfg: TrainConfig):

@@ -7,6 +7,7 @@ import torch
 import torch.nn.functional as F
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
+import steper_trainer.attention  # noqa: F401  (registers sdpa_packed)
 from steper_trainer.batching import TokenizedExample, build_micro_batch, deal, epoch_batches, pack_rows, tokenize_examples
 from steper_trainer.data import parse_example
 from steper_trainer.loss import StepERObjective
@@ -102,11 +103,13 @@ def reference_example_losses(lm, tokenized):
 
 
 @pytest.mark.parametrize('packing', [True, False])
-def test_student_loss_matches_each_example_run_alone(lm, tokenizer, packing):
+@pytest.mark.parametrize('attn', ['sdpa', 'sdpa_packed'])
+def test_student_loss_matches_each_example_run_alone(lm, tokenizer, tiny_model, packing, attn):
     exs = examples(3)
     tokenized = tokenize_examples(exs, tokenizer, 4096, mask_known_prefix=False, append_eos=True)
     ref = reference_example_losses(lm, tokenized)
-    student = Student(lm, StepERObjective('steper-uniform'))
+    trained = AutoModelForCausalLM.from_pretrained(tiny_model, dtype=torch.float32, attn_implementation=attn).eval()
+    student = Student(trained, StepERObjective('steper-uniform'))
     mb = build_micro_batch(tokenized, tokenizer.pad_token_id, 4096, packing=packing)
     if packing:
         assert mb.input_ids.shape[0] == 1  # everything in one row: attention would cross examples if unmasked
