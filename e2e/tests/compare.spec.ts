@@ -1,5 +1,21 @@
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { screenshot } from './helpers';
+
+/** Two evaluations compared in Table 1's shape, one row each. */
+async function expectTwoInTable1(page: Page, names: [string, string]) {
+  const table = page.getByTestId('metrics-table');
+  await expect(table.locator('tbody tr')).toHaveCount(2);
+  for (const name of names) await expect(table).toContainText(name);
+  await expect(page.locator('#steps-table tbody tr')).toHaveCount(2);
+}
+
+/** A question's two traces side by side: both predictions and their steps. */
+async function expectTracesSideBySide(page: Page) {
+  const view = page.getByTestId('side-by-side');
+  await expect(view.getByTestId('cmp-prediction')).toHaveCount(2);
+  expect(await view.getByTestId('cmp-step').count()).toBeGreaterThan(0);
+  return view;
+}
 
 test('a fresh workbench compares the shipped Vanilla-KD and StepER students on held-out questions', async ({
   page,
@@ -16,17 +32,11 @@ test('a fresh workbench compares the shipped Vanilla-KD and StepER students on h
   }
   await page.reload();
 
-  // Side by side in Table 1's shape, one row each, with their traces question by question.
-  const table = page.getByTestId('metrics-table');
-  await expect(table.locator('tbody tr')).toHaveCount(2);
-  await expect(table).toContainText('Demo student: Vanilla-KD');
-  await expect(table).toContainText('Demo student: StepER');
-  await expect(page.locator('#steps-table tbody tr')).toHaveCount(2);
+  // Side by side in Table 1's shape, with their traces question by question.
+  await expectTwoInTable1(page, ['Demo student: Vanilla-KD', 'Demo student: StepER']);
   await screenshot(page, 'compare-demo-students');
   await page.getByTestId('cmp-question').first().click();
-  const view = page.getByTestId('side-by-side');
-  await expect(view.getByTestId('cmp-prediction')).toHaveCount(2);
-  expect(await view.getByTestId('cmp-step').count()).toBeGreaterThan(0);
+  await expectTracesSideBySide(page);
 });
 
 test('comparison: two evaluations in Table 1 shape, then their traces side by side', async ({ page }) => {
@@ -50,11 +60,7 @@ test('comparison: two evaluations in Table 1 shape, then their traces side by si
   await page.reload();
 
   // The two newest evaluations are compared by default.
-  const table = page.getByTestId('metrics-table');
-  await expect(table.locator('tbody tr')).toHaveCount(2);
-  await expect(table).toContainText('IRCoT K=4');
-  await expect(table).toContainText('IRCoT K=1');
-  await expect(page.locator('#steps-table tbody tr')).toHaveCount(2);
+  await expectTwoInTable1(page, ['IRCoT K=4', 'IRCoT K=1']);
   await expect(page.locator('#recall-table tbody tr')).toHaveCount(2);
   await expect(page.locator('#latency-chart .recharts-scatter')).toHaveCount(2);
   await screenshot(page, 'compare-metrics');
@@ -65,9 +71,7 @@ test('comparison: two evaluations in Table 1 shape, then their traces side by si
   await expect(questions.first()).toBeVisible();
   await questions.first().click();
   await expect(page).toHaveURL(/q=/);
-  const view = page.getByTestId('side-by-side');
-  await expect(view.getByTestId('cmp-prediction')).toHaveCount(2);
-  expect(await view.getByTestId('cmp-step').count()).toBeGreaterThan(0);
+  const view = await expectTracesSideBySide(page);
   await expect(view.locator('.diff-mark').first()).toBeVisible();
   await view.scrollIntoViewIfNeeded();
   await screenshot(page, 'compare-side-by-side');

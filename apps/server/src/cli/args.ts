@@ -43,8 +43,9 @@ export const LOOP_RUN_OPTIONS = {
   concurrency: { type: 'string' },
   limit: { type: 'string' },
   name: { type: 'string' },
-  endpoint: { type: 'string' },
-  'base-url': { type: 'string' },
+  // Repeated (or mixed): the teacher is spread over those servers as replicas of one model.
+  endpoint: { type: 'string', multiple: true },
+  'base-url': { type: 'string', multiple: true },
   model: { type: 'string' },
   api: { type: 'string' },
 } as const;
@@ -59,8 +60,8 @@ interface LoopRunFlags {
   concurrency?: string;
   limit?: string;
   name?: string;
-  endpoint?: string;
-  'base-url'?: string;
+  endpoint?: string[];
+  'base-url'?: string[];
   model?: string;
   api?: string;
 }
@@ -83,16 +84,20 @@ export function loopRunConfig(values: LoopRunFlags): Record<string, unknown> {
   };
 }
 
-/** An OpenAI-compatible generator named by --endpoint or --base-url, or undefined when neither is given. */
+/**
+ * An OpenAI-compatible generator named by --endpoint or --base-url, or undefined when neither is
+ * given. Several of them (repeated, or both flags) make one teacher over replicas.
+ */
 export function openaiGeneratorFromFlags(values: LoopRunFlags): Record<string, unknown> | undefined {
-  if (!values.endpoint && !values['base-url']) return undefined;
+  const endpoints = values.endpoint ?? [];
+  const urls = values['base-url'] ?? [];
+  if (endpoints.length + urls.length === 0) return undefined;
+  const common = { kind: 'openai', ...defined({ model: values.model, api: values.api }) };
+  if (endpoints.length + urls.length === 1) {
+    return { ...common, ...defined({ endpoint: endpoints[0], baseURL: urls[0] }) };
+  }
   return {
-    kind: 'openai',
-    ...defined({
-      endpoint: values.endpoint,
-      baseURL: values['base-url'],
-      model: values.model,
-      api: values.api,
-    }),
+    ...common,
+    replicas: [...endpoints.map((endpoint) => ({ endpoint })), ...urls.map((baseURL) => ({ baseURL }))],
   };
 }

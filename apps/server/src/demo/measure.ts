@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Bm25Index, Bm25Retriever, exactMatch, type Question, runLoop } from '@steper/core';
+import { MULTI_HOP_EM } from '../experiment/presets';
 import { ONNX_VARIANTS, type OnnxVariant } from '../students/model-dir';
 import { OnnxStudent } from '../students/onnx-student';
 
-/** The primary metric's question types (experiment/presets.ts MULTI_HOP_EM): no yes/no guessing. */
-export const MULTI_HOP_TYPES: readonly string[] = ['compositional', 'inference', 'bridge'];
+/** The primary metric's question types: no yes/no guessing. */
+export const MULTI_HOP_TYPES: readonly string[] = MULTI_HOP_EM.questionTypes;
 
 export interface DemoLoop {
   maxSteps: number;

@@ -3,6 +3,7 @@ import type { Store } from '../store/store';
 import { CachedGenerator } from './cache';
 import type { Endpoints } from './endpoints';
 import { OpenAiGenerator } from './openai';
+import { type ReplicaHealth, ReplicaPool } from './replicas';
 import type { TeacherSpec } from './spec';
 
 export interface Teacher {
@@ -11,6 +12,8 @@ export interface Teacher {
   describe: Record<string, unknown>;
   /** Checks the server answers before anything is written; a no-op offline. */
   probe(signal?: AbortSignal): Promise<void>;
+  /** Per-server state of a replicated teacher. */
+  health?: () => ReplicaHealth[];
 }
 
 /**
@@ -24,6 +27,29 @@ export function createTeacher(
   if (spec.kind === 'evidence') {
     const generator = new EvidenceTeacher();
     return { generator, describe: { kind: 'evidence', label: generator.label }, probe: async () => {} };
+  }
+  if (spec.replicas) {
+    const members = spec.replicas.map((r) => ({
+      endpoint: deps.endpoints.resolve({
+        ...spec,
+        replicas: undefined,
+        endpoint: r.endpoint,
+        baseURL: r.baseURL,
+      }),
+      concurrency: r.concurrency ?? spec.concurrency,
+    }));
+    const pool = new ReplicaPool(spec, members);
+    return {
+      generator: new CachedGenerator(pool, deps.store.teacherCache, deps.owner),
+      describe: {
+        ...spec,
+        label: pool.label,
+        baseURLs: members.map((m) => m.endpoint.baseURL),
+        model: pool.model,
+      },
+      probe: (signal) => pool.probe(signal),
+      health: () => pool.health(),
+    };
   }
   const endpoint = deps.endpoints.resolve(spec);
   const client = new OpenAiGenerator(spec, endpoint);

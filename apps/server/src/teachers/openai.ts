@@ -223,3 +223,13 @@ export function cutAtStop(text: string, stop: readonly string[]): string {
   }
   return text.slice(0, end);
 }
+
+/** Whether an error is the request's own — every server would refuse it alike — not the server's. */
+export function requestFault(err: unknown): boolean {
+  const cause = err instanceof UserError ? err.cause : err;
+  return (
+    cause instanceof OpenAI.APIError &&
+    !(cause instanceof OpenAI.APIConnectionError) &&
+    [400, 413, 422].includes(cause.status ?? 0)
+  );
+}

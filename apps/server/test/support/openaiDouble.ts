@@ -16,6 +16,8 @@ export interface DoubleOptions {
   hangFirst?: number;
   /** Answer 200 with a body that is not an OpenAI response. */
   garbage?: boolean;
+  /** Refuse every completion with 400, as a server refuses a prompt longer than its context. */
+  badRequest?: boolean;
 }
 
 export interface RecordedRequest {
@@ -77,6 +79,12 @@ export async function startOpenAiDouble(opts: DoubleOptions = {}): Promise<OpenA
       res
         .writeHead(429, { 'content-type': 'application/json', 'retry-after-ms': '20' })
         .end(JSON.stringify({ error: { message: 'rate limited' } }));
+      return;
+    }
+    if (opts.badRequest) {
+      res
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { message: 'prompt is longer than the context' } }));
       return;
     }
     inFlight += 1;

@@ -82,6 +82,8 @@ export interface TinyServer {
   baseURL: string;
   model: string;
   stop(): Promise<void>;
+  /** SIGKILL, as a crashed or preempted server: connections drop mid-request. */
+  kill(): Promise<void>;
 }
 
 /** `transformers serve` hosting the model on loopback: a real OpenAI-compatible server. */
@@ -121,6 +123,10 @@ export async function serveModel(model: string): Promise<TinyServer> {
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
+    },
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }

@@ -9,6 +9,9 @@ export const TEACH_HELP = `steper teach [--config FILE] [--corpus ID] [--questio
              [--steps S] [--k K] [--concurrency N] [--limit N] [--name NAME] [--no-build]
              [--teacher evidence | --endpoint NAME | --base-url URL --model M [--api chat|completions]]
   Run a teacher over a question set, store every trace, build the filtered step data.
+  --endpoint / --base-url repeated: one model served by several servers (replicas), requests
+  spread over them and moved off a server that fails; per-server concurrency goes in the
+  config file's teacher.replicas ([{"baseURL": URL, "concurrency": N}, …]).
   The config file is the JSON the UI sends (teacherRuns.start); flags override it.`;
 
 export async function teachCommand(argv: string[]): Promise<number> {

@@ -6,6 +6,15 @@ import { FormActions, InputField, SelectField } from '../../components/FormField
 import { CorpusQuestionFields, LoopSizeFields } from '../../components/LoopRunFields';
 import { Section } from '../../components/Section';
 
+const POOL = 'replicas:';
+
+function teacherSpec(choice: string, pools: { model: string; names: string[] }[]) {
+  if (choice === 'evidence') return { kind: 'evidence' as const };
+  const pool = choice.startsWith(POOL) ? pools.find((p) => p.model === choice.slice(POOL.length)) : undefined;
+  if (pool) return { kind: 'openai' as const, replicas: pool.names.map((endpoint) => ({ endpoint })) };
+  return { kind: 'openai' as const, endpoint: choice };
+}
+
 /** Start a teacher run: a loop over a question set with a teacher, S and K. */
 export function TeacherRunForm() {
   const queryClient = useQueryClient();
@@ -26,6 +35,10 @@ export function TeacherRunForm() {
     trpc.teacherRuns.start.mutationOptions({ onSuccess: () => queryClient.invalidateQueries() }),
   );
   const set = <K extends keyof typeof form>(k: K, v: (typeof form)[K]) => setForm((f) => ({ ...f, [k]: v }));
+  // Endpoints serving one model can share a run as replicas: offered as one more teacher.
+  const byModel = new Map<string, string[]>();
+  for (const ep of endpoints.data ?? []) byModel.set(ep.model, [...(byModel.get(ep.model) ?? []), ep.name]);
+  const pools = [...byModel].flatMap(([model, names]) => (names.length > 1 ? [{ model, names }] : []));
   const corpusId = form.corpusId || corpora.data?.[0]?.id || '';
   const questionSetId = form.questionSetId || sets.data?.[0]?.id || '';
 
@@ -39,8 +52,7 @@ export function TeacherRunForm() {
       maxSteps: form.maxSteps,
       topK: form.topK,
       ...(form.limit ? { limit: Number(form.limit) } : {}),
-      teacher:
-        form.teacher === 'evidence' ? { kind: 'evidence' } : { kind: 'openai', endpoint: form.teacher },
+      teacher: teacherSpec(form.teacher, pools),
     });
   };
 
@@ -70,6 +82,10 @@ export function TeacherRunForm() {
             EVIDENCE_CHOICE,
             ...(endpoints.data?.map((ep) => ({ value: ep.name, label: `${ep.name} · ${ep.model ?? ''}` })) ??
               []),
+            ...pools.map((p) => ({
+              value: `${POOL}${p.model}`,
+              label: `${p.names.join(' + ')} · ${p.model} (replicas: spread, fail over)`,
+            })),
           ]}
         />
         <LoopSizeFields idPrefix="teach" value={form} onChange={(c) => setForm((f) => ({ ...f, ...c }))} />
