@@ -4,7 +4,7 @@ import { openaiGeneratorFromFlags } from '../src/cli/args';
 import { startTeacherRun } from '../src/teach/start';
 import { createTeacher } from '../src/teachers/create';
 import { Endpoints } from '../src/teachers/endpoints';
-import { ReplicaPool } from '../src/teachers/replicas';
+import { ReplicaPool, replicaSummary } from '../src/teachers/replicas';
 import { OpenAiTeacherSpecSchema, type TeacherSpecInput, TeacherSpecSchema } from '../src/teachers/spec';
 import { type OpenAiDouble, startOpenAiDouble } from './support/openaiDouble';
 import { buildTinyModel, serveModel, TINY_TEXTS, type TinyServer } from './support/tinyTeacher';
@@ -136,6 +136,21 @@ describe('a teacher spread over replicas (test doubles: loopback servers that fa
     for (const c of calls) await expect(c).rejects.toThrow(/cancelled by the user|abort/i);
   });
 
+  it('sums up the servers in one progress line', () => {
+    const h = (baseURL: string, state: 'up' | 'down' | 'trial', served: number, failed: number) => ({
+      baseURL,
+      concurrency: 2,
+      inFlight: 0,
+      served,
+      failed,
+      state,
+      lastError: null,
+    });
+    expect(
+      replicaSummary([h('http://gpu1:8000/v1', 'up', 40, 0), h('https://gpu2:8000/v1/', 'down', 12, 3)]),
+    ).toBe('gpu1:8000 up 40 served · gpu2:8000 down 12 served, 3 failed');
+  });
+
   it('checks the spec: exactly one address a replica, not beside a single endpoint, one model', () => {
     const parse = (over: Record<string, unknown>) => TeacherSpecSchema.safeParse({ kind: 'openai', ...over });
     const two = [{ baseURL: 'http://127.0.0.1:1/v1' }, { baseURL: 'http://127.0.0.1:2/v1', concurrency: 2 }];
@@ -194,6 +209,7 @@ describe('a teacher run over two real servers (transformers serve, tiny model), 
         maxSteps: 2,
         maxTokens: 6,
         concurrency: 4,
+        buildDataset: false,
         teacher: {
           kind: 'openai',
           model: a.model,
@@ -219,7 +235,14 @@ describe('a teacher run over two real servers (transformers serve, tiny model), 
       }
       await new Promise((r) => setTimeout(r, 20));
     }
-    expect((await job).error).toBeNull();
+    const finished = await job;
+    expect(finished.error).toBeNull();
+    // The run's progress line names each server: the killed one with its failures.
+    const host = (u: string) => u.replace('http://', '').replace('/v1', '');
+    expect(finished.progress.message).toMatch(
+      new RegExp(`${host(a.baseURL)} (down|trial) \\d+ served, \\d+ failed`),
+    );
+    expect(finished.progress.message).toContain(`${host(b.baseURL)} up`);
     expect(doneAtKill).toBeLessThan(limit);
     const done = wb.store.teacherRuns.require(run.id);
     expect(done).toMatchObject({ status: 'done', tracesDone: limit });

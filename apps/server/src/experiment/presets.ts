@@ -218,10 +218,9 @@ export const PRESETS: Record<'quick' | 'standard', ExperimentPreset> = {
       sha256: 'fa3163a9c6a3bc5667c7e466c66115cff93658a3962dfc4edbb9f63813255f31',
     },
     pretrain: null,
-    // Two epochs. Measured on the 2-core CPU with other jobs beside it (docs/results/
-    // standard-2026-12-06-findings.md), a seed took ~41 min: StepER 12.4, Vanilla-KD 5.9 (equal
-    // epochs) and 15.6 (equal tokens: agg examples of 400–690 tokens fill a 768-token row alone),
-    // 900 test questions 2–3 min per student; three seeds over two hours at that load.
+    // Two epochs. Measured alone on the 2-core CPU (docs/results/standard-2026-12-07-findings.md):
+    // 110.1 min for three seeds, 36–38 min a seed — StepER 10–11 min, Vanilla-KD 4.5 (equal epochs)
+    // and 13–14 (equal tokens), 900 test questions 1.5–2.5 min per student, exports ~0.5 min each.
     // 768 tokens: the longest step example is 690 (the warm start's tokenizer), so none is cut,
     // and packed rows of 768 train 1.6x faster than rows of 1,472 (attention is paid per row).
     train: {

@@ -3,6 +3,7 @@ import { forEachPendingQuestion } from '../jobs/pending';
 import type { JobType } from '../jobs/runner';
 import { buildStepData } from '../stepdata/build';
 import { createTeacher } from '../teachers/create';
+import { replicaSummary } from '../teachers/replicas';
 import type { Workbench } from '../workbench';
 import type { ResolvedTeachConfig } from './config';
 import { teachQuestion } from './loop';
@@ -44,6 +45,7 @@ export function teachJob(wb: Workbench): JobType {
               cacheHits,
             );
           });
+          if (teacher.health) progress({ message: replicaSummary(teacher.health()) });
         },
       );
       if (!config.buildDataset) return { traces: count };

@@ -194,3 +194,13 @@ export class ReplicaPool implements CacheableGenerator {
     if (results.every((r) => r.status === 'rejected')) throw (results[0] as PromiseRejectedResult).reason;
   }
 }
+
+/** One line for a run's progress: each server's state and counts, e.g. "gpu1:8000 up 40 served · gpu2:8000 down 12 served, 3 failed". */
+export function replicaSummary(health: readonly ReplicaHealth[]): string {
+  return health
+    .map((h) => {
+      const where = h.baseURL.replace(/^https?:\/\//, '').replace(/\/v1\/?$/, '');
+      return `${where} ${h.state} ${h.served} served${h.failed ? `, ${h.failed} failed` : ''}`;
+    })
+    .join(' · ');
+}
