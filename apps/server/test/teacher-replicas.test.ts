@@ -1,4 +1,3 @@
-import type { GenerateRequest, Question } from '@steper/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openaiGeneratorFromFlags } from '../src/cli/args';
 import { startTeacherRun } from '../src/teach/start';
@@ -7,25 +6,9 @@ import { Endpoints } from '../src/teachers/endpoints';
 import { ReplicaPool, replicaSummary } from '../src/teachers/replicas';
 import { OpenAiTeacherSpecSchema, type TeacherSpecInput, TeacherSpecSchema } from '../src/teachers/spec';
 import { type OpenAiDouble, startOpenAiDouble } from './support/openaiDouble';
+import { teacherRequest as request } from './support/teacherRequest';
 import { buildTinyModel, serveModel, TINY_TEXTS, type TinyServer } from './support/tinyTeacher';
 import { closedPort, smallDemo, testWorkbench } from './support/workspace';
-
-const question: Question = {
-  id: 'q1',
-  dataset: 'synthetic',
-  question: 'Who directed Blue Harbor?',
-  answers: ['Ada Reyes'],
-  evidence: [],
-  goldTitles: [],
-  goldPassageIds: [],
-};
-
-const request = (prompt: string): GenerateRequest => ({
-  prompt,
-  stop: ['\n'],
-  maxTokens: 8,
-  context: { loop: 'ircot', stage: 'init', step: 1, question, passages: [], chain: [] },
-});
 
 const spec = (over: Partial<TeacherSpecInput & { kind: 'openai' }> = {}) =>
   OpenAiTeacherSpecSchema.parse({ kind: 'openai', api: 'completions', ...over });

@@ -1,29 +1,12 @@
-import type { GenerateRequest, Question } from '@steper/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTeacherRun } from '../src/teach/start';
 import { CachedGenerator } from '../src/teachers/cache';
 import { OpenAiGenerator } from '../src/teachers/openai';
 import { OpenAiTeacherSpecSchema, type TeacherSpecInput } from '../src/teachers/spec';
 import { startOpenAiDouble } from './support/openaiDouble';
+import { teacherRequest as request } from './support/teacherRequest';
 import { buildTinyModel, serveModel, TINY_TEXTS, type TinyServer } from './support/tinyTeacher';
 import { closedPort, smallDemo, testWorkbench } from './support/workspace';
-
-const question: Question = {
-  id: 'q1',
-  dataset: 'synthetic',
-  question: 'Who directed Blue Harbor?',
-  answers: ['Ada Reyes'],
-  evidence: [],
-  goldTitles: [],
-  goldPassageIds: [],
-};
-
-const request = (prompt: string, maxTokens = 8, stop: string[] = ['\n']): GenerateRequest => ({
-  prompt,
-  stop,
-  maxTokens,
-  context: { loop: 'ircot', stage: 'init', step: 1, question, passages: [], chain: [] },
-});
 
 const spec = (over: Partial<TeacherSpecInput & { kind: 'openai' }> = {}) =>
   OpenAiTeacherSpecSchema.parse({ kind: 'openai', ...over });
