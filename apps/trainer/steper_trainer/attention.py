@@ -4,8 +4,9 @@ A packed row holds several examples, told apart by position ids that restart at 
 SDPA sees that as one row-wide block-diagonal mask: it computes every query against every key of
 the row and throws the cross-example blocks away, and a mask rules out its causal shortcut. Here
 each example is its own SDPA call with `is_causal=True` and no mask, so only the lower triangle of
-each example's own block is computed. On the CPU that is ~30% less time per training step
-(0.53 → 0.38 s for the `standard` preset's StepER steps, 0.21 → 0.15 s for Vanilla-KD's), with the
+each example's own block is computed. On the CPU that is 27% less time per StepER step of
+the `standard` preset (0.50 → 0.36 s) and 17% less per Vanilla-KD step (0.21 → 0.18 s;
+docs/results/sdpa-packed-2026-12-07/), with the
 same losses and gradients to float rounding. The examples are cut with split/unbind, whose
 backward is one concatenation: slicing would add a zero-filled full-size gradient per example.
 
