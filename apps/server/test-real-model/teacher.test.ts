@@ -1,16 +1,16 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Trace } from '@steper/core';
+import { exactMatch, type Trace } from '@steper/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../src/paths';
 import { callerFor } from '../test/support/caller';
-import { serveModel, type TinyServer } from '../test/support/tinyTeacher';
+import type { TinyServer } from '../test/support/tinyTeacher';
 import { testWorkbench } from '../test/support/workspace';
-import { REAL_MODEL_DIR, realModel } from './realModel';
+import { REAL_MODEL_DIR, serveRealModel } from './realModel';
 
 /**
- * SmolLM2-135M-Instruct as a teacher behind `transformers serve` (a real OpenAI-compatible server,
- * chat API, so its own chat template wraps every prompt), on real questions in the three dataset
+ * SmolLM2-135M-Instruct as a teacher behind llama.cpp's server (a real OpenAI-compatible server,
+ * chat API, so the chat template in its GGUF file wraps every prompt), on real questions in the three dataset
  * formats (packages/core/test/fixtures/datasets: HotpotQA CC BY-SA 4.0, 2WikiMultihopQA Apache-2.0,
  * MuSiQue CC BY 4.0). The traces are poor; what is checked is that real output is parsed, filtered
  * and shown as it is. The keep rate and failure shapes go to .cache/real-model/teacher-summary.json.
@@ -18,26 +18,32 @@ import { REAL_MODEL_DIR, realModel } from './realModel';
 const FIXTURES = join(REPO_ROOT, 'packages', 'core', 'test', 'fixtures', 'datasets');
 const FILES = ['hotpotqa.json', '2wikimultihopqa.json', 'musique.jsonl'];
 const LOOPS = ['ircot', 'self-ask'] as const;
-/** CPU generation over few-shot prompts: the client's defaults (60 s, 8 in flight) are for GPU servers. */
-const SLOW = { timeoutMs: 600_000, concurrency: 1 };
+/** One CPU server answers one request at a time: the client's default (8 in flight) is for GPU servers. */
+const SLOW = { timeoutMs: 300_000, concurrency: 1 };
 const CHAT_TOKENS = /<\|im_(start|end)\|>|<\|endoftext\|>/;
 
-/** One trace's failure shape, as an annotator would name it. */
-function shape(t: Trace): string {
-  if (t.error) return `failed: ${t.error.slice(0, 60)}`;
-  if (!t.prediction)
-    return t.earlyStop ? 'answer flag without an answer' : 'no answer flag (ran out of steps)';
+/** A trace's shapes, as an annotator would name them (a trace may have several). */
+function shapes(t: Trace): string[] {
+  if (t.error) return [`failed: ${t.error.slice(0, 60)}`];
+  const out: string[] = [];
+  const final = t.steps.at(-1)?.output ?? '';
+  if (!t.prediction) {
+    if (/\banswer is\s*:/i.test(final)) out.push('answer without the exact flag ("The answer is: …")');
+    else out.push(t.earlyStop ? 'answer flag without an answer' : 'concluded without the answer flag');
+  } else {
+    if (t.prediction.split(/\s+/).length > 8) out.push('over-long answer');
+    out.push(exactMatch(t.prediction, t.answers) === 1 ? 'answered right' : 'answered wrong');
+  }
   const sentences = t.chain.map((s) => s.trim().toLowerCase());
-  if (new Set(sentences).size < sentences.length) return 'repeated sentence';
-  if (t.prediction.split(/\s+/).length > 8) return 'over-long answer';
-  return 'answered';
+  if (new Set(sentences).size < sentences.length) out.push('a step repeats an earlier sentence');
+  return out;
 }
 
-describe('a real pretrained teacher (SmolLM2-135M-Instruct, transformers serve)', () => {
+describe('a real pretrained teacher (SmolLM2-135M-Instruct, llama.cpp server)', () => {
   let server: TinyServer;
 
   beforeAll(async () => {
-    server = await serveModel(await realModel());
+    server = await serveRealModel();
   });
 
   afterAll(async () => {
@@ -72,19 +78,11 @@ describe('a real pretrained teacher (SmolLM2-135M-Instruct, transformers serve)'
           corpusId: corpus.id,
           questionSetId: set.id,
           loop,
-          maxSteps: 2,
+          maxSteps: 3,
           topK: 2,
           maxTokens: 48,
           concurrency: 2,
-          // CPU generation over few-shot prompts: the defaults (60 s, 8 in flight) are for GPU servers.
-          teacher: {
-            kind: 'openai',
-            baseURL: server.baseURL,
-            model: server.model,
-            api: 'chat',
-            timeoutMs: 600_000,
-            concurrency: 1,
-          },
+          teacher: { kind: 'openai', baseURL: server.baseURL, model: server.model, api: 'chat', ...SLOW },
         });
         expect((await wb.runner.waitFor(started.job!.id)).status).toBe('done');
         const run = await api.teacherRuns.get({ id: started.run.id });
@@ -117,8 +115,8 @@ describe('a real pretrained teacher (SmolLM2-135M-Instruct, transformers serve)'
         };
         expect(counts).toMatchObject({ traces: set.questionCount, kept: run.tracesKept });
         expect(counts.examples.agg).toBe(run.tracesKept);
-        const shapes: Record<string, number> = {};
-        for (const t of traces) shapes[shape(t)] = (shapes[shape(t)] ?? 0) + 1;
+        const shapeCounts: Record<string, number> = {};
+        for (const t of traces) for (const x of shapes(t)) shapeCounts[x] = (shapeCounts[x] ?? 0) + 1;
         summary.push({
           file,
           loop,
@@ -126,10 +124,11 @@ describe('a real pretrained teacher (SmolLM2-135M-Instruct, transformers serve)'
           kept: run.tracesKept,
           calls: run.stats.calls,
           completionTokens: run.stats.completionTokens,
-          shapes,
+          shapes: shapeCounts,
           examples: traces.map((t) => ({
             q: t.question,
             chain: t.chain,
+            final: t.steps.at(-1)?.output,
             prediction: t.prediction,
             gold: t.answers[0],
           })),
