@@ -17,6 +17,7 @@ const VARIANT_FILES: Record<string, string> = {
   fp32: 'onnx/model.onnx',
   fp16: 'onnx/model_fp16.onnx',
   int8: 'onnx/model_quantized.onnx',
+  q4: 'onnx/model_q4.onnx',
 };
 
 export function variantFile(variant: string): string {
@@ -32,7 +33,7 @@ export function shippedVariant(studentId: string): string {
   };
   const student = manifest.students.find((s) => s.id === studentId);
   if (!student) throw new Error(`public/demo/manifest.json lists no student "${studentId}"`);
-  const variant = ['fp32', 'int8', 'fp16'].find((v) => v in student.variants);
+  const variant = ['fp32', 'int8', 'q4', 'fp16'].find((v) => v in student.variants);
   if (!variant) throw new Error(`public/demo/manifest.json: student "${studentId}" lists no variant`);
   return variant;
 }
@@ -46,14 +47,18 @@ export interface NodeStudent {
   tokenizer: Tokenizer;
 }
 
-export async function loadNodeStudent(folder: string, modelFile = 'onnx/model.onnx'): Promise<NodeStudent> {
+/** `threads`: one by default, as the browser's WASM without cross-origin isolation. */
+export async function loadNodeStudent(
+  folder: string,
+  modelFile = 'onnx/model.onnx',
+  threads = 1,
+): Promise<NodeStudent> {
   const json = (name: string) => JSON.parse(readFileSync(join(folder, name), 'utf8'));
   const config = json('config.json');
   const session = await ort.InferenceSession.create(join(folder, modelFile), {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
-    // One thread, as the browser's WASM without cross-origin isolation.
-    intraOpNumThreads: 1,
+    intraOpNumThreads: threads,
     interOpNumThreads: 1,
   });
   return {

@@ -9,10 +9,10 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { manifestUrl, serveManifest } from './manifest-server';
 import { DEMO_DIR, loadNodeStudent, nodeReplay, variantFile } from './playground-node';
 
 /**
@@ -170,31 +170,6 @@ async function manifest(): Promise<string> {
   });
 }
 
-/** Another loopback origin serving the manifest and files, with CORS, as a researcher's would. */
-async function serve(manifestText: string): Promise<Server> {
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const headers = { 'access-control-allow-origin': '*' };
-    if (path === '/manifest.json') {
-      res.writeHead(200, { ...headers, 'content-type': 'application/json' }).end(manifestText);
-      return;
-    }
-    const file = path.startsWith('/qwen/')
-      ? join(EXPORT, path.slice('/qwen/'.length))
-      : path === '/synthetic/bm25.index'
-        ? join(DEMO_DIR, 'synthetic', 'bm25.index')
-        : null;
-    if (!file || file.includes('..') || !existsSync(file)) {
-      res.writeHead(404, headers).end('Not found');
-      return;
-    }
-    res.writeHead(200, { ...headers, 'content-length': String(statSync(file).size) });
-    createReadStream(file).pipe(res);
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  return server;
-}
-
 /**
  * int8 quantises activations per call (DynamicQuantizeLinear), and onnxruntime-node's x86 kernels
  * and the browser's WASM ones differ by up to ~0.06 on a logit (measured, same graph and feeds). A
@@ -211,7 +186,13 @@ let server: Server;
 test.beforeAll(async () => {
   test.setTimeout(900_000);
   ensureExport();
-  server = await serve(await manifest());
+  server = await serveManifest(await manifest(), (path) =>
+    path.startsWith('/qwen/')
+      ? join(EXPORT, path.slice('/qwen/'.length))
+      : path === '/synthetic/bm25.index'
+        ? join(DEMO_DIR, 'synthetic', 'bm25.index')
+        : null,
+  );
 });
 test.afterAll(() => {
   server?.close();
@@ -223,8 +204,7 @@ test('a Qwen2.5-0.5B-shaped export loads like the demo student (int8 on WASM) an
   const config = JSON.parse(readFileSync(join(EXPORT, 'config.json'), 'utf8'));
   for (const [field, value] of Object.entries(SHAPE)) expect(config[field], field).toBe(value);
 
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/manifest.json`;
-  await page.goto(`/playground?backend=wasm&manifest=${encodeURIComponent(url)}`);
+  await page.goto(`/playground?backend=wasm&manifest=${encodeURIComponent(manifestUrl(server))}`);
   const badge = page.getByTestId('backend-badge');
   await expect(badge).toBeVisible({ timeout: 300_000 });
   // fp32 is 2 GB: over what WASM can hold twice, so the loader takes int8.

@@ -15,6 +15,7 @@ const student: LoadedStudentInfo = {
   reason: '',
   training: {},
   params: 748_672,
+  promptFormat: 'plain',
   sessionMs: 1,
 };
 
@@ -102,6 +103,17 @@ describe('the playground’s note on a student', () => {
     );
     expect(html).toContain('Trained 1526 optimizer steps on cpu in 1800 s');
     expect(html).not.toMatch(/nonsense/);
+  });
+
+  it("says when prompts go through the model's chat template", () => {
+    const chat = renderToStaticMarkup(
+      <StudentColumn student={{ ...student, promptFormat: 'chat' }} run={undefined} gold={[]} />,
+    );
+    expect(textOf(chat, 'chat-format')).toContain('a user turn in its own chat template');
+    const plain = renderToStaticMarkup(
+      <StudentColumn student={{ ...student, training: { optimizerSteps: 3 } }} run={undefined} gold={[]} />,
+    );
+    expect(plain).not.toContain('chat-format');
   });
 
   it('without a description says the size it can count', () => {

@@ -18,6 +18,7 @@ const student = (variants: Student['variants']): Student => ({
   tokenizer: file(1),
   tokenizerConfig: file(1),
   variants,
+  promptFormat: 'plain',
   training: {},
 });
 // Qwen2.5-0.5B's shape: the embedding alone is 151,936 × 896.
@@ -92,6 +93,16 @@ describe('backend and variant choice', () => {
     expect(() => chooseBackend(student({ fp32: file(6_000_000_000) }), qwen05, 'wasm', gpu())).toThrow(
       /no variant fits WASM/,
     );
+  });
+
+  it('runs a 4-bit-only export on either backend, its float32 embedding checked against the adapter', () => {
+    const q4 = student({ q4: file(300_000_000) });
+    expect(chooseBackend(q4, qwen05, 'wasm', gpu()).variant).toBe('q4');
+    expect(chooseBackend(q4, qwen05, 'webgpu', gpu())).toMatchObject({ backend: 'webgpu', variant: 'q4' });
+    // The embedding is not quantised: 519 MiB against a 128 MiB binding limit sends it to WASM.
+    const small = chooseBackend(q4, qwen05, 'auto', gpu({ maxStorageBufferBindingSize: 128 * 1024 ** 2 }));
+    expect(small).toMatchObject({ backend: 'wasm', variant: 'q4' });
+    expect(small.fallback).toContain('q4: its largest weight');
   });
 });
 

@@ -64,7 +64,7 @@ export function shippedStudents(dir = SHIPPED_DEMO_DIR): ShippedStudent[] {
   if (!manifest) return [];
   return manifest.students.flatMap((s) => {
     const folder = join(dir, dirname(s.config.path));
-    const variant = (['fp32', 'int8', 'fp16'] as const).find(
+    const variant = (['fp32', 'int8', 'q4', 'fp16'] as const).find(
       (v) => v in s.variants && existsSync(join(folder, 'onnx', ONNX_VARIANTS[v])),
     );
     const complete = ['config.json', 'tokenizer.json'].every((f) => existsSync(join(folder, f)));

@@ -8,6 +8,7 @@ export const ONNX_VARIANTS = {
   fp32: 'model.onnx',
   fp16: 'model_fp16.onnx',
   int8: 'model_quantized.onnx',
+  q4: 'model_q4.onnx',
 } as const;
 export type OnnxVariant = keyof typeof ONNX_VARIANTS;
 

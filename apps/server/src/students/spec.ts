@@ -6,7 +6,7 @@ export const OnnxStudentSpecSchema = z.object({
   kind: z.literal('onnx'),
   /** The export folder: onnx/model*.onnx, config.json, tokenizer.json. */
   dir: z.string().min(1),
-  variant: z.enum(['fp32', 'fp16', 'int8']).default('fp32'),
+  variant: z.enum(['fp32', 'fp16', 'int8', 'q4']).default('fp32'),
   /** onnxruntime intra-op threads; its default (all cores) when absent. */
   threads: z.number().int().positive().max(256).optional(),
 });

@@ -6,7 +6,7 @@ import { z } from 'zod';
  * config.json, tokenizer.json, onnx/model*.onnx) can be listed here the same way.
  */
 
-export const VARIANTS = ['fp32', 'fp16', 'int8'] as const;
+export const VARIANTS = ['fp32', 'fp16', 'int8', 'q4'] as const;
 export const VariantSchema = z.enum(VARIANTS);
 export type Variant = z.infer<typeof VariantSchema>;
 
@@ -41,7 +41,13 @@ export const StudentSchema = z.object({
   /** At least one ONNX variant; the loader picks one per backend (variant.ts). */
   variants: z
     .partialRecord(VariantSchema, VariantFileSchema)
-    .refine((v) => Object.keys(v).length > 0, 'list at least one variant (fp32, fp16 or int8)'),
+    .refine((v) => Object.keys(v).length > 0, 'list at least one variant (fp32, fp16, int8 or q4)'),
+  /**
+   * How each step's prompt reaches the model: `plain` text continued (a distilled student, as it
+   * was trained), or `chat`, one user turn in its tokenizer's chat template (an instruct
+   * checkpoint used as it is; see chat.ts).
+   */
+  promptFormat: z.enum(['plain', 'chat']).default('plain'),
   /** Parameters, counted from its config.json by the build. */
   params: z.number().int().positive().optional(),
   /** What it is, in a sentence, written by the build that knows: model, method, teacher, data. */

@@ -38,6 +38,8 @@ export interface LoadedStudentInfo {
   /** Parameters: the manifest's count, else approxParams of the config. */
   params: number;
   description?: string;
+  /** `chat`: each prompt goes to the model as a user turn in its chat template. */
+  promptFormat: Student['promptFormat'];
   /** EM on the manifest's held-out multi-hop questions, when the build measured it. */
   heldOut?: Student['heldOut'];
   sessionMs: number;

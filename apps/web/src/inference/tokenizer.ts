@@ -9,14 +9,19 @@ export interface TextTokenizer {
   decode(ids: readonly number[]): string;
 }
 
-export function loadTokenizer(tokenizerJson: unknown, tokenizerConfig: unknown): TextTokenizer {
+/** `wrap`: what the prompt becomes before tokenising (a chat template, see chat.ts); none by default. */
+export function loadTokenizer(
+  tokenizerJson: unknown,
+  tokenizerConfig: unknown,
+  wrap: (prompt: string) => string = (p) => p,
+): TextTokenizer {
   if (typeof tokenizerJson !== 'object' || tokenizerJson === null || !('model' in tokenizerJson)) {
     throw new Error('tokenizer.json has no "model": it must be a Hugging Face tokenizers file');
   }
   const tokenizer = new Tokenizer(tokenizerJson, (tokenizerConfig ?? {}) as object);
   return {
-    // Prompts are plain text continued by the model: no special tokens added (as in training).
-    encode: (text) => tokenizer.encode(text, { add_special_tokens: false }).ids,
+    // No special tokens added (as in training); a chat template writes its own markers.
+    encode: (text) => tokenizer.encode(wrap(text), { add_special_tokens: false }).ids,
     decode: (ids) => tokenizer.decode([...ids], { skip_special_tokens: true }),
   };
 }

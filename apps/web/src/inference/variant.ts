@@ -19,7 +19,8 @@ export interface Choice {
  * bytes and ORT's copy in the WASM heap): above this, a smaller variant is taken.
  */
 const WASM_MAX_MODEL_BYTES = 1.5 * 1024 ** 3;
-const ELEMENT_BYTES: Record<Variant, number> = { fp32: 4, fp16: 2, int8: 1 };
+// q4 quantises the MatMuls only: its embedding (the largest weight) stays float32.
+const ELEMENT_BYTES: Record<Variant, number> = { fp32: 4, fp16: 2, int8: 1, q4: 4 };
 
 /** The largest single weight (the embedding matrix) of a variant, in bytes. */
 export function largestTensorBytes(dims: ModelDims, variant: Variant): number {
@@ -32,8 +33,8 @@ function has(student: Student, v: Variant): boolean {
 
 function wasmVariant(student: Student): Variant | null {
   const fits = (v: Variant) => has(student, v) && variantBytes(student.variants[v]!) <= WASM_MAX_MODEL_BYTES;
-  // fp32 is exact and fastest on the CPU; int8 is the small one; fp16 runs there only by upcasting.
-  return (['fp32', 'int8', 'fp16'] as const).find(fits) ?? null;
+  // fp32 is exact and fastest on the CPU; int8 and q4 are the small ones; fp16 runs there only by upcasting.
+  return (['fp32', 'int8', 'q4', 'fp16'] as const).find(fits) ?? null;
 }
 
 /** Why the adapter cannot hold this variant, or null when it can. */
@@ -53,7 +54,7 @@ function mb(bytes: number): string {
 
 /**
  * Backend and variant for one student: WebGPU when asked for (or on auto) and the adapter can hold
- * the model — fp16 with shader-f16, fp32 without —, WASM otherwise, with the reason recorded.
+ * the model — fp16 with shader-f16, fp32 without, else q4 —, WASM otherwise, with the reason recorded.
  */
 export function chooseBackend(
   student: Student,
@@ -65,7 +66,7 @@ export function chooseBackend(
     const variant = wasmVariant(student);
     if (!variant) {
       throw new Error(
-        `${student.label}: no variant fits WASM's 4 GB memory (${Object.keys(student.variants).join(', ')}); export an int8 or fp16 variant`,
+        `${student.label}: no variant fits WASM's 4 GB memory (${Object.keys(student.variants).join(', ')}); export an int8, q4 or fp16 variant`,
       );
     }
     return { backend: 'wasm', variant, reason: `${why}; ${variant} on the CPU`, fallback };
@@ -73,7 +74,8 @@ export function chooseBackend(
   if (preference === 'wasm') return wasm(null, 'WASM chosen');
   const wanted = preference === 'webgpu' ? 'WebGPU was asked for' : 'WebGPU is preferred';
   if (!gpu.available) return wasm(`${wanted}, but ${gpu.reason}`, 'no WebGPU');
-  const order: Variant[] = gpu.shaderF16 ? ['fp16', 'fp32'] : ['fp32'];
+  // q4's MatMulNBits runs on WebGPU too: the variant of a model whose fp32 is too big to ship.
+  const order: Variant[] = gpu.shaderF16 ? ['fp16', 'fp32', 'q4'] : ['fp32', 'q4'];
   const problems: string[] = [];
   for (const variant of order) {
     if (!has(student, variant)) continue;

@@ -1,6 +1,8 @@
 /// <reference lib="webworker" />
 import { Bm25Index, Bm25Retriever, type Question, type Retriever, runLoop } from '@steper/core';
 import type { InferenceSession } from 'onnxruntime-web';
+import { chatWrapper } from './chat';
+import { greedyDecode } from './decoder';
 import { type FileSpec, loadFiles, MissingFileError } from './files';
 import {
   type DemoManifest,
@@ -146,11 +148,16 @@ async function load(request: Extract<WorkerRequest, { type: 'load' }>): Promise<
       at += own.length;
       const [tokJson, tokConfig] = own as [Uint8Array, Uint8Array];
       const model = modelFiles(student.variants[choices[i]!.variant]!, own.slice(2));
-      const tokenizer = loadTokenizer(JSON.parse(decode(tokJson)), JSON.parse(decode(tokConfig)));
+      const config = JSON.parse(decode(tokConfig));
+      const tokenizer = loadTokenizer(
+        JSON.parse(decode(tokJson)),
+        config,
+        student.promptFormat === 'chat' ? chatWrapper(config, student.tokenizerConfig.path) : undefined,
+      );
       const { session, choice, modelBytes, sessionMs } = await openSession(
         student,
         choices[i]!,
-        dims[i]!.layers,
+        dims[i]!,
         model,
         url,
         notice,
@@ -170,6 +177,7 @@ async function load(request: Extract<WorkerRequest, { type: 'load' }>): Promise<
           reason: choice.reason,
           training: student.training,
           params: student.params ?? approxParams(dims[i]!),
+          promptFormat: student.promptFormat,
           ...(student.description ? { description: student.description } : {}),
           ...(student.heldOut ? { heldOut: student.heldOut } : {}),
           sessionMs,
@@ -224,24 +232,34 @@ function pickStudents(manifest: DemoManifest, ids: string[] | null): Student[] {
 
 /**
  * A session on the chosen backend. WebGPU failing (device lost, unsupported op, too little
- * memory) falls back to WASM with a notice; WASM running out of memory tries a smaller variant.
+ * memory, or a kernel that fails when first run: SwiftShader cannot run onnxruntime-web's 4-bit
+ * MatMulNBits) falls back to WASM with a notice; WASM running out of memory tries a smaller variant.
  */
 async function openSession(
   student: Student,
   choice: Choice,
-  layers: number,
+  dims: ModelDims,
   model: ModelFiles,
   url: (f: ManifestFile) => FileSpec,
   notice: (m: string) => void,
 ): Promise<{ session: InferenceSession; choice: Choice; modelBytes: number; sessionMs: number }> {
   const t0 = performance.now();
+  const layers = dims.layers;
+  let opened: InferenceSession | null = null;
   try {
     const session = await createSession(model, choice.backend, layers);
+    opened = session;
+    // A WebGPU session builds its kernels on first use: one token now, so that a kernel the
+    // adapter cannot run falls back here rather than failing the first question.
+    if (choice.backend === 'webgpu') {
+      await greedyDecode(session, OrtTensor, dims, [0], { maxTokens: 1, stopIds: [] });
+    }
     const modelBytes = variantBytes(student.variants[choice.variant]!);
     return { session, choice, modelBytes, sessionMs: performance.now() - t0 };
   } catch (err) {
+    await opened?.release().catch(() => {});
     const message = (err as Error)?.message ?? String(err);
-    const candidates: Variant[] = (['fp32', 'int8', 'fp16'] as const).filter(
+    const candidates: Variant[] = (['fp32', 'int8', 'q4', 'fp16'] as const).filter(
       (v) => student.variants[v] && !(choice.backend === 'wasm' && v === choice.variant),
     );
     if (choice.backend === 'wasm' && errorKind(err) !== 'out-of-memory') throw err;

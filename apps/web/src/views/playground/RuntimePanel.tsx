@@ -116,7 +116,13 @@ function ReadySummary({ info }: { info: ReadyInfo }) {
   const fromCache =
     info.fromCacheBytes === 0 ? 'none' : info.fromCacheBytes === info.totalBytes ? 'all' : 'some';
   return (
-    <div className="pg-ready" data-testid="playground-ready" data-from-cache={fromCache}>
+    <div
+      className="pg-ready"
+      data-testid="playground-ready"
+      data-from-cache={fromCache}
+      data-load-ms={Math.round(info.loadMs)}
+      data-total-bytes={info.totalBytes}
+    >
       <div className="pg-row">
         {info.students.map((s) => (
           <span

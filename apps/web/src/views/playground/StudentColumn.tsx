@@ -116,7 +116,8 @@ function FinalAnswer({ trace, gold }: { trace: Trace; gold: string[] }) {
 function TrainingNote({ student }: { student: LoadedStudentInfo }) {
   const { optimizerSteps, trainSeconds, finalLoss, device } = student.training;
   const { heldOut } = student;
-  if (optimizerSteps === undefined && !heldOut && !student.description) return null;
+  const chat = student.promptFormat === 'chat';
+  if (optimizerSteps === undefined && !heldOut && !student.description && !chat) return null;
   return (
     <div className="muted pg-small pg-training" data-testid="training-note">
       {student.description ?? `A ${paramCount(student.params)}-parameter student`}
@@ -130,6 +131,12 @@ function TrainingNote({ student }: { student: LoadedStudentInfo }) {
         </>
       )}
       .
+      {chat && (
+        <span data-testid="chat-format">
+          {' '}
+          Each step's prompt reaches it as a user turn in its own chat template (shown below without it).
+        </span>
+      )}
       {optimizerSteps !== undefined && (
         <>
           {' '}
