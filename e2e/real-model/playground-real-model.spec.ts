@@ -1,19 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import {
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Template } from '@huggingface/jinja';
 import { type Browser, chromium, expect, type Page, test } from '@playwright/test';
+import { WEBGPU_CHROMIUM_ARGS } from '../tests/helpers';
 import { manifestUrl, serveManifest } from '../tests/manifest-server';
 import {
   DEMO_DIR,
@@ -23,6 +14,7 @@ import {
   nodeReplay,
   variantFile,
 } from '../tests/playground-node';
+import { buildOnce, sha256File } from '../tests/trainer-build';
 
 /**
  * The real pretrained model in the browser: SmolLM2-135M-Instruct (from the PyPI package
@@ -76,40 +68,14 @@ const SOURCES = [
 ];
 
 function ensureExport(): void {
-  const hash = createHash('sha256').update(BUILD);
-  for (const file of SOURCES) hash.update(readFileSync(join(ROOT, file)));
-  const key = hash.digest('hex');
-  const keyFile = join(OUT, 'build-key');
-  if (existsSync(keyFile) && readFileSync(keyFile, 'utf8') === key) return;
-  rmSync(OUT, { recursive: true, force: true });
-  mkdirSync(OUT, { recursive: true });
-  const uv = spawnSync('uv', ['--version']).error ? ['python3', '-m', 'uv'] : ['uv'];
-  const r = spawnSync(
-    uv[0]!,
-    [...uv.slice(1), 'run', '--project', 'apps/trainer', '--frozen', 'python', '-c', BUILD, CACHE, EXPORT],
-    {
-      cwd: ROOT,
-      env: { ...process.env, HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1' },
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
-  if (r.status !== 0)
-    throw new Error(`exporting the real model failed (${r.status ?? r.error}):\n${r.stderr?.slice(-4000)}`);
-  writeFileSync(keyFile, key);
-}
-
-async function sha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  buildOnce({ out: OUT, code: BUILD, args: [CACHE, EXPORT], sources: SOURCES, what: 'real-model export' });
 }
 
 async function manifest(variant: string): Promise<string> {
   const file = async (served: string, path: string) => ({
     path: served,
     bytes: statSync(path).size,
-    sha256: await sha256(path),
+    sha256: await sha256File(path),
   });
   const exp = (p: string) => file(`smollm2/${p}`, join(EXPORT, p));
   const demo = JSON.parse(readFileSync(join(DEMO_DIR, 'manifest.json'), 'utf8'));
@@ -406,18 +372,7 @@ test('fp32 and int8 on WASM, one thread, beside onnxruntime-node: tokens and spe
 test('on WebGPU (SwiftShader, the CPU): 4-bit falls back to WASM with a notice; fp32 answers as onnxruntime-node does', async () => {
   const browser: Browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--enable-unsafe-webgpu',
-      '--enable-unsafe-swiftshader',
-      '--use-webgpu-adapter=swiftshader',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: WEBGPU_CHROMIUM_ARGS,
   });
   try {
     // WebGPU requires a secure context: localhost, not 127.0.0.1.

@@ -2,6 +2,23 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 
+/**
+ * Debian's Chromium with WebGPU on SwiftShader (Dawn's CPU adapter): a real WebGPU device on a page
+ * served from localhost, with no GPU in the machine.
+ */
+export const WEBGPU_CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--enable-unsafe-webgpu',
+  '--enable-unsafe-swiftshader',
+  '--use-webgpu-adapter=swiftshader',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 const SHOTS = join(import.meta.dirname, '..', '.out', 'screenshots');
 
 /** Saves the view as a person sees it, for review (e2e/.out/screenshots, not committed). */

@@ -1,19 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import {
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { manifestUrl, serveManifest } from './manifest-server';
 import { DEMO_DIR, loadNodeStudent, nodeReplay, variantFile } from './playground-node';
+import { buildOnce, sha256File } from './trainer-build';
 
 /**
  * A real Qwen2.5 student loads the way the demo student does. No weights can be downloaded, so a
@@ -68,62 +59,17 @@ const SOURCES = [
   'public/demo/steper/tokenizer_config.json',
 ];
 
-function buildKey(): string {
-  const hash = createHash('sha256').update(BUILD);
-  for (const file of SOURCES) hash.update(readFileSync(join(ROOT, file)));
-  return hash.digest('hex');
-}
-
-function uvCommand(): string[] {
-  return spawnSync('uv', ['--version']).error ? ['python3', '-m', 'uv'] : ['uv'];
-}
-
 /** Builds the stand-in into e2e/.out/qwen-shape unless a build from the same sources is there. */
 function ensureExport(): void {
-  const key = buildKey();
-  const keyFile = join(OUT, 'build-key');
-  if (existsSync(keyFile) && readFileSync(keyFile, 'utf8') === key) return;
-  rmSync(OUT, { recursive: true, force: true });
-  mkdirSync(OUT, { recursive: true });
   const model = join(OUT, 'model');
-  const [uv, ...uvArgs] = uvCommand();
-  const started = performance.now();
-  const r = spawnSync(
-    uv!,
-    [
-      ...uvArgs,
-      'run',
-      '--project',
-      'apps/trainer',
-      '--frozen',
-      'python',
-      '-c',
-      BUILD,
-      model,
-      EXPORT,
-      TOKENIZER,
-    ],
-    {
-      cwd: ROOT,
-      env: { ...process.env, HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1' },
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
-  if (r.status !== 0) {
-    throw new Error(
-      `building the Qwen2.5-0.5B-shaped export failed (${r.status ?? r.error}):\n${r.stderr?.slice(-4000)}`,
-    );
-  }
+  buildOnce({
+    out: OUT,
+    code: BUILD,
+    args: [model, EXPORT, TOKENIZER],
+    sources: SOURCES,
+    what: 'qwen-shape build',
+  });
   rmSync(model, { recursive: true, force: true });
-  writeFileSync(keyFile, key);
-  console.log(`[qwen-shape] built in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-}
-
-async function sha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /** A manifest for the stand-in: one student, the demo's index, a one-step loop over one passage. */
@@ -131,7 +77,7 @@ async function manifest(): Promise<string> {
   const file = async (served: string, path: string) => ({
     path: served,
     bytes: statSync(path).size,
-    sha256: await sha256(path),
+    sha256: await sha256File(path),
   });
   const exp = (p: string) => file(`qwen/${p}`, join(EXPORT, p));
   // Graphs over 2 GB keep their weights beside them (model.onnx_data): listed with the graph.

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { screenshot } from './helpers';
+import { screenshot, WEBGPU_CHROMIUM_ARGS } from './helpers';
 import { answerAndCompare, openPlayground } from './playground-run';
 
 // WebGPU on SwiftShader (Dawn's CPU adapter): a real WebGPU device on a page served from
@@ -8,18 +8,7 @@ test.use({
   baseURL: `http://localhost:${process.env.STEPER_E2E_PORT}`,
   launchOptions: {
     executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--enable-unsafe-webgpu',
-      '--enable-unsafe-swiftshader',
-      '--use-webgpu-adapter=swiftshader',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: WEBGPU_CHROMIUM_ARGS,
   },
 });
 test.describe.configure({ timeout: 300_000 });
