@@ -3,7 +3,7 @@
 # full fine-tuning, resume after a kill, ONNX export parity with fp16 / int8 / 4-bit (pytest); the
 # model as a teacher and judge behind llama.cpp's server on real HotpotQA / 2Wiki / MuSiQue
 # questions (Vitest); and its 4-bit export in the browser playground on WASM and WebGPU beside
-# onnxruntime-node (Playwright). `npm test` runs only the fast ones. About 25 minutes on two cores,
+# onnxruntime-node (Playwright). `npm test` runs only the fast ones. About 40 minutes on two cores,
 # plus about 6 the first time (llama-cpp-python compiles once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
