@@ -1,11 +1,11 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Template } from '@huggingface/jinja';
 import { type Browser, chromium, expect, type Page, test } from '@playwright/test';
 import { WEBGPU_CHROMIUM_ARGS } from '../tests/helpers';
-import { manifestUrl, serveManifest } from '../tests/manifest-server';
+import { demoCorpus, manifestFile, manifestUrl, serveManifest } from '../tests/manifest-server';
 import {
   DEMO_DIR,
   loadNodeStudent,
@@ -14,7 +14,7 @@ import {
   nodeReplay,
   variantFile,
 } from '../tests/playground-node';
-import { buildOnce, sha256File } from '../tests/trainer-build';
+import { buildOnce } from '../tests/trainer-build';
 
 /**
  * The real pretrained model in the browser: SmolLM2-135M-Instruct (from the PyPI package
@@ -72,21 +72,13 @@ function ensureExport(): void {
 }
 
 async function manifest(variant: string): Promise<string> {
-  const file = async (served: string, path: string) => ({
-    path: served,
-    bytes: statSync(path).size,
-    sha256: await sha256File(path),
-  });
-  const exp = (p: string) => file(`smollm2/${p}`, join(EXPORT, p));
+  const exp = (p: string) => manifestFile(`smollm2/${p}`, join(EXPORT, p));
   const demo = JSON.parse(readFileSync(join(DEMO_DIR, 'manifest.json'), 'utf8'));
   const config = JSON.parse(readFileSync(join(EXPORT, 'config.json'), 'utf8'));
   return JSON.stringify({
     format: 'steper-demo',
     version: 1,
-    corpus: {
-      ...demo.corpus,
-      index: await file('synthetic/bm25.index', join(DEMO_DIR, 'synthetic', 'bm25.index')),
-    },
+    corpus: await demoCorpus(),
     loop: LOOP,
     questions: demo.questions.slice(0, 2),
     students: [
@@ -217,14 +209,8 @@ test.describe.configure({ mode: 'serial', timeout: 1_200_000 });
 test.beforeAll(async () => {
   test.setTimeout(1_800_000);
   ensureExport();
-  const files = (path: string) =>
-    path.startsWith('/smollm2/')
-      ? join(EXPORT, path.slice('/smollm2/'.length))
-      : path === '/synthetic/bm25.index'
-        ? join(DEMO_DIR, 'synthetic', 'bm25.index')
-        : null;
   for (const variant of [VARIANT, 'fp32', 'int8']) {
-    const server = await serveManifest(await manifest(variant), files);
+    const server = await serveManifest(await manifest(variant), { prefix: 'smollm2', dir: EXPORT });
     servers.push(server);
     urls[variant] = encodeURIComponent(manifestUrl(server));
   }

@@ -1,10 +1,10 @@
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { manifestUrl, serveManifest } from './manifest-server';
+import { demoCorpus, manifestFile, manifestUrl, serveManifest } from './manifest-server';
 import { DEMO_DIR, loadNodeStudent, nodeReplay, variantFile } from './playground-node';
-import { buildOnce, sha256File } from './trainer-build';
+import { buildOnce } from './trainer-build';
 
 /**
  * A real Qwen2.5 student loads the way the demo student does. No weights can be downloaded, so a
@@ -74,12 +74,7 @@ function ensureExport(): void {
 
 /** A manifest for the stand-in: one student, the demo's index, a one-step loop over one passage. */
 async function manifest(): Promise<string> {
-  const file = async (served: string, path: string) => ({
-    path: served,
-    bytes: statSync(path).size,
-    sha256: await sha256File(path),
-  });
-  const exp = (p: string) => file(`qwen/${p}`, join(EXPORT, p));
+  const exp = (p: string) => manifestFile(`qwen/${p}`, join(EXPORT, p));
   // Graphs over 2 GB keep their weights beside them (model.onnx_data): listed with the graph.
   const variant = async (p: string) => {
     const data = [`${p}_data`].filter((d) => existsSync(join(EXPORT, d)));
@@ -92,10 +87,7 @@ async function manifest(): Promise<string> {
   return JSON.stringify({
     format: 'steper-demo',
     version: 1,
-    corpus: {
-      ...demo.corpus,
-      index: await file('synthetic/bm25.index', join(DEMO_DIR, 'synthetic', 'bm25.index')),
-    },
+    corpus: await demoCorpus(),
     // One step over one passage, three new tokens: 0.5B parameters on one WASM thread.
     loop: { loop: 'ircot', maxSteps: 1, topK: 1, maxTokens: 3 },
     questions: demo.questions.slice(0, 1),
@@ -132,13 +124,7 @@ let server: Server;
 test.beforeAll(async () => {
   test.setTimeout(900_000);
   ensureExport();
-  server = await serveManifest(await manifest(), (path) =>
-    path.startsWith('/qwen/')
-      ? join(EXPORT, path.slice('/qwen/'.length))
-      : path === '/synthetic/bm25.index'
-        ? join(DEMO_DIR, 'synthetic', 'bm25.index')
-        : null,
-  );
+  server = await serveManifest(await manifest(), { prefix: 'qwen', dir: EXPORT });
 });
 test.afterAll(() => {
   server?.close();

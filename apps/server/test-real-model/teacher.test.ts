@@ -18,8 +18,19 @@ import { REAL_MODEL_DIR, serveRealModel } from './realModel';
 const FIXTURES = join(REPO_ROOT, 'packages', 'core', 'test', 'fixtures', 'datasets');
 const FILES = ['hotpotqa.json', '2wikimultihopqa.json', 'musique.jsonl'];
 const LOOPS = ['ircot', 'self-ask'] as const;
-/** One CPU server answers one request at a time: the client's default (8 in flight) is for GPU servers. */
-const SLOW = { timeoutMs: 300_000, concurrency: 1 };
+/**
+ * The server as teacher, generator and judge alike. One CPU server answers one request at a
+ * time: the client's default (8 in flight) is for GPU servers.
+ */
+const endpoint = (server: TinyServer) =>
+  ({
+    kind: 'openai',
+    baseURL: server.baseURL,
+    model: server.model,
+    api: 'chat',
+    timeoutMs: 300_000,
+    concurrency: 1,
+  }) as const;
 const CHAT_TOKENS = /<\|im_(start|end)\|>|<\|endoftext\|>/;
 
 /** A trace's shapes, as an annotator would name them (a trace may have several). */
@@ -82,7 +93,7 @@ describe('a real pretrained teacher (SmolLM2-135M-Instruct, llama.cpp server)', 
           topK: 2,
           maxTokens: 48,
           concurrency: 2,
-          teacher: { kind: 'openai', baseURL: server.baseURL, model: server.model, api: 'chat', ...SLOW },
+          teacher: endpoint(server),
         });
         expect((await wb.runner.waitFor(started.job!.id)).status).toBe('done');
         const run = await api.teacherRuns.get({ id: started.run.id });
@@ -149,12 +160,12 @@ describe('a real pretrained teacher (SmolLM2-135M-Instruct, llama.cpp server)', 
       topK: 2,
       maxTokens: 48,
       concurrency: 1,
-      generator: { kind: 'openai', baseURL: server.baseURL, model: server.model, api: 'chat', ...SLOW },
+      generator: endpoint(server),
     });
     expect((await wb.runner.waitFor(started.job!.id)).status).toBe('done');
     const { judgement, job } = await api.evaluations.judge({
       evaluationId: started.evaluation.id,
-      judge: { kind: 'openai', baseURL: server.baseURL, model: server.model, api: 'chat', ...SLOW },
+      judge: endpoint(server),
       maxTokens: 32,
     });
     expect((await wb.runner.waitFor(job!.id)).status).toBe('done');

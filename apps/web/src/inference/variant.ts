@@ -31,10 +31,16 @@ function has(student: Student, v: Variant): boolean {
   return student.variants[v] !== undefined;
 }
 
+/**
+ * Variants on WASM, in the order they are preferred: fp32 is exact and fastest on the CPU; int8 and
+ * q4 are the small ones (q4 far slower: no fast 4-bit kernel in the WASM build); fp16 runs there
+ * only by upcasting.
+ */
+export const WASM_ORDER: readonly Variant[] = ['fp32', 'int8', 'q4', 'fp16'];
+
 function wasmVariant(student: Student): Variant | null {
   const fits = (v: Variant) => has(student, v) && variantBytes(student.variants[v]!) <= WASM_MAX_MODEL_BYTES;
-  // fp32 is exact and fastest on the CPU; int8 and q4 are the small ones; fp16 runs there only by upcasting.
-  return (['fp32', 'int8', 'q4', 'fp16'] as const).find(fits) ?? null;
+  return WASM_ORDER.find(fits) ?? null;
 }
 
 /** Why the adapter cannot hold this variant, or null when it can. */
@@ -74,7 +80,8 @@ export function chooseBackend(
   if (preference === 'wasm') return wasm(null, 'WASM chosen');
   const wanted = preference === 'webgpu' ? 'WebGPU was asked for' : 'WebGPU is preferred';
   if (!gpu.available) return wasm(`${wanted}, but ${gpu.reason}`, 'no WebGPU');
-  // q4's MatMulNBits runs on WebGPU too: the variant of a model whose fp32 is too big to ship.
+  // q4 last: for a model whose fp32 is too big to ship. An adapter that cannot run its MatMulNBits
+  // (SwiftShader) fails on the first token, and the worker falls back to WASM then.
   const order: Variant[] = gpu.shaderF16 ? ['fp16', 'fp32', 'q4'] : ['fp32', 'q4'];
   const problems: string[] = [];
   for (const variant of order) {

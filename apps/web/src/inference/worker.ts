@@ -25,7 +25,7 @@ import {
 import type { LoadErrorKind, LoadedStudentInfo, WorkerEvent, WorkerRequest } from './protocol';
 import { StudentGenerator } from './student-generator';
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
-import { approxParams, type Choice, chooseBackend, chooseWasmThreads } from './variant';
+import { approxParams, type Choice, chooseBackend, chooseWasmThreads, WASM_ORDER } from './variant';
 import { probeWebGpu } from './webgpu';
 
 /**
@@ -259,7 +259,7 @@ async function openSession(
   } catch (err) {
     await opened?.release().catch(() => {});
     const message = (err as Error)?.message ?? String(err);
-    const candidates: Variant[] = (['fp32', 'int8', 'q4', 'fp16'] as const).filter(
+    const candidates: Variant[] = WASM_ORDER.filter(
       (v) => student.variants[v] && !(choice.backend === 'wasm' && v === choice.variant),
     );
     if (choice.backend === 'wasm' && errorKind(err) !== 'out-of-memory') throw err;
