@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS } from './tests/helpers';
 
 /** A free loopback port, asked of the OS once; workers inherit it through the environment. */
 async function freePort(): Promise<number> {
@@ -39,16 +40,7 @@ export default defineConfig({
     launchOptions: {
       // Debian's Chromium; Playwright's own browser download is never used (no network).
       executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
   webServer: {

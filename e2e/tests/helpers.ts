@@ -2,6 +2,18 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 
+/** Debian's Chromium, headless, no GPU, nothing fetched in the background (the e2e tests' browser). */
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 /**
  * Debian's Chromium with WebGPU on SwiftShader (Dawn's CPU adapter): a real WebGPU device on a page
  * served from localhost, with no GPU in the machine.

@@ -1,0 +1,22 @@
+import type { DecodeResult } from '../../apps/web/src/inference/decoder';
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2;
+}
+
+/** A fixed prompt of n ordinary token ids (the same on both sides). */
+export function promptIds(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => ((i * 7919) % 40000) + 100);
+}
+
+/** Decode tokens/s after the first token, and the time to it. */
+export function decodeFigures(promptTokens: number, r: DecodeResult) {
+  return {
+    promptTokens,
+    tokens: r.ids.length,
+    firstTokenMs: r.firstTokenMs,
+    decodeTokensPerS: (r.ids.length - 1) / ((r.totalMs - r.firstTokenMs) / 1000),
+    ids: r.ids,
+  };
+}
