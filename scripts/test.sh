@@ -13,6 +13,8 @@ step "typecheck"
 npx tsc -b
 step "lint"
 npx biome check .
+# Shell scripts are parsed, not run, here: the bench's and the set-up's too.
+for f in .ci/run scripts/*.sh bench/*/*.sh; do bash -n "$f"; done
 step "vitest"
 npx vitest run
 if [ -f apps/trainer/pyproject.toml ]; then
