@@ -205,8 +205,8 @@ try {
   const decodeRows = [];
   try {
     for (const threads of [...new Set([1, Math.min(4, availableParallelism())])]) {
-      // The whole model only at one thread: the page's default below 10M parameters is one, and
-      // more threads only slow small MatMuls here (the table shows it).
+      // The whole model only at one thread: in WebAssembly more threads slow this model's small
+      // MatMuls here (the table's second half shows it).
       const decode = realModel && threads === 1;
       // Alternating rounds, the best of each side kept: both meet the same load on a shared machine.
       let wasmMs: Record<string, number> = {};
