@@ -1,0 +1,168 @@
+"""Issue 19's GPU-sized experiment, the part that runs on the lent GPU machine (Python, no network,
+no Node): a Vanilla-KD and a StepER student trained from the same initial student on step data
+built here, each written back as float16 safetensors cut into pieces small enough for the device
+tool to return (16 MiB), with a manifest of sizes and sha256. `reassemble` rebuilds a model
+folder from the pieces here, where the ONNX export and the evaluation run.
+
+    python apps/trainer/bench/gpu_experiment.py train --bundle BUNDLE --out $OUT
+    python apps/trainer/bench/gpu_experiment.py reassemble --pieces $OUT/steper-difficulty --to DIR
+
+BUNDLE is a folder or a .tar.gz holding:
+    train.jsonl    step examples (the core builder's output) of the training questions
+    dev.jsonl      optional: held-out step examples, for the eval loss
+    student/       the initial student (model folder with its tokenizer), the same for both runs
+    recipe.json    TrainConfig fields both runs share (lr, epochs, batch_size, max_seq_len, and
+                   max_steps to fit the machine's minutes); data, eval_data, model, out_dir and
+                   objective are set here
+Each run's summary (wall time, steps, tokens/s, final and best eval loss) goes to $OUT/runs.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from steper_trainer.config import ConfigError, config_from_dict  # noqa: E402
+from steper_trainer.events import EventWriter  # noqa: E402
+from steper_trainer.export import TOKENIZER_FILES, find_model_folder, load_for_export  # noqa: E402
+from steper_trainer.train import train  # noqa: E402
+
+OBJECTIVES = ('vanilla', 'steper-difficulty')
+PIECE_BYTES = 15 * 1024 * 1024  # under the device tool's 16 MiB a returned file
+SET_HERE = ('data', 'eval_data', 'model', 'out_dir', 'objective')
+
+
+def open_bundle(bundle: Path, work: Path) -> Path:
+    """The bundle's folder: itself, or a .tar.gz unpacked (into its one top folder, if it has one)."""
+    if bundle.is_dir():
+        return bundle
+    root = work / 'bundle'
+    with tarfile.open(bundle) as tar:
+        tar.extractall(root, filter='data')
+    entries = list(root.iterdir())
+    return entries[0] if len(entries) == 1 and entries[0].is_dir() else root
+
+
+def recipe_of(bundle: Path) -> dict:
+    for need in ('train.jsonl', 'student', 'recipe.json'):
+        if not (bundle / need).exists():
+            raise ConfigError(f'the bundle {bundle} has no {need}')
+    recipe = json.loads((bundle / 'recipe.json').read_text())
+    clash = sorted(set(recipe) & set(SET_HERE))
+    if clash:
+        raise ConfigError(f'recipe.json sets {", ".join(clash)}: the experiment sets those itself')
+    return recipe
+
+
+def write_pieces(folder: Path, out: Path, piece_bytes: int = PIECE_BYTES) -> dict:
+    """Every file of `folder`, cut into `piece_bytes` pieces under `out`, and a manifest."""
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
+    for path in sorted(p for p in folder.rglob('*') if p.is_file()):
+        rel = path.relative_to(folder).as_posix()
+        data = path.read_bytes()
+        pieces = []
+        for i, start in enumerate(range(0, max(len(data), 1), piece_bytes)):
+            name = f'{rel.replace("/", "__")}.part{i:03d}'
+            (out / name).write_bytes(data[start : start + piece_bytes])
+            pieces.append(name)
+        files.append({'path': rel, 'bytes': len(data), 'sha256': hashlib.sha256(data).hexdigest(), 'pieces': pieces})
+    manifest = {'files': files}
+    (out / 'manifest.json').write_text(json.dumps(manifest, indent=1) + '\n')
+    return manifest
+
+
+def reassemble(pieces: Path, to: Path) -> Path:
+    """The model folder back from `write_pieces`' output; every file's size and sha256 checked."""
+    manifest = json.loads((pieces / 'manifest.json').read_text())
+    to.mkdir(parents=True, exist_ok=True)
+    for f in manifest['files']:
+        missing = [p for p in f['pieces'] if not (pieces / p).is_file()]
+        if missing:
+            raise FileNotFoundError(f'{f["path"]}: piece(s) {", ".join(missing)} missing from {pieces}')
+        data = b''.join((pieces / p).read_bytes() for p in f['pieces'])
+        if len(data) != f['bytes'] or hashlib.sha256(data).hexdigest() != f['sha256']:
+            raise ValueError(f'{f["path"]}: reassembled {len(data)} bytes do not match the manifest (size or sha256)')
+        target = to / f['path']
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return to
+
+
+def half_precision_copy(model_folder: Path, out: Path) -> Path:
+    """The trained student (LoRA adapters merged) as float16 safetensors with its tokenizer: half
+    the bytes to carry back, and the folder the export reads here."""
+    import torch
+
+    load_for_export(model_folder).to(torch.float16).save_pretrained(out, safe_serialization=True)
+    for name in TOKENIZER_FILES:
+        if (model_folder / name).is_file():
+            shutil.copy2(model_folder / name, out / name)
+    return out
+
+
+def run(bundle: Path, out: Path, piece_bytes: int = PIECE_BYTES) -> list[dict]:
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix='steper-gpu-') as tmp:
+        work = Path(tmp)
+        root = open_bundle(bundle, work)
+        recipe = recipe_of(root)
+        summaries = []
+        for objective in OBJECTIVES:
+            raw = {
+                **recipe,
+                'data': str(root / 'train.jsonl'),
+                'eval_data': str(root / 'dev.jsonl') if (root / 'dev.jsonl').exists() else None,
+                'model': str(root / 'student'),
+                'out_dir': str(work / 'runs' / objective),
+                'objective': objective,
+            }
+            cfg = config_from_dict({k: v for k, v in raw.items() if v is not None})
+            started = time.perf_counter()
+            with (work / f'{objective}.events.jsonl').open('w') as log:
+                result = train(cfg, events=EventWriter(log))
+            wall = time.perf_counter() - started
+            half = half_precision_copy(find_model_folder(cfg.out_dir), work / 'fp16' / objective)
+            manifest = write_pieces(half, out / objective, piece_bytes)
+            shutil.copy2(work / f'{objective}.events.jsonl', out / f'{objective}.events.jsonl')
+            summaries.append({
+                'objective': objective,
+                'wallSeconds': round(wall, 1),
+                'result': result,
+                'files': len(manifest['files']),
+                'bytes': sum(f['bytes'] for f in manifest['files']),
+            })
+            (out / 'runs.json').write_text(json.dumps(summaries, indent=1, default=str) + '\n')
+            print(f'[gpu-experiment] {objective}: {wall:.1f} s, {summaries[-1]["bytes"] / 2**20:.1f} MiB in pieces', flush=True)
+        return summaries
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    commands = parser.add_subparsers(dest='command', required=True)
+    t = commands.add_parser('train', help='train both students from a bundle and write them in pieces')
+    t.add_argument('--bundle', required=True, type=Path)
+    t.add_argument('--out', required=True, type=Path)
+    t.add_argument('--piece-bytes', type=int, default=PIECE_BYTES)
+    r = commands.add_parser('reassemble', help='rebuild a model folder from pieces')
+    r.add_argument('--pieces', required=True, type=Path)
+    r.add_argument('--to', required=True, type=Path)
+    args = parser.parse_args(argv)
+    if args.command == 'reassemble':
+        print(reassemble(args.pieces, args.to))
+        return 0
+    run(args.bundle, args.out, args.piece_bytes)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
