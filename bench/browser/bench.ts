@@ -11,25 +11,12 @@ import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, WEBGPU_CHROMIUM_ARGS } from '../../e2e/tests/helpers';
 import { DEMO_DIR, loadNodeStudent, nodeGenerate, variantFile } from '../../e2e/tests/playground-node';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const QUESTIONS = Number(process.env.BENCH_QUESTIONS ?? 3);
 const STUDENT = process.env.BENCH_STUDENT ?? 'steper';
-const COMMON_FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const WEBGPU_FLAGS = [
-  '--enable-unsafe-webgpu',
-  '--enable-unsafe-swiftshader',
-  '--use-webgpu-adapter=swiftshader',
-];
 
 interface Gen {
   prompt: string;
@@ -89,7 +76,7 @@ function stop(child: ChildProcess): void {
 async function browserRun(base: string, backend: 'wasm' | 'webgpu', threads?: number): Promise<Row> {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: backend === 'webgpu' ? [...COMMON_FLAGS, ...WEBGPU_FLAGS] : [...COMMON_FLAGS, '--disable-gpu'],
+    args: backend === 'webgpu' ? WEBGPU_CHROMIUM_ARGS : CHROMIUM_ARGS,
   });
   try {
     const page = await browser.newPage();
@@ -215,7 +202,7 @@ try {
 }
 
 async function chromiumVersion(): Promise<string> {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: COMMON_FLAGS });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const v = browser.version();
   await browser.close();
   return v;

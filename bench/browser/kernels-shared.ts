@@ -1,8 +1,19 @@
 import type { DecodeResult } from '../../apps/web/src/inference/decoder';
 
-export function median(xs: number[]): number {
+function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2;
+}
+
+/** Median milliseconds of `runs` calls, after three untimed ones (allocations, first-call set-up). */
+export async function medianMs(call: () => Promise<unknown>, runs: number): Promise<number> {
+  const ms: number[] = [];
+  for (let i = 0; i < runs + 3; i++) {
+    const t = performance.now();
+    await call();
+    ms.push(performance.now() - t);
+  }
+  return median(ms.slice(3));
 }
 
 /** A fixed prompt of n ordinary token ids (the same on both sides). */

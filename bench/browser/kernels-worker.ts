@@ -6,7 +6,7 @@
 import * as ort from 'onnxruntime-web/wasm';
 import { greedyDecode, type TensorCtor } from '../../apps/web/src/inference/decoder';
 import { parseModelConfig } from '../../apps/web/src/inference/model-config';
-import { decodeFigures, median, promptIds } from './kernels-shared';
+import { decodeFigures, medianMs, promptIds } from './kernels-shared';
 
 const p = new URLSearchParams(location.search);
 ort.env.wasm.numThreads = Number(p.get('threads'));
@@ -29,13 +29,7 @@ try {
       1,
       Number(k),
     ]);
-    const ms: number[] = [];
-    for (let i = 0; i < runs + 3; i++) {
-      const t = performance.now();
-      await s.run({ x });
-      ms.push(performance.now() - t);
-    }
-    matmul[name!] = median(ms.slice(3));
+    matmul[name!] = await medianMs(() => s.run({ x }), runs);
     await s.release();
   }
   const decode: ReturnType<typeof decodeFigures>[] = [];

@@ -1,6 +1,6 @@
 """One-token MatMuls of SmolLM2-135M's shapes as ONNX graphs, for bench/browser/kernels.ts.
 
-    python bench/browser/matmul.py OUT_DIR
+    python bench/browser/kernels.py OUT_DIR
 
 Each graph is `copies` MatMuls of one [1, 1, K] input by different random [K, N] float32 weights,
 summed (so that no MatMul is dead code and one run is long enough to time).

@@ -20,7 +20,7 @@ import { build } from 'vite';
 import { greedyDecode, type TensorCtor } from '../../apps/web/src/inference/decoder';
 import { parseModelConfig } from '../../apps/web/src/inference/model-config';
 import { CHROMIUM_ARGS } from '../../e2e/tests/helpers';
-import { decodeFigures, median, promptIds } from './kernels-shared';
+import { decodeFigures, medianMs, promptIds } from './kernels-shared';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const ORT_DIST = join(ROOT, 'node_modules', 'onnxruntime-web', 'dist');
@@ -67,13 +67,7 @@ async function nodeMatMuls(dir: string, shapes: Shape[], threads: number): Promi
       graphOptimizationLevel: 'all',
     });
     const x = new ortNode.Tensor('float32', Float32Array.from({ length: k }, Math.sin), [1, 1, k]);
-    const ms: number[] = [];
-    for (let i = 0; i < RUNS + 3; i++) {
-      const t = performance.now();
-      await s.run({ x });
-      ms.push(performance.now() - t);
-    }
-    out[name] = median(ms.slice(3));
+    out[name] = await medianMs(() => s.run({ x }), RUNS);
     await s.release();
   }
   return out;

@@ -19,16 +19,10 @@ export const CHROMIUM_ARGS = [
  * served from localhost, with no GPU in the machine.
  */
 export const WEBGPU_CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
+  ...CHROMIUM_ARGS.filter((arg) => arg !== '--disable-gpu'),
   '--enable-unsafe-webgpu',
   '--enable-unsafe-swiftshader',
   '--use-webgpu-adapter=swiftshader',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
 ];
 
 const SHOTS = join(import.meta.dirname, '..', '.out', 'screenshots');

@@ -14,7 +14,8 @@ BUNDLE is a folder or a .tar.gz holding:
     recipe.json    TrainConfig fields both runs share (lr, epochs, batch_size, max_seq_len, and
                    max_steps to fit the machine's minutes); data, eval_data, model, out_dir and
                    objective are set here
-Each run's summary (wall time, steps, tokens/s, final and best eval loss) goes to $OUT/runs.json.
+Each run's summary (wall time, optimizer steps, final training loss, bytes written) goes to
+$OUT/runs.json, its events to $OUT/<objective>.events.jsonl.
 """
 
 from __future__ import annotations
@@ -128,20 +129,20 @@ def run(bundle: Path, out: Path, piece_bytes: int = PIECE_BYTES) -> list[dict]:
             }
             cfg = config_from_dict({k: v for k, v in raw.items() if v is not None})
             started = time.perf_counter()
-            with (work / f'{objective}.events.jsonl').open('w') as log:
+            with (out / f'{objective}.events.jsonl').open('w') as log:
                 result = train(cfg, events=EventWriter(log))
             wall = time.perf_counter() - started
             half = half_precision_copy(find_model_folder(cfg.out_dir), work / 'fp16' / objective)
             manifest = write_pieces(half, out / objective, piece_bytes)
-            shutil.copy2(work / f'{objective}.events.jsonl', out / f'{objective}.events.jsonl')
             summaries.append({
                 'objective': objective,
                 'wallSeconds': round(wall, 1),
-                'result': result,
+                'steps': result['step'],
+                'finalLoss': result['finalLoss'],
                 'files': len(manifest['files']),
                 'bytes': sum(f['bytes'] for f in manifest['files']),
             })
-            (out / 'runs.json').write_text(json.dumps(summaries, indent=1, default=str) + '\n')
+            (out / 'runs.json').write_text(json.dumps(summaries, indent=1) + '\n')
             print(f'[gpu-experiment] {objective}: {wall:.1f} s, {summaries[-1]["bytes"] / 2**20:.1f} MiB in pieces', flush=True)
         return summaries
 

@@ -44,7 +44,7 @@ def test_trains_both_students_and_brings_them_back_in_pieces(tmp_path, dataset, 
 
     runs = json.loads((out / 'runs.json').read_text())
     assert [r['objective'] for r in runs] == ['vanilla', 'steper-difficulty']
-    assert all(r['result']['step'] == 2 and r['wallSeconds'] > 0 for r in runs)
+    assert all(r['steps'] == 2 and r['wallSeconds'] > 0 and r['finalLoss'] > 0 for r in runs)
     initial = AutoModelForCausalLM.from_pretrained(tiny_model, dtype=torch.float16).state_dict()
     rebuilt = {}
     for objective in ('vanilla', 'steper-difficulty'):
