@@ -835,6 +835,19 @@ describe('steper experiment (CLI)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('--device: "tpu" is not one of cpu, cuda.');
   }, 60_000);
+
+  it('takes a GPU bundle or a GPU run, not both, and only a folder a GPU run wrote', async () => {
+    const both = await runCli(['experiment', '--quick', '--gpu-bundle', 'b.tar.gz', '--trained-on', 'x']);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain(
+      '--gpu-bundle writes a bundle and --trained-on evaluates its run: one at a time.',
+    );
+    const empty = mkdtempSync(join(tmpdir(), 'steper-run-'));
+    const r = await runCli(['experiment', '--quick', '--trained-on', empty]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`--trained-on: ${empty} has no runs.json: not the output of a GPU run.`);
+    rmSync(empty, { recursive: true, force: true });
+  }, 60_000);
 });
 
 /** The evidence teacher on the first n test questions of a small demo, with IRCoT and without retrieval. */

@@ -209,33 +209,38 @@ def main(argv: list[str] | None = None) -> int:
             per_question = sum(len(e.ids) for e in tokenized) / len({r['questionId'] for r in rows})
             batch_questions = max(1, round(args.rows * args.seq_len / per_question))
             total = args.warmup + args.steps
-            measured: list[tuple[str, float, float]] = []  # (row, tokens/s, attention span)
+            # The plain loop counts the parameters (tied embedding once) as it builds the model.
             tps, n_params = plain_loop(folder, dense_batches(config.vocab_size, args.rows, args.seq_len, total), args.warmup, 'sdpa')
-            measured.append((f'plain HF, dense {args.rows}x{args.seq_len}', tps, args.seq_len))
+            print(f'\n{shape}: {n_params / 1e6:.1f}M parameters, mean example {span:.0f} tokens, trainer batch {batch_questions} questions', flush=True)
+            print(f'  {"loop":48s} {"tokens/s":>10s} {"MFU":>7s} {"peak GiB":>9s}')
+
+            def record(name: str, value: float, row_span: float, shape=shape, config=config, n_params=n_params) -> float:
+                """One row, printed and saved as soon as it is measured: a run cut at its time keeps what it had."""
+                mfu = value * flops_per_token(config, n_params, row_span) / peak if peak else None
+                peak_gib = torch.cuda.max_memory_allocated() / 2**30 if gpu else None
+                if gpu:
+                    torch.cuda.reset_peak_memory_stats()
+                print(f'  {name:48s} {value:10.0f} {f"{100 * mfu:.1f}%" if mfu else "n/a":>7s} {f"{peak_gib:.1f}" if peak_gib else "n/a":>9s}', flush=True)
+                results.append({'shape': shape, 'loop': name, 'tokensPerSec': value, 'mfu': mfu, 'peakGiB': peak_gib, 'device': device})
+                if args.out:
+                    args.out.write_text(json.dumps(results, indent=2))
+                return value
+
+            record(f'plain HF, dense {args.rows}x{args.seq_len}', tps, args.seq_len)
             tps, _ = plain_loop(folder, padded_batches(tokenized, args.rows, total, tokenizer.pad_token_id), args.warmup, 'sdpa')
-            measured.append((f'plain HF, padded StepER rows x{args.rows}', tps, span))
+            record(f'plain HF, padded StepER rows x{args.rows}', tps, span)
+
             def run(objective: str, attn: str, folder=folder, shape=shape, batch_questions=batch_questions) -> float:
                 out = tmp / f'run-{shape}-{objective}-{attn}'
                 return trainer_run(folder, data, out, objective, attn, batch_questions, args.seq_len, args.steps, args.warmup)
             for attn in attns:
-                measured.append((f'trainer steper-difficulty, packed, {attn}', run('steper-difficulty', attn), span))
-            steper_tps = measured[-1][1]
-            uniform_tps = run('steper-uniform', attns[-1])
-            measured.append((f'trainer steper-uniform (same batches), {attns[-1]}', uniform_tps, span))
+                steper_tps = record(f'trainer steper-difficulty, packed, {attn}', run('steper-difficulty', attn), span)
+            uniform_tps = record(f'trainer steper-uniform (same batches), {attns[-1]}', run('steper-uniform', attns[-1]), span)
             agg_spans = [len(e.ids) for e in tokenized if e.stage == 2]
-            vanilla_tps = run('vanilla', attns[-1])
-            measured.append((f'trainer vanilla-KD (agg examples), {attns[-1]}', vanilla_tps, sum(agg_spans) / len(agg_spans)))
-            print(f'\n{shape}: {n_params / 1e6:.1f}M parameters, mean example {span:.0f} tokens, trainer batch {batch_questions} questions', flush=True)
-            print(f'  {"loop":48s} {"tokens/s":>10s} {"MFU":>7s}')
-            for name, value, row_span in measured:
-                mfu = value * flops_per_token(config, n_params, row_span) / peak if peak else None
-                print(f'  {name:48s} {value:10.0f} {f"{100 * mfu:.1f}%" if mfu else "n/a":>7s}')
-                results.append({'shape': shape, 'loop': name, 'tokensPerSec': value, 'mfu': mfu, 'device': device})
+            vanilla_tps = record(f'trainer vanilla-KD (agg examples), {attns[-1]}', run('vanilla', attns[-1]), sum(agg_spans) / len(agg_spans))
             print(f'  baseline: {BASELINE.get(shape, "none recorded")}')
             print(f'  StepER cost per token over Vanilla-KD: {100 * (vanilla_tps / steper_tps - 1):+.1f}% '
                   f'(goal <= +5%); difficulty weighting over uniform: {100 * (uniform_tps / steper_tps - 1):+.1f}%', flush=True)
-    if args.out:
-        args.out.write_text(json.dumps(results, indent=2))
     return 0
 
 

@@ -1,21 +1,27 @@
 """Issue 19's GPU-sized experiment, the part that runs on the lent GPU machine (Python, no network,
-no Node): a Vanilla-KD and a StepER student trained from the same initial student on step data
-built here, each written back as float16 safetensors cut into pieces small enough for the device
-tool to return (16 MiB), with a manifest of sizes and sha256. `reassemble` rebuilds a model
-folder from the pieces here, where the ONNX export and the evaluation run.
+no Node): the warm-start stages, then each objective's student trained from the warmed model on
+step data built here, each written back as float16 safetensors cut into pieces small enough for
+the device tool to return (16 MiB), with a manifest of sizes and sha256. `reassemble` rebuilds a
+model folder from the pieces here, where the ONNX export and the evaluation run
+(`steper experiment --trained-on`).
 
     python apps/trainer/bench/gpu_experiment.py train --bundle BUNDLE --out $OUT
     python apps/trainer/bench/gpu_experiment.py reassemble --pieces $OUT/steper-difficulty --to DIR
 
-BUNDLE is a folder or a .tar.gz holding:
+BUNDLE (`steper experiment --gpu-bundle`) is a folder or a .tar.gz holding:
     train.jsonl    step examples (the core builder's output) of the training questions
     dev.jsonl      optional: held-out step examples, for the eval loss
-    student/       the initial student (model folder with its tokenizer), the same for both runs
-    recipe.json    TrainConfig fields both runs share (lr, epochs, batch_size, max_seq_len, and
-                   max_steps to fit the machine's minutes); data, eval_data, model, out_dir and
-                   objective are set here
-Each run's summary (wall time, optimizer steps, final training loss, bytes written) goes to
-$OUT/runs.json, its events to $OUT/<objective>.events.jsonl.
+    student/       the initial student: config.json and tokenizer; without weights the weights are
+                   drawn here from the config (torch.manual_seed(seed), as tiny_model does), so a
+                   10-30M-parameter student travels in kilobytes
+    warm/*.jsonl   optional: the warm-start stages' rows (copy curricula, reading), trained in order
+    recipe.json    {"objectives": [...], "seed": N, "train": {TrainConfig fields the objectives
+                   share}, "warm": [{"name", "data", "config"}]}; data, eval_data, model, out_dir
+                   and objective are set here
+    bundle.json    optional: what the bundle was built from, copied to $OUT for the evaluation's checks
+Every stage's summary (wall time, optimizer steps, final training loss, bytes written) goes to
+$OUT/runs.json, its events to $OUT/<stage>.events.jsonl. Every config is checked before the first
+stage trains: a lease is too short to lose to a typo in the last one.
 """
 
 from __future__ import annotations
@@ -37,15 +43,18 @@ from steper_trainer.events import EventWriter  # noqa: E402
 from steper_trainer.export import TOKENIZER_FILES, find_model_folder, load_for_export  # noqa: E402
 from steper_trainer.train import train  # noqa: E402
 
-OBJECTIVES = ('vanilla', 'steper-difficulty')
+OBJECTIVES = ('vanilla', 'steper-uniform', 'steper-fixed', 'steper-difficulty')
 PIECE_BYTES = 15 * 1024 * 1024  # under the device tool's 16 MiB a returned file
 SET_HERE = ('data', 'eval_data', 'model', 'out_dir', 'objective')
+WEIGHT_FILES = ('model.safetensors', 'model.safetensors.index.json', 'pytorch_model.bin')
 
 
 def open_bundle(bundle: Path, work: Path) -> Path:
     """The bundle's folder: itself, or a .tar.gz unpacked (into its one top folder, if it has one)."""
     if bundle.is_dir():
         return bundle
+    if not bundle.is_file():
+        raise ConfigError(f'the bundle {bundle} does not exist')
     root = work / 'bundle'
     with tarfile.open(bundle) as tar:
         tar.extractall(root, filter='data')
@@ -53,15 +62,54 @@ def open_bundle(bundle: Path, work: Path) -> Path:
     return entries[0] if len(entries) == 1 and entries[0].is_dir() else root
 
 
-def recipe_of(bundle: Path) -> dict:
-    for need in ('train.jsonl', 'student', 'recipe.json'):
+def stage_config(raw: dict, where: str, **set_here):
+    """A stage's TrainConfig: the recipe's fields and the paths set here, checked now."""
+    clash = sorted(set(raw) & set(SET_HERE))
+    if clash:
+        raise ConfigError(f'recipe.json {where} sets {", ".join(clash)}: the experiment sets those itself')
+    try:
+        return config_from_dict({**raw, **{k: v for k, v in set_here.items() if v is not None}})
+    except ConfigError as err:
+        raise ConfigError(f'recipe.json {where}: {err}') from None
+
+
+def read_recipe(bundle: Path) -> dict:
+    for need in ('train.jsonl', 'student/config.json', 'recipe.json'):
         if not (bundle / need).exists():
             raise ConfigError(f'the bundle {bundle} has no {need}')
     recipe = json.loads((bundle / 'recipe.json').read_text())
-    clash = sorted(set(recipe) & set(SET_HERE))
-    if clash:
-        raise ConfigError(f'recipe.json sets {", ".join(clash)}: the experiment sets those itself')
-    return recipe
+    unknown = sorted(set(recipe) - {'objectives', 'seed', 'train', 'warm'})
+    if unknown:
+        raise ConfigError(f'recipe.json: unknown field(s) {", ".join(unknown)}; known: objectives, seed, train, warm')
+    objectives = recipe.get('objectives', ['vanilla', 'steper-difficulty'])
+    bad = [o for o in objectives if o not in OBJECTIVES]
+    if not objectives or bad or len(set(objectives)) < len(objectives):
+        raise ConfigError(f'recipe.json objectives {objectives}: each once, from {", ".join(OBJECTIVES)}')
+    warm = recipe.get('warm', [])
+    for i, stage in enumerate(warm):
+        if not {'name', 'data', 'config'} <= set(stage) or not (bundle / stage['data']).is_file():
+            raise ConfigError(f'recipe.json warm[{i}] needs a name, a config and data that is a file of the bundle')
+    return {'objectives': objectives, 'seed': int(recipe.get('seed', 0)), 'train': recipe.get('train', {}), 'warm': warm}
+
+
+def initial_student(bundle: Path, work: Path, seed: int) -> Path:
+    """The bundle's student/, or, when it carries no weights, the same folder with weights drawn
+    from its config."""
+    student = bundle / 'student'
+    if any((student / name).is_file() for name in WEIGHT_FILES):
+        return student
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    out = work / 'init'
+    out.mkdir(parents=True, exist_ok=True)
+    config = AutoConfig.from_pretrained(student)
+    torch.manual_seed(seed)
+    AutoModelForCausalLM.from_config(config).save_pretrained(out, safe_serialization=True)
+    for path in student.iterdir():
+        if path.name != 'config.json' and path.is_file():
+            shutil.copy2(path, out / path.name)
+    return out
 
 
 def write_pieces(folder: Path, out: Path, piece_bytes: int = PIECE_BYTES) -> dict:
@@ -116,34 +164,42 @@ def run(bundle: Path, out: Path, piece_bytes: int = PIECE_BYTES) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix='steper-gpu-') as tmp:
         work = Path(tmp)
         root = open_bundle(bundle, work)
-        recipe = recipe_of(root)
+        recipe = read_recipe(root)
+        if (root / 'bundle.json').is_file():
+            shutil.copy2(root / 'bundle.json', out / 'bundle.json')
+        dev = root / 'dev.jsonl'
+        runs = work / 'runs'
+        # (stage name, config), every one built and checked before anything trains.
+        plan = [
+            (w['name'], stage_config(w['config'], f'warm "{w["name"]}"', data=str(root / w['data']), model='-',
+                                     out_dir=str(runs / f'warm-{i}'), objective='vanilla'))
+            for i, w in enumerate(recipe['warm'])
+        ] + [
+            (o, stage_config(recipe['train'], 'train', data=str(root / 'train.jsonl'), model='-', out_dir=str(runs / o),
+                             objective=o, eval_data=str(dev) if dev.exists() else None))
+            for o in recipe['objectives']
+        ]
+        model = initial_student(root, work, recipe['seed'])
         summaries = []
-        for objective in OBJECTIVES:
-            raw = {
-                **recipe,
-                'data': str(root / 'train.jsonl'),
-                'eval_data': str(root / 'dev.jsonl') if (root / 'dev.jsonl').exists() else None,
-                'model': str(root / 'student'),
-                'out_dir': str(work / 'runs' / objective),
-                'objective': objective,
-            }
-            cfg = config_from_dict({k: v for k, v in raw.items() if v is not None})
+        for name, cfg in plan:
+            is_student = name in recipe['objectives']
+            cfg.model = str(model)
             started = time.perf_counter()
-            with (out / f'{objective}.events.jsonl').open('w') as log:
+            with (out / f'{name}.events.jsonl').open('w') as log:
                 result = train(cfg, events=EventWriter(log))
             wall = time.perf_counter() - started
-            half = half_precision_copy(find_model_folder(cfg.out_dir), work / 'fp16' / objective)
-            manifest = write_pieces(half, out / objective, piece_bytes)
-            summaries.append({
-                'objective': objective,
-                'wallSeconds': round(wall, 1),
-                'steps': result['step'],
-                'finalLoss': result['finalLoss'],
-                'files': len(manifest['files']),
-                'bytes': sum(f['bytes'] for f in manifest['files']),
-            })
+            trained = find_model_folder(cfg.out_dir)
+            summary = {'stage': name, 'kind': 'student' if is_student else 'warm', 'wallSeconds': round(wall, 1),
+                       'steps': result['step'], 'finalLoss': result['finalLoss']}
+            if is_student:
+                half = half_precision_copy(trained, work / 'fp16' / name)
+                manifest = write_pieces(half, out / name, piece_bytes)
+                summary.update(files=len(manifest['files']), bytes=sum(f['bytes'] for f in manifest['files']))
+            else:
+                model = trained  # the next warm stage, and every student, start from here
+            summaries.append(summary)
             (out / 'runs.json').write_text(json.dumps(summaries, indent=1) + '\n')
-            print(f'[gpu-experiment] {objective}: {wall:.1f} s, {summaries[-1]["bytes"] / 2**20:.1f} MiB in pieces', flush=True)
+            print(f'[gpu-experiment] {name}: {wall:.1f} s, {result["step"]} steps, final loss {result["finalLoss"]}', flush=True)
         return summaries
 
 

@@ -85,6 +85,9 @@ class TrainConfig:
     log_every: int = 1  # optimizer steps between step events
     seed: int = 1234  # seeds data order, LoRA init and every RNG
     max_steps: int | None = None  # stop after this many optimizer steps in total (smoke tests, benchmarks)
+    # Wall-clock budget of this process's training, for short GPU leases: once the first steps are
+    # timed, the run is cut to the steps that fit, and the learning-rate schedule follows the cut.
+    max_seconds: float | None = None
     lr_restart_step: int = 0  # where the current warm-up + cosine segment starts; set by --extend-epochs
 
     def resolved_step_config(self) -> StepConfig:
@@ -140,6 +143,7 @@ def _check_ranges(cfg: TrainConfig) -> None:
     need(0 <= cfg.min_lr_ratio <= 1, 'min_lr_ratio', 'must be in [0, 1]')
     need(0 <= cfg.lora_dropout < 1, 'lora_dropout', 'must be in [0, 1)')
     need(cfg.max_steps is None or cfg.max_steps >= 1, 'max_steps', 'must be >= 1 or null')
+    need(cfg.max_seconds is None or cfg.max_seconds > 0, 'max_seconds', 'must be > 0 or null')
     need(len(cfg.stage_weights) == 3 and all(w >= 0 for w in cfg.stage_weights), 'stage_weights',
          'must be 3 non-negative numbers λ (init, exp, agg), e.g. [1.5, 1, 0.5]')
     need(len(cfg.adam_betas) == 2 and all(0 <= b < 1 for b in cfg.adam_betas), 'adam_betas', 'must be 2 numbers in [0, 1)')

@@ -18,6 +18,7 @@ EVENT_FIELDS: dict[str, tuple[str, ...]] = {
     'step': ('step', 'epoch', 'loss', 'stageLoss', 'sigma', 'sigmaNorm', 'lr', 'tokensPerSec'),
     'eval': ('step', 'evalLoss', 'stageLoss', 'best'),
     'checkpoint': ('step', 'path', 'best'),
+    'budget': ('step', 'totalSteps', 'secondsPerStep', 'maxSeconds'),
     'done': ('step', 'bestCheckpoint', 'finalLoss'),
     'error': ('message',),
 }

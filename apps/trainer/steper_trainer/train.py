@@ -110,6 +110,32 @@ def resume_point(cfg: TrainConfig, resume: bool, extend_epochs: int | None) -> t
     return saved, ckpt
 
 
+class TimeBudget:
+    """max_seconds: the optimizer steps that fit, decided once, after the first TIMED steps of this
+    process that follow its first (which allocates and compiles, and is not typical)."""
+
+    TIMED = 8
+
+    def __init__(self, max_seconds: float | None, first_step: int) -> None:
+        self.max_seconds, self.first_step = max_seconds, first_step
+        self.started = time.perf_counter()
+        self.timed_from = 0.0
+        self.per_step = 0.0
+
+    def steps_that_fit(self, step: int) -> int | None:
+        """Once, at the deciding step: the total steps that end within the budget; else None."""
+        if self.max_seconds is None:
+            return None
+        done = step - self.first_step
+        if done == 1:
+            self.timed_from = time.perf_counter()
+        if done != 1 + self.TIMED:
+            return None
+        now = time.perf_counter()
+        self.per_step = (now - self.timed_from) / self.TIMED
+        return step + max(0, int((self.max_seconds - (now - self.started)) / self.per_step))
+
+
 def train(config: str | Path | TrainConfig, resume: bool = False, extend_epochs: int | None = None, events: EventWriter | None = None) -> dict[str, Any]:
     events = events or EventWriter()
 
@@ -211,6 +237,7 @@ def train(config: str | Path | TrainConfig, resume: bool = False, extend_epochs:
 
     unwrapped = accelerator.unwrap_model(student)
     last_loss = state['last_loss']
+    budget = TimeBudget(cfg.max_seconds, state['step'])
     student.train()
     while state['step'] < total_steps:
         batches = epoch_batches(len(train_q.examples), cfg.batch_size, cfg.seed, state['epoch'])
@@ -261,8 +288,18 @@ def train(config: str | Path | TrainConfig, resume: bool = False, extend_epochs:
         state['last_loss'] = last_loss = step_loss
         elapsed = time.perf_counter() - t0
 
-        # ---------------------------------------------------------------- log
+        # ---------------------------------------------------------------- time budget
         step = state['step']
+        fits = budget.steps_that_fit(step)
+        if fits is not None:
+            # Every process cuts at the same step: the slowest one's estimate decides.
+            fits = int(accelerator.gather(torch.tensor([fits], device=accelerator.device)).min())
+            if fits < total_steps:
+                total_steps = max(step, fits)
+                events.emit('budget', step=step, totalSteps=total_steps, secondsPerStep=budget.per_step, maxSeconds=cfg.max_seconds)
+                log.info('time budget of %.0f s: cut to %d steps (%.3f s a step)', cfg.max_seconds, total_steps, budget.per_step)
+
+        # ---------------------------------------------------------------- log
         if step % cfg.log_every == 0 or step == total_steps:
             events.emit(
                 'step', step=step, epoch=state['epoch'] + state['batch'] / len(batches), loss=step_loss,

@@ -2,6 +2,8 @@
 written back in pieces, and rebuilt here into the same float16 weights."""
 
 import json
+import os
+import subprocess
 import sys
 import tarfile
 from pathlib import Path
@@ -15,37 +17,49 @@ from gpu_experiment import main, reassemble, write_pieces  # noqa: E402
 
 from steper_trainer.config import ConfigError  # noqa: E402
 
+REPO = Path(__file__).resolve().parents[3]
 
-def make_bundle(tmp_path: Path, dataset: Path, eval_dataset: Path, model: Path, recipe: dict) -> Path:
+
+def make_bundle(tmp_path: Path, dataset: Path, eval_dataset: Path, model: Path, recipe: dict, weights: bool = True) -> Path:
     folder = tmp_path / 'bundle'
     (folder / 'student').mkdir(parents=True)
     for path in model.iterdir():
-        (folder / 'student' / path.name).write_bytes(path.read_bytes())
+        if weights or path.name != 'model.safetensors':
+            (folder / 'student' / path.name).write_bytes(path.read_bytes())
+    (folder / 'warm').mkdir()
+    (folder / 'warm' / 'rows.jsonl').write_bytes(dataset.read_bytes())
     (folder / 'train.jsonl').write_bytes(dataset.read_bytes())
     (folder / 'dev.jsonl').write_bytes(eval_dataset.read_bytes())
     (folder / 'recipe.json').write_text(json.dumps(recipe))
+    (folder / 'bundle.json').write_text(json.dumps({'examplesSha256': 'abc'}))
     archive = tmp_path / 'bundle.tar.gz'
     with tarfile.open(archive, 'w:gz') as tar:
         tar.add(folder, arcname='bundle')
     return archive
 
 
-RECIPE = dict(lr=3e-3, sigma_lr=0.05, epochs=1, batch_size=4, gradient_checkpointing=False, eval_every=0, checkpoint_every=0,
-              warmup_ratio=0.0, max_seq_len=512, seed=7, max_steps=2, device='cpu')
+TRAIN = dict(lr=3e-3, sigma_lr=0.05, epochs=1, batch_size=4, gradient_checkpointing=False, eval_every=0, checkpoint_every=0,
+             warmup_ratio=0.0, max_seq_len=512, seed=7, max_steps=2, device='cpu')
+WARM = {'name': 'reading', 'data': 'warm/rows.jsonl', 'config': {**TRAIN, 'lr': 1e-2, 'max_steps': 1}}
+RECIPE = {'objectives': ['vanilla', 'steper-difficulty'], 'seed': 3, 'train': TRAIN, 'warm': [WARM]}
 
 
 def test_trains_both_students_and_brings_them_back_in_pieces(tmp_path, dataset, eval_dataset, tiny_model):
     from transformers import AutoModelForCausalLM
 
-    bundle = make_bundle(tmp_path, dataset, eval_dataset, tiny_model, RECIPE)
+    # A student without weights: drawn on the machine from its config and the recipe's seed.
+    bundle = make_bundle(tmp_path, dataset, eval_dataset, tiny_model, RECIPE, weights=False)
     out = tmp_path / 'out'
     # Pieces of 64 KiB, so that the tiny student's weights are cut as a real student's are at 15 MiB.
     assert main(['train', '--bundle', str(bundle), '--out', str(out), '--piece-bytes', str(64 * 1024)]) == 0
 
     runs = json.loads((out / 'runs.json').read_text())
-    assert [r['objective'] for r in runs] == ['vanilla', 'steper-difficulty']
-    assert all(r['steps'] == 2 and r['wallSeconds'] > 0 and r['finalLoss'] > 0 for r in runs)
-    initial = AutoModelForCausalLM.from_pretrained(tiny_model, dtype=torch.float16).state_dict()
+    assert [(r['stage'], r['kind'], r['steps']) for r in runs] == [('reading', 'warm', 1), ('vanilla', 'student', 2), ('steper-difficulty', 'student', 2)]
+    assert all(r['wallSeconds'] > 0 and r['finalLoss'] > 0 for r in runs)
+    assert json.loads((out / 'bundle.json').read_text()) == {'examplesSha256': 'abc'}
+    # The students started from the warm stage's model, not from the bundle's draw.
+    warm_start = json.loads((out / 'vanilla.events.jsonl').read_text().splitlines()[0])['config']['config']['model']
+    assert '/runs/warm-0/' in warm_start
     rebuilt = {}
     for objective in ('vanilla', 'steper-difficulty'):
         pieces = sorted(p.name for p in (out / objective).iterdir() if '.part' in p.name)
@@ -56,10 +70,12 @@ def test_trains_both_students_and_brings_them_back_in_pieces(tmp_path, dataset, 
         assert next(model.parameters()).dtype == torch.float16
         rebuilt[objective] = model.state_dict()
         assert (folder / 'tokenizer.json').is_file()
-    # Both trained, and differently: the objectives are not the same run twice.
+    # Both trained, and differently: the objectives are not the same run twice; and the drawn
+    # weights are not the bundle's own student's (another seed).
+    initial = AutoModelForCausalLM.from_pretrained(tiny_model, dtype=torch.float16).state_dict()
     name = next(k for k in initial if k.endswith('mlp.down_proj.weight'))
-    assert not torch.equal(rebuilt['vanilla'][name], initial[name])
     assert not torch.equal(rebuilt['vanilla'][name], rebuilt['steper-difficulty'][name])
+    assert not torch.allclose(rebuilt['vanilla'][name].float(), initial[name].float(), atol=1e-2)
 
 
 def test_reassembly_refuses_a_missing_or_altered_piece(tmp_path):
@@ -82,7 +98,36 @@ def test_reassembly_refuses_a_missing_or_altered_piece(tmp_path):
         reassemble(pieces, tmp_path / 'bad2')
 
 
-def test_a_recipe_that_sets_what_the_experiment_sets_is_refused(tmp_path, dataset, eval_dataset, tiny_model):
-    bundle = make_bundle(tmp_path, dataset, eval_dataset, tiny_model, {**RECIPE, 'objective': 'vanilla'})
-    with pytest.raises(ConfigError, match='recipe.json sets objective'):
+@pytest.mark.parametrize(('recipe', 'message'), [
+    ({**RECIPE, 'train': {**TRAIN, 'objective': 'vanilla'}}, 'recipe.json train sets objective'),
+    ({**RECIPE, 'warm': [{**WARM, 'config': {**TRAIN, 'lr': -1}}]}, 'recipe.json warm "reading": config field "lr" = -1'),
+    ({**RECIPE, 'warm': [{**WARM, 'data': 'warm/none.jsonl'}]}, r'warm\[0\] needs a name, a config and data that is a file'),
+    ({**RECIPE, 'objectives': ['vanilla', 'steper']}, 'objectives'),
+    ({**RECIPE, 'epochs': 3}, 'unknown field'),
+])
+def test_a_bad_recipe_is_refused_before_anything_trains(tmp_path, dataset, eval_dataset, tiny_model, recipe, message):
+    bundle = make_bundle(tmp_path, dataset, eval_dataset, tiny_model, recipe)
+    with pytest.raises(ConfigError, match=message):
         main(['train', '--bundle', str(bundle), '--out', str(tmp_path / 'out')])
+    assert not (tmp_path / 'out' / 'runs.json').exists()
+
+
+def test_the_device_command_runs_whole_on_cpu(tmp_path, dataset, eval_dataset, tiny_model):
+    """bench/gpu/run.sh as the GPU machine runs it, reduced: the benchmark's rows, then the experiment."""
+    recipe = {'objectives': ['vanilla'], 'seed': 3, 'train': {**TRAIN, 'max_steps': 1}}
+    bundle = make_bundle(tmp_path, dataset, eval_dataset, tiny_model, recipe, weights=False)
+    out = tmp_path / 'out'
+    env = {**os.environ, 'OUT': str(out), 'PYTHON': sys.executable,
+           'BENCH_ARGS': '--shape tiny --steps 1 --warmup 1 --rows 2 --seq-len 256 --questions 24'}
+    done = subprocess.run(['bash', str(REPO / 'bench' / 'gpu' / 'run.sh'), str(bundle)], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads((out / 'machine.json').read_text())['gpu'] == 'none (CPU)'
+    assert [r['loop'] for r in json.loads((out / 'bench.json').read_text())][-1].startswith('trainer vanilla-KD')
+    assert [r['stage'] for r in json.loads((out / 'experiment' / 'runs.json').read_text())] == ['vanilla']
+    assert (out / 'experiment' / 'vanilla' / 'manifest.json').is_file()
+    assert 'run.sh: done in' in (out / 'experiment.log').read_text()
+
+    # Without a bundle it says what is missing, before spending any of the lease.
+    missing = subprocess.run(['bash', str(REPO / 'bench' / 'gpu' / 'run.sh'), str(tmp_path / 'none.tar.gz')], env=env,
+                             capture_output=True, text=True)
+    assert missing.returncode == 2 and 'no bundle at' in missing.stderr

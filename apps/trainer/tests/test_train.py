@@ -148,6 +148,21 @@ def test_extend_a_finished_run_by_more_epochs(tmp_path, tiny_model, dataset):
     assert resolved['epochs'] == 3 and resolved['lr_restart_step'] == done_at
 
 
+def test_a_time_budget_cuts_the_run_to_the_steps_that_fit(tmp_path, tiny_model, dataset):
+    # A budget spent before the timed steps end: the run stops at the deciding step (1 + 8 timed),
+    # says so in a budget event, and still ends with its checkpoint.
+    cfg = base_config(tmp_path, dataset, tiny_model, objective='vanilla', epochs=20, batch_size=2, max_steps=30, max_seconds=1e-3)
+    events = run(tmp_path, cfg)
+    cut = [e for e in events if e['event'] == 'budget']
+    assert len(cut) == 1 and cut[0]['step'] == 9 and cut[0]['totalSteps'] == 9 and cut[0]['secondsPerStep'] > 0
+    assert [e['step'] for e in steps(events)] == list(range(1, 10))
+    assert events[-1]['event'] == 'done' and events[-1]['step'] == 9
+    assert latest_checkpoint(tmp_path / 'run').name == f'step-{9:07d}'
+    # A budget that fits the whole run changes nothing.
+    roomy = run(tmp_path, {**cfg, 'out_dir': str(tmp_path / 'roomy'), 'max_seconds': 1e6})
+    assert not [e for e in roomy if e['event'] == 'budget'] and roomy[-1]['step'] == 30
+
+
 def test_a_moved_run_goes_on_where_it_now_is(tmp_path, tiny_model, dataset):
     cfg = base_config(tmp_path, dataset, tiny_model, objective='vanilla', epochs=1, batch_size=5)
     done_at = run(tmp_path, cfg)[-1]['step']

@@ -17,6 +17,28 @@ const step = (n: number, loss: number, sigma = stage(1, 1, 1)): TrainerEvent => 
 });
 
 describe('training events → chart series', () => {
+  it('counts progress against the total a time budget cut the run to', () => {
+    const start: TrainerEvent = {
+      event: 'start',
+      time: 0,
+      runDir: '/r',
+      config: {},
+      totalSteps: 100,
+      device: 'cuda:0',
+      resumedFromStep: null,
+    };
+    const cut: TrainerEvent = {
+      event: 'budget',
+      time: 1,
+      step: 9,
+      totalSteps: 40,
+      secondsPerStep: 2.5,
+      maxSeconds: 100,
+    };
+    expect(foldEvents([start, step(9, 1), cut]).start?.totalSteps).toBe(40);
+    expect(foldEvents([cut]).start).toBeNull();
+  });
+
   it('folds steps, evals and checkpoints in order and marks the best checkpoint', () => {
     const s = foldEvents([
       {

@@ -139,6 +139,17 @@ export const ExperimentPresetSchema = z.object({
     /** Caps optimizer steps (smoke runs); null = whole epochs. */
     maxSteps: z.number().int().positive().nullable(),
   }),
+  /**
+   * The GPU run (issue 19, `steper experiment --gpu-bundle`): seconds of one lent GPU each warm
+   * stage and each student may train, the trainer's max_seconds. The whole device command must end
+   * within minutes, every stage included.
+   */
+  gpu: z
+    .object({
+      warmSeconds: z.number().positive(),
+      studentSeconds: z.number().positive(),
+    })
+    .optional(),
   /** New tokens per student call. */
   maxTokens: z.number().int().positive(),
   objectives: z.array(z.enum(['vanilla', 'steper-uniform', 'steper-difficulty'])).min(2),
@@ -174,7 +185,7 @@ export function budgetOf(preset: ExperimentPreset): BudgetMode {
 
 const OBJECTIVES = ['vanilla', 'steper-uniform', 'steper-difficulty'] as const;
 
-export const PRESETS: Record<'quick' | 'standard', ExperimentPreset> = {
+export const PRESETS: Record<'quick' | 'standard' | 'gpu', ExperimentPreset> = {
   quick: {
     name: 'quick',
     world: { seed: 42, passages: 400, questions: 240 },
@@ -240,6 +251,67 @@ export const PRESETS: Record<'quick' | 'standard', ExperimentPreset> = {
     budgetReport: 'both',
     primary: MULTI_HOP_EM,
     // The recipe's StepER student passed the bar on dev (34.5%, one seed): this run is the claim.
+    claims: true,
+  },
+  gpu: {
+    name: 'gpu',
+    // Issue 19's GPU-sized run: the standard preset's world and questions, a student ~15x larger,
+    // trained on one lent H100 (`--gpu-bundle`, bench/gpu/run.sh) and evaluated here
+    // (`--trained-on`). Not yet run: no GPU has been lent (docs/results/gpu-experiment.md).
+    world: { seed: 42, passages: 3000, questions: 12_000, style: 'plain', topK: 2 },
+    testQuestions: 900,
+    seeds: [1234],
+    // 11.4M parameters: 6 layers of hidden 384, 6 heads of 64 (3 KV heads), the tied embedding.
+    model: { vocabSize: 2000, hiddenSize: 384, layers: 6, heads: 6, ropeTheta: 10_000 },
+    // The warm start's stages (models/warm-start-plain-42/README.md), each a fixed number of epochs
+    // in one schedule (the GPU run has no Node to probe for the phase change between rounds), with
+    // batches 4-8x the CPU's, and each cut to gpu.warmSeconds.
+    pretrain: {
+      passes: 0,
+      passagesPerRow: 6,
+      repeatsPerRow: 2,
+      batchSize: 256,
+      lr: 1e-3,
+      maxSeqLen: 256,
+      copy: { rows: 40_000, minWords: 8, maxWords: 30, maxRounds: 8, untilRatio: 0.2 },
+      longCopy: {
+        rows: 24_000,
+        minWords: 8,
+        maxWords: 30,
+        maxGapWords: 400,
+        maxRounds: 4,
+        untilRatio: 0.3,
+        batchSize: 64,
+        lr: 1e-3,
+        maxSeqLen: 1024,
+      },
+      reading: {
+        worldSeed: 7,
+        style: 'plain',
+        passages: 6000,
+        questions: 4000,
+        topK: 4,
+        epochs: 2,
+        batchSize: 32,
+        lr: 1e-3,
+        maxSeqLen: 640,
+      },
+    },
+    train: {
+      epochs: 4,
+      batchSize: 32,
+      lr: 1e-3,
+      sigmaLr: 0.01,
+      maxSeqLen: 768,
+      cutPrompts: false,
+      maxSteps: null,
+    },
+    // bench.py (~100 s) + 3 warm stages + 2 students + loading and writing: ~8 minutes.
+    gpu: { warmSeconds: 40, studentSeconds: 100 },
+    maxTokens: 48,
+    objectives: ['steper-difficulty', 'vanilla'],
+    budget: 'epoch',
+    primary: MULTI_HOP_EM,
     claims: true,
   },
 };

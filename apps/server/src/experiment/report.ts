@@ -89,6 +89,19 @@ export interface ExperimentResult {
   fit?: SequenceFit;
   /** The committed warm start every student started from (absent: built in the run, or older reports). */
   warmStart?: { path: string; sha256: string };
+  /** Students trained on a lent GPU from a bundle (`--trained-on`): what it ran, stage by stage. */
+  gpu?: {
+    bundleCommit: string;
+    warm: { name: string; rows: number }[];
+    runs: {
+      stage: string;
+      kind: 'warm' | 'student';
+      wallSeconds: number;
+      steps: number;
+      finalLoss: number | null;
+    }[];
+    machine: Record<string, unknown> | null;
+  };
   /** The held-out questions the systems were measured on (absent in older reports: test). */
   split?: 'dev' | 'test';
   /** 'epoch': equal epochs; 'token': Vanilla-KD trained to StepER's tokens; 'both': each, side by side. */
@@ -116,6 +129,22 @@ export interface ExperimentResult {
   byType?: TypeRow[];
   /** Where each group's chains break on the primary questions (absent in older reports). */
   stepErrors?: StepErrorRow[];
+}
+
+function gpuLine(g: NonNullable<ExperimentResult['gpu']>): string {
+  const machine = g.machine
+    ? ` on ${String(g.machine.gpu ?? 'a GPU')} (torch ${String(g.machine.torch ?? '?')}, transformers ${String(g.machine.transformers ?? '?')})`
+    : '';
+  const stage = (x: (typeof g.runs)[number]) => `${x.stage} ${x.wallSeconds.toFixed(0)} s / ${x.steps} steps`;
+  return `- Trained${machine} from a bundle of commit ${g.bundleCommit.slice(0, 12)}: warm stages ${
+    g.runs
+      .filter((x) => x.kind === 'warm')
+      .map(stage)
+      .join(', ') || 'none'
+  }; students ${g.runs
+    .filter((x) => x.kind === 'student')
+    .map(stage)
+    .join(', ')} (each stage's epochs cut to its seconds of GPU time); evaluated here, on the CPU\n`;
 }
 
 /** EM / Acc per question type, one row per system, with how many rows a type has and its yes/no share. */
@@ -365,7 +394,7 @@ ${
   r.warmStart
     ? `- Initialisation: the committed warm start \`${r.warmStart.path}\` (weights sha256 ${r.warmStart.sha256.slice(0, 12)}…; copy curriculum, long-range copy, single-hop reading on another world seed — objective-neutral, no fact of this world), shared by every seed and objective\n`
     : ''
-}- Training budget: ${r.budget === 'both' ? 'equal epochs and equal training tokens, both reported' : BUDGET_TITLE[r.budget]}
+}${r.gpu ? gpuLine(r.gpu) : ''}- Training budget: ${r.budget === 'both' ? 'equal epochs and equal training tokens, both reported' : BUDGET_TITLE[r.budget]}
 
 ${verdict(r)}
 ## Table 1 — EM / F1 / Acc (%, 95% CI)

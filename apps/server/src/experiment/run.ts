@@ -5,6 +5,8 @@ import { recordReport } from '../reports/record';
 import type { Workbench } from '../workbench';
 import { evaluateSystem } from './evaluate';
 import { accuracyLatencyPng, sigmaPng } from './figures';
+import { bundleInit } from './gpuBundle';
+import { gpuSummary, readReturnedRun, returnedStudent } from './gpuStudents';
 import {
   byQuestionType,
   type PooledRow,
@@ -41,6 +43,11 @@ export interface ExperimentOptions {
   device?: TrainDevice;
   /** The questions students are measured on (default test). */
   split?: EvalSplit;
+  /**
+   * The output folder of the GPU run of this preset's bundle (issue 19, gpuBundle.ts): its
+   * students are evaluated instead of training students here.
+   */
+  trainedOn?: string;
 }
 
 /** The offline evidence teacher states gold facts it retrieved: an oracle that reads no prompt. */
@@ -154,17 +161,22 @@ export async function runExperiment(
     device: opts.device ?? 'cpu',
   };
   const sigmaSeries: SigmaSeries[] = [];
-  const inits = await studentInits(
-    wb,
-    { examples: world.examples, corpusId: world.evalBase.corpusId },
-    preset,
-    log,
-    opts.device,
-  );
+  const returned = opts.trainedOn ? readReturnedRun(opts.trainedOn, world.examples) : null;
+  const inits = returned
+    ? [await bundleInit(wb, world.examples, preset)]
+    : await studentInits(
+        wb,
+        { examples: world.examples, corpusId: world.evalBase.corpusId },
+        preset,
+        log,
+        opts.device,
+      );
   for (const init of inits) {
     const seed = init.seed;
     for (const planned of planStudents(preset, world.examples, init.dir, seed)) {
-      const student = await trainStudent(wb, setup, init, planned.spec, { signal, log });
+      const student = returned
+        ? await returnedStudent(wb, setup, init, planned.spec, returned, log)
+        : await trainStudent(wb, setup, init, planned.spec, { signal, log });
       const evaluated = await evaluateSystem(
         wb,
         world.evalBase,
@@ -220,6 +232,7 @@ export async function runExperiment(
     primary,
     fit: sequenceFit(world.examples, inits[0]!.dir, preset.train.maxSeqLen),
     ...(preset.warmStart ? { warmStart: preset.warmStart } : {}),
+    ...(returned ? { gpu: gpuSummary(returned) } : {}),
     split: opts.split ?? 'test',
     budget: budgetOf(preset),
     command: opts.command,

@@ -179,7 +179,7 @@ export function deviceConfig(device: TrainDevice = 'cpu'): {
 
 type Step = Extract<TrainerEvent, { event: 'step' }>;
 
-function sigmaOf(steps: readonly Step[]): TrainedStudent['sigma'] {
+export function sigmaOf(steps: readonly Step[]): TrainedStudent['sigma'] {
   const out: TrainedStudent['sigma'] = { init: [], exp: [], agg: [] };
   // A resumed run repeats the steps after its checkpoint: the later record of a step wins.
   const byStep = new Map(steps.map((s) => [s.step, s]));

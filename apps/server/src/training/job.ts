@@ -79,6 +79,8 @@ export function trainJob(wb: Workbench): JobType {
           progress({ done: event.resumedFromStep ?? 0, total, message: `training on ${event.device}` });
         } else if (event.event === 'step') {
           progress({ done: event.step, total, message: `loss ${event.loss.toFixed(4)}` });
+        } else if (event.event === 'budget') {
+          total = event.totalSteps;
         } else if (event.event === 'error') {
           lastError = event.message;
         } else if (event.event === 'done') {

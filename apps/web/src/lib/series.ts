@@ -100,6 +100,9 @@ export function addEvent(s: RunSeries, e: TrainerEvent): RunSeries {
         ],
       };
     }
+    case 'budget':
+      // The run was cut to fit its time budget: progress is counted against the new total.
+      return s.start ? { ...s, start: { ...s.start, totalSteps: e.totalSteps } } : s;
     case 'done':
       return {
         ...s,

@@ -53,6 +53,15 @@ export const TrainerEventSchema = z.discriminatedUnion('event', [
     path: z.string(),
     best: z.boolean(),
   }),
+  /** A max_seconds run cut to the steps that fit its budget, once its first steps were timed. */
+  z.object({
+    event: z.literal('budget'),
+    ...base,
+    step: z.number().int().nonnegative(),
+    totalSteps: z.number().int().nonnegative(),
+    secondsPerStep: z.number().nonnegative(),
+    maxSeconds: z.number().positive(),
+  }),
   z.object({
     event: z.literal('done'),
     ...base,

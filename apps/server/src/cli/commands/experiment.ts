@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { jsonSyntaxProblem } from '@steper/core';
 import { UserError } from '../../errors';
+import { writeGpuBundle } from '../../experiment/gpuBundle';
 import {
   type BudgetMode,
   type ExperimentPreset,
@@ -15,8 +16,9 @@ import { rerenderReport, runExperiment } from '../../experiment/run';
 import { Workbench } from '../../workbench';
 import { defined, int } from '../args';
 
-export const EXPERIMENT_HELP = `steper experiment [--quick | --preset quick|standard | --preset-file FILE] [--out DIR] [--budget epoch|token|both]
+export const EXPERIMENT_HELP = `steper experiment [--quick | --preset quick|standard|gpu | --preset-file FILE] [--out DIR] [--budget epoch|token|both]
                   [--device cpu|cuda] [--epochs N] [--seeds A,B,…] [--split dev|test]
+                  [--gpu-bundle FILE | --trained-on RUN]
 steper experiment --rerender DIR
   Vanilla-KD vs StepER end to end, from nothing: synthetic world, evidence teacher, step data,
   a tiny Qwen2 student trained with each objective (same init, order, seed), ONNX export, IRCoT
@@ -33,6 +35,10 @@ steper experiment --rerender DIR
   --preset-file FILE runs a preset written as JSON (the fields of presets.ts; a recipe probe).
   --split dev measures the students on the world's dev questions (choosing a recipe) instead of
   its test questions (reporting one).
+  --gpu-bundle FILE trains nothing: it writes the world's step data, the init and the warm stages'
+  rows as FILE (.tar.gz) for one command on a lent GPU (bench/gpu/run.sh). --trained-on RUN then
+  evaluates the students that command brought back (RUN: its experiment/ folder) in place of
+  training them here; give the same preset and DIR, so the world is the bundle's (checked).
   --rerender DIR writes DIR/report.md again from DIR/result.json and DIR/workspace (a report
   written before a section was added), training and evaluating nothing.`;
 
@@ -103,6 +109,8 @@ export async function experimentCommand(argv: string[]): Promise<number> {
       'preset-file': { type: 'string' },
       split: { type: 'string' },
       rerender: { type: 'string' },
+      'gpu-bundle': { type: 'string' },
+      'trained-on': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -113,7 +121,10 @@ export async function experimentCommand(argv: string[]): Promise<number> {
     ? presetFromFile(values['preset-file'])
     : PRESETS[(values.quick ? 'quick' : (values.preset ?? 'quick')) as keyof typeof PRESETS];
   if (!preset)
-    throw new UserError('BAD_REQUEST', `--preset: unknown preset "${values.preset}"; use quick or standard.`);
+    throw new UserError(
+      'BAD_REQUEST',
+      `--preset: unknown preset "${values.preset}"; use quick, standard or gpu.`,
+    );
   const name = preset.name;
   const split = values.split ?? 'test';
   if (split !== 'dev' && split !== 'test') {
@@ -133,18 +144,48 @@ export async function experimentCommand(argv: string[]): Promise<number> {
   const seeds = values.seeds?.split(',').map((s) => int(s, 'seeds') as number);
   if (seeds && new Set(seeds).size < seeds.length)
     throw new UserError('BAD_REQUEST', `--seeds: each seed once, got ${values.seeds}.`);
+  const trainedOn = values['trained-on'];
+  if (trainedOn !== undefined && values['gpu-bundle'] !== undefined)
+    throw new UserError(
+      'BAD_REQUEST',
+      '--gpu-bundle writes a bundle and --trained-on evaluates its run: one at a time.',
+    );
+  if (trainedOn !== undefined && !existsSync(join(trainedOn, 'runs.json')))
+    throw new UserError(
+      'BAD_REQUEST',
+      `--trained-on: ${trainedOn} has no runs.json: not the output of a GPU run.`,
+    );
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const outDir = values.out ?? join('results', `experiment-${name}-${stamp}`);
   // A workspace of its own (DIR/workspace): never another demo's data, only an earlier run's in DIR.
   const wb = new Workbench({ workspace: join(outDir, 'workspace'), env: {} });
+  const command = `steper experiment ${argv.join(' ')}`.trim();
+  const log = (line: string) => process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(0)}s] ${line}\n`);
+  const chosen = withOverrides(preset, defined({ budget, epochs, seeds }));
   try {
-    const result = await runExperiment(wb, withOverrides(preset, defined({ budget, epochs, seeds })), {
+    const bundle = values['gpu-bundle'];
+    if (bundle !== undefined) {
+      const written = await writeGpuBundle(wb, chosen, {
+        file: bundle,
+        command,
+        commit: gitCommit(),
+        split,
+        log,
+      });
+      process.stderr.write(
+        `${(written.bytes / 2 ** 20).toFixed(1)} MiB; carry it to the GPU and run bench/gpu/run.sh ${written.file}\n`,
+      );
+      process.stdout.write(`${written.file}\n`);
+      return 0;
+    }
+    const result = await runExperiment(wb, chosen, {
       outDir,
-      command: `steper experiment ${argv.join(' ')}`.trim(),
+      command,
       commit: gitCommit(),
       device,
       split,
-      log: (line) => process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(0)}s] ${line}\n`),
+      log,
+      ...(trainedOn !== undefined ? { trainedOn } : {}),
     });
     process.stderr.write(`done in ${(result.wallSeconds / 60).toFixed(1)} min\n`);
     process.stdout.write(`${join(outDir, 'report.md')}\n`);

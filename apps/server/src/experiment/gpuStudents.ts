@@ -1,0 +1,158 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TrainerEvent } from '@steper/core';
+import { UserError } from '../errors';
+import { TRAINER_PROJECT } from '../paths';
+import { parseTrainerLine } from '../training/events';
+import type { Workbench } from '../workbench';
+import type { BundleManifest } from './gpuBundle';
+import { trainerPython } from './python';
+import { contentKey, fileHash, StepRecords } from './steps';
+import {
+  type InitModel,
+  recordContextTokens,
+  type StudentSpec,
+  sigmaOf,
+  type TrainedStudent,
+  type TrainingSetup,
+} from './students';
+import { epochTokens } from './tokens';
+
+const GPU_EXPERIMENT = join(TRAINER_PROJECT, 'bench', 'gpu_experiment.py');
+
+/** One stage's line of the GPU run's runs.json (gpu_experiment.py). */
+interface GpuRun {
+  stage: string;
+  kind: 'warm' | 'student';
+  wallSeconds: number;
+  steps: number;
+  finalLoss: number | null;
+}
+
+/** What the GPU command left in its $OUT: runs.json, bundle.json, and each student in pieces. */
+export interface ReturnedRun {
+  dir: string;
+  runs: GpuRun[];
+  bundle: BundleManifest;
+  /** machine.json of bench/gpu/run.sh (the GPU, the versions), when the run wrote one. */
+  machine: Record<string, unknown> | null;
+}
+
+/** The report's account of the GPU run. */
+export function gpuSummary(r: ReturnedRun) {
+  return { bundleCommit: r.bundle.commit, warm: r.bundle.warm, runs: r.runs, machine: r.machine };
+}
+
+/**
+ * The GPU run's output folder, checked against the world it is evaluated in: its step data must be
+ * the bundle's, or the comparison would measure students on questions they trained on.
+ */
+export function readReturnedRun(dir: string, examples: string): ReturnedRun {
+  const need = (name: string) => {
+    const path = join(dir, name);
+    if (!existsSync(path))
+      throw new UserError('BAD_REQUEST', `--trained-on: ${dir} has no ${name}: not the output of a GPU run.`);
+    return JSON.parse(readFileSync(path, 'utf8'));
+  };
+  const runs = need('runs.json') as GpuRun[];
+  const bundle = need('bundle.json') as BundleManifest;
+  const here = fileHash(examples);
+  if (bundle.examples !== here) {
+    throw new UserError(
+      'CONFLICT',
+      `--trained-on: the students of ${dir} trained on step data ${bundle.examples} (preset ${bundle.preset}); this workspace's is ${here}: evaluate them in the workspace the bundle was built in, or with the preset it was built from.`,
+    );
+  }
+  // bench/gpu/run.sh writes the students one folder below the machine's description.
+  const machineFile = join(dir, '..', 'machine.json');
+  const machine = existsSync(machineFile) ? JSON.parse(readFileSync(machineFile, 'utf8')) : null;
+  return { dir, runs, bundle, machine };
+}
+
+type Step = Extract<TrainerEvent, { event: 'step' }>;
+
+/**
+ * A student trained on the GPU, as trainStudent's result: its pieces reassembled (sizes and sha256
+ * checked), exported to ONNX here, its σ series read from the run's events. Kept in the workspace
+ * under the pieces' content, so evaluating the same returned run again exports nothing.
+ */
+export async function returnedStudent(
+  wb: Workbench,
+  setup: TrainingSetup,
+  init: InitModel,
+  spec: StudentSpec,
+  returned: ReturnedRun,
+  log: (line: string) => void = () => {},
+): Promise<Omit<TrainedStudent, 'trainingRunId'> & { trainingRunId: null }> {
+  const run = returned.runs.find((r) => r.kind === 'student' && r.stage === spec.objective);
+  const pieces = join(returned.dir, spec.objective);
+  if (!run) {
+    const trained = returned.runs.filter((r) => r.kind === 'student').map((r) => r.stage);
+    throw new UserError(
+      'BAD_REQUEST',
+      `--trained-on: ${returned.dir} has no ${spec.objective} student (it trained: ${trained.join(', ') || 'none'}).`,
+    );
+  }
+  if (!existsSync(join(pieces, 'manifest.json'))) {
+    throw new UserError(
+      'BAD_REQUEST',
+      `--trained-on: the ${spec.objective} student's pieces (${join(pieces, 'manifest.json')}) did not come back; fetch the run's files again.`,
+    );
+  }
+  const key = contentKey({ gpu: fileHash(join(pieces, 'manifest.json')), objective: spec.objective });
+  const dir = wb.store.path(join('students', `gpu-${key}`));
+  const records = new StepRecords(wb.store);
+  let reused = true;
+  if (!records.get('gpu-student', key)?.exported || !existsSync(join(dir, 'onnx', 'model.onnx'))) {
+    reused = false;
+    log(`reassembling ${spec.name} from ${pieces} and exporting it to ONNX`);
+    const model = `${dir}.model`;
+    rmSync(model, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+    await trainerPython([GPU_EXPERIMENT, 'reassemble', '--pieces', pieces, '--to', model]);
+    if (setup.exporter) await setup.exporter.export(model, dir);
+    else
+      await trainerPython([
+        '-m',
+        'steper_trainer',
+        'export',
+        '--checkpoint',
+        model,
+        '--out',
+        dir,
+        '--formats',
+        'onnx',
+      ]);
+    recordContextTokens(dir, setup.train.maxSeqLen);
+    rmSync(model, { recursive: true, force: true });
+    records.put('gpu-student', key, { exported: true });
+  }
+
+  const events = readFileSync(join(returned.dir, `${spec.objective}.events.jsonl`), 'utf8')
+    .split('\n')
+    .map(parseTrainerLine)
+    .flatMap((p) => (p.kind === 'event' ? [p.event] : []));
+  const steps = events.filter((e): e is Step => e.event === 'step');
+  const { tokens, questions } = epochTokens(setup.examples, init.dir, spec.objective, spec.stepConfig);
+  const epochs = setup.train.epochs;
+  const epochsSeen = Math.min(epochs, (run.steps * setup.train.batchSize) / Math.max(1, questions));
+  return {
+    name: spec.name,
+    objective: spec.objective,
+    stageWeights: spec.stageWeights ?? null,
+    stepConfig: spec.stepConfig ?? null,
+    seed: init.seed,
+    key,
+    // Trained on the lent machine, not as a run of this workspace: its events are in the run's folder.
+    trainingRunId: null,
+    dir,
+    epochs,
+    maxSteps: setup.train.maxSteps,
+    optimizerSteps: run.steps,
+    epochTokens: tokens,
+    tokensTrained: Math.round(tokens * epochsSeen),
+    trainSeconds: run.wallSeconds,
+    sigma: sigmaOf(steps),
+    reused,
+  };
+}

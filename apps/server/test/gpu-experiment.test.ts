@@ -1,0 +1,148 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeGpuBundle } from '../src/experiment/gpuBundle';
+import { readReturnedRun } from '../src/experiment/gpuStudents';
+import { type ExperimentPreset, PRESETS } from '../src/experiment/presets';
+import { runExperiment } from '../src/experiment/run';
+import { REPO_ROOT, TRAINER_PROJECT } from '../src/paths';
+import { Workbench } from '../src/workbench';
+
+/**
+ * Issue 19's GPU experiment, the whole chain reduced to the CPU: the bundle built here, the one
+ * device command (bench/gpu/run.sh, as the GPU machine runs it, on the trainer's interpreter with
+ * a tiny benchmark), and the returned students evaluated here in place of training them.
+ */
+const MICRO: ExperimentPreset = {
+  ...PRESETS.gpu,
+  name: 'gpu-micro',
+  world: { seed: 7, passages: 300, questions: 60 },
+  testQuestions: 4,
+  seeds: [1],
+  model: { vocabSize: 300, hiddenSize: 32, layers: 1 },
+  pretrain: {
+    passes: 0,
+    passagesPerRow: 6,
+    repeatsPerRow: 2,
+    batchSize: 8,
+    lr: 1e-3,
+    maxSeqLen: 128,
+    copy: { rows: 24, minWords: 3, maxWords: 6, maxRounds: 1, untilRatio: 0.5 },
+    reading: {
+      worldSeed: 9,
+      passages: 300,
+      questions: 12,
+      topK: 2,
+      epochs: 1,
+      batchSize: 8,
+      lr: 1e-3,
+      maxSeqLen: 512,
+    },
+  },
+  train: { epochs: 1, batchSize: 4, lr: 1e-3, sigmaLr: 0.01, maxSeqLen: 512, cutPrompts: true, maxSteps: 2 },
+  gpu: { warmSeconds: 120, studentSeconds: 120 },
+  maxTokens: 8,
+  claims: false,
+};
+
+let dir: string;
+let wb: Workbench;
+let returned: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'steper-gpu-'));
+  wb = new Workbench({ workspace: join(dir, 'workspace'), env: {} });
+});
+afterAll(async () => {
+  await wb.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the GPU experiment, reduced to the CPU', () => {
+  it('builds a bundle that carries the step data, a weightless init and the warm stages', async () => {
+    const written = await writeGpuBundle(wb, MICRO, {
+      file: join(dir, 'bundle.tar.gz'),
+      command: 'test',
+      commit: 'abc123',
+    });
+    const files = execFileSync('tar', ['-tzf', written.file], { encoding: 'utf8' }).split('\n');
+    for (const f of [
+      'train.jsonl',
+      'recipe.json',
+      'bundle.json',
+      'student/config.json',
+      'student/tokenizer.json',
+    ])
+      expect(files).toContain(`bundle/${f}`);
+    expect(files).toContain('bundle/warm/copy.jsonl');
+    expect(files).toContain('bundle/warm/reading.jsonl');
+    // The random init's weights stay here: the machine draws them again from the config and seed.
+    expect(files.some((f) => f.endsWith('.safetensors'))).toBe(false);
+    expect(written.manifest.warm.map((w) => w.name)).toEqual(['copy', 'reading']);
+    expect(written.manifest.warm[0]!.rows).toBe(24);
+  }, 300_000);
+
+  it('runs the one device command on the bundle, as the GPU machine would', () => {
+    const out = join(dir, 'device-out');
+    execFileSync('bash', [join(REPO_ROOT, 'bench', 'gpu', 'run.sh'), join(dir, 'bundle.tar.gz')], {
+      env: {
+        ...process.env,
+        OUT: out,
+        PYTHON: join(TRAINER_PROJECT, '.venv', 'bin', 'python'),
+        BENCH_ARGS: '--shape tiny --steps 1 --warmup 1 --rows 2 --seq-len 256 --questions 24',
+        HF_HUB_OFFLINE: '1',
+      },
+      stdio: 'pipe',
+    });
+    returned = join(out, 'experiment');
+    const runs = JSON.parse(readFileSync(join(returned, 'runs.json'), 'utf8')) as { stage: string }[];
+    expect(runs.map((r) => r.stage)).toEqual(['copy', 'reading', 'steper-difficulty', 'vanilla']);
+  }, 600_000);
+
+  it('evaluates the returned students in place of training them, and reports the GPU run', async () => {
+    const outDir = join(dir, 'report');
+    const result = await runExperiment(wb, MICRO, {
+      outDir,
+      command: 'test',
+      commit: 'test',
+      trainedOn: returned,
+    });
+    const students = result.systems.filter((s) => s.objective);
+    expect(students.map((s) => s.objective)).toEqual(['steper-difficulty', 'vanilla']);
+    for (const s of students) {
+      expect(s.trainingRunId).toBeNull();
+      expect(s.optimizerSteps).toBe(2);
+      expect(s.trainSeconds).toBeGreaterThan(0);
+      expect(s.summary.traces).toBe(MICRO.testQuestions);
+    }
+    // σ̃ of the difficulty-aware student, read from the run's events.
+    expect(result.sigmaSeries.map((s) => s.stage).sort()).toEqual(['agg', 'exp', 'init']);
+    expect(result.gpu?.runs.map((r) => r.kind)).toEqual(['warm', 'warm', 'student', 'student']);
+    expect(result.gpu?.machine?.gpu).toBe('none (CPU)');
+    const md = readFileSync(join(outDir, 'report.md'), 'utf8');
+    expect(md).toMatch(
+      /- Trained on none \(CPU\) \(torch [^)]+\) from a bundle of commit abc123: warm stages copy \d+ s \/ \d+ steps/,
+    );
+  }, 600_000);
+
+  it('refuses a run of other step data, and a student the run did not train, by name', () => {
+    const other = join(dir, 'other.jsonl');
+    writeFileSync(other, '{}\n');
+    expect(() => readReturnedRun(returned, other)).toThrow(
+      /trained on step data [0-9a-f]+ \(preset gpu-micro\)/,
+    );
+    const partial = join(dir, 'partial');
+    cpSync(returned, partial, { recursive: true });
+    rmSync(join(partial, 'vanilla'), { recursive: true });
+    return expect(
+      runExperiment(wb, MICRO, {
+        outDir: join(dir, 'report2'),
+        command: 'test',
+        commit: 'test',
+        trainedOn: partial,
+      }),
+    ).rejects.toThrow(/the vanilla student's pieces \(.*partial\/vanilla\/manifest.json\) did not come back/);
+  }, 600_000);
+});

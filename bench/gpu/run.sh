@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Issue 19's one command on a lent GPU machine (Python with torch, transformers, peft, accelerate;
+# no Node, no network): the trainer against the plain Hugging Face loop (apps/trainer/bench/bench.py,
+# cut at BENCH_SECONDS so the experiment always gets its minutes), then the GPU-sized experiment
+# (apps/trainer/bench/gpu_experiment.py) on a bundle built here beforehand:
+#
+#   npm run steper -- experiment --preset gpu --out results/gpu --gpu-bundle bench/.out/gpu/bundle.tar.gz
+#   device tool: run "bash bench/gpu/run.sh", carry ["bench/.out/gpu/bundle.tar.gz"], timeout_s 560
+#   npm run steper -- experiment --preset gpu --out results/gpu --trained-on <files_at>/experiment
+#
+# Writes under $OUT: machine.json (GPU, versions), bench.json and bench.log (part 1, row by row),
+# experiment/ (runs.json, each stage's events, each student as fp16 pieces under 16 MiB) and
+# experiment.log. The test suite runs it on the CPU with a tiny bundle and BENCH_ARGS.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=${OUT:?set OUT to the folder that comes back}
+bundle=${1:-bench/.out/gpu/bundle.tar.gz}
+python=${PYTHON:-python3}
+bench_seconds=${BENCH_SECONDS:-110}
+read -r -a bench_args <<< "${BENCH_ARGS:---shape qwen2.5-0.5b --steps 10 --warmup 3}"
+if [ ! -f "$bundle" ]; then
+  echo "run.sh: no bundle at $bundle: build it with steper experiment --gpu-bundle" >&2
+  exit 2
+fi
+mkdir -p "$out"
+started=$(date +%s)
+
+"$python" - > "$out/machine.json" <<'PY'
+import json, accelerate, peft, torch, transformers
+gpu = torch.cuda.is_available()
+print(json.dumps({
+    'gpu': torch.cuda.get_device_name(0) if gpu else 'none (CPU)',
+    'gpuMemoryGiB': round(torch.cuda.get_device_properties(0).total_memory / 2**30, 1) if gpu else None,
+    'cuda': torch.version.cuda, 'torch': torch.__version__, 'transformers': transformers.__version__,
+    'peft': peft.__version__, 'accelerate': accelerate.__version__,
+}))
+PY
+cat "$out/machine.json"
+
+set +e
+timeout "$bench_seconds" "$python" apps/trainer/bench/bench.py "${bench_args[@]}" --out "$out/bench.json" 2>&1 | tee "$out/bench.log"
+status=${PIPESTATUS[0]}
+set -e
+[ "$status" = 0 ] || echo "run.sh: bench.py stopped with status $status (124: cut at ${bench_seconds} s); its rows so far are in bench.json" | tee -a "$out/bench.log"
+
+"$python" apps/trainer/bench/gpu_experiment.py train --bundle "$bundle" --out "$out/experiment" 2>&1 | tee "$out/experiment.log"
+echo "run.sh: done in $(( $(date +%s) - started )) s" | tee -a "$out/experiment.log"
