@@ -5,7 +5,7 @@
 # (apps/trainer/bench/gpu_experiment.py) on a bundle built here beforehand:
 #
 #   npm run steper -- experiment --preset gpu --out results/gpu --gpu-bundle bench/.out/gpu/bundle.tar.gz
-#   device tool: run "bash bench/gpu/run.sh", carry ["bench/.out/gpu/bundle.tar.gz"], timeout_s 560
+#   device tool: run "bash bench/gpu/run.sh", carry ["bench/.out/gpu/bundle.tar.gz"], timeout_s 540
 #   npm run steper -- experiment --preset gpu --out results/gpu --trained-on <files_at>/experiment
 #
 # Writes under $OUT: machine.json (GPU, versions), bench.json and bench.log (part 1, row by row),
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/../.."
 out=${OUT:?set OUT to the folder that comes back}
 bundle=${1:-bench/.out/gpu/bundle.tar.gz}
 python=${PYTHON:-python3}
-bench_seconds=${BENCH_SECONDS:-110}
+bench_seconds=${BENCH_SECONDS:-90}
 read -r -a bench_args <<< "${BENCH_ARGS:---shape qwen2.5-0.5b --steps 10 --warmup 3}"
 if [ ! -f "$bundle" ]; then
   echo "run.sh: no bundle at $bundle: build it with steper experiment --gpu-bundle" >&2

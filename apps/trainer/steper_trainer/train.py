@@ -111,27 +111,31 @@ def resume_point(cfg: TrainConfig, resume: bool, extend_epochs: int | None) -> t
 
 
 class TimeBudget:
-    """max_seconds: the optimizer steps that fit, decided once, after the first TIMED steps of this
-    process that follow its first (which allocates and compiles, and is not typical)."""
+    """max_seconds: the optimizer steps that fit, decided once: after the first TIMED steps of this
+    process that follow its first (which allocates and compiles, and is not typical), or at the
+    first step that ends past the budget, whichever comes first."""
 
     TIMED = 8
+    NOT_YET = 2**62
 
     def __init__(self, max_seconds: float | None, first_step: int) -> None:
         self.max_seconds, self.first_step = max_seconds, first_step
+        self.pending = max_seconds is not None
         self.started = time.perf_counter()
         self.timed_from = 0.0
         self.per_step = 0.0
 
-    def steps_that_fit(self, step: int) -> int | None:
-        """Once, at the deciding step: the total steps that end within the budget; else None."""
-        if self.max_seconds is None:
-            return None
-        done = step - self.first_step
-        if done == 1:
-            self.timed_from = time.perf_counter()
-        if done != 1 + self.TIMED:
-            return None
+    def steps_that_fit(self, step: int) -> int:
+        """At the deciding step, the total steps that end within the budget; NOT_YET before it."""
         now = time.perf_counter()
+        done = step - self.first_step
+        if now - self.started >= self.max_seconds:
+            self.per_step = (now - self.started) / done
+            return step
+        if done == 1:
+            self.timed_from = now
+        if done != 1 + self.TIMED:
+            return self.NOT_YET
         self.per_step = (now - self.timed_from) / self.TIMED
         return step + max(0, int((self.max_seconds - (now - self.started)) / self.per_step))
 
@@ -290,14 +294,16 @@ def train(config: str | Path | TrainConfig, resume: bool = False, extend_epochs:
 
         # ---------------------------------------------------------------- time budget
         step = state['step']
-        fits = budget.steps_that_fit(step)
-        if fits is not None:
-            # Every process cuts at the same step: the slowest one's estimate decides.
+        if budget.pending:
+            # Every process decides at the same step, on the smallest total any of them can fit.
+            fits = budget.steps_that_fit(step)
             fits = int(accelerator.gather(torch.tensor([fits], device=accelerator.device)).min())
-            if fits < total_steps:
-                total_steps = max(step, fits)
-                events.emit('budget', step=step, totalSteps=total_steps, secondsPerStep=budget.per_step, maxSeconds=cfg.max_seconds)
-                log.info('time budget of %.0f s: cut to %d steps (%.3f s a step)', cfg.max_seconds, total_steps, budget.per_step)
+            if fits != TimeBudget.NOT_YET:
+                budget.pending = False
+                if fits < total_steps:
+                    total_steps = max(step, fits)
+                    events.emit('budget', step=step, totalSteps=total_steps, secondsPerStep=budget.per_step, maxSeconds=cfg.max_seconds)
+                    log.info('time budget of %.0f s: cut to %d steps (%.3f s a step)', cfg.max_seconds, total_steps, budget.per_step)
 
         # ---------------------------------------------------------------- log
         if step % cfg.log_every == 0 or step == total_steps:

@@ -13,9 +13,10 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
+from steper_trainer import train as train_module
 from steper_trainer.checkpoint import latest_checkpoint
 from steper_trainer.events import EventWriter
-from steper_trainer.train import train
+from steper_trainer.train import TimeBudget, train
 
 from conftest import TRAINER_ROOT, base_config, events_of, trainer_env, write_config
 
@@ -149,18 +150,29 @@ def test_extend_a_finished_run_by_more_epochs(tmp_path, tiny_model, dataset):
 
 
 def test_a_time_budget_cuts_the_run_to_the_steps_that_fit(tmp_path, tiny_model, dataset):
-    # A budget spent before the timed steps end: the run stops at the deciding step (1 + 8 timed),
-    # says so in a budget event, and still ends with its checkpoint.
+    # A budget spent by the first step: the run stops there, says so in a budget event, and still
+    # ends with its checkpoint.
     cfg = base_config(tmp_path, dataset, tiny_model, objective='vanilla', epochs=20, batch_size=2, max_steps=30, max_seconds=1e-3)
     events = run(tmp_path, cfg)
     cut = [e for e in events if e['event'] == 'budget']
-    assert len(cut) == 1 and cut[0]['step'] == 9 and cut[0]['totalSteps'] == 9 and cut[0]['secondsPerStep'] > 0
-    assert [e['step'] for e in steps(events)] == list(range(1, 10))
-    assert events[-1]['event'] == 'done' and events[-1]['step'] == 9
-    assert latest_checkpoint(tmp_path / 'run').name == f'step-{9:07d}'
+    assert len(cut) == 1 and cut[0]['step'] == 1 and cut[0]['totalSteps'] == 1 and cut[0]['secondsPerStep'] > 0
+    assert [e['step'] for e in steps(events)] == [1]
+    assert events[-1]['event'] == 'done' and events[-1]['step'] == 1
+    assert latest_checkpoint(tmp_path / 'run').name == f'step-{1:07d}'
     # A budget that fits the whole run changes nothing.
     roomy = run(tmp_path, {**cfg, 'out_dir': str(tmp_path / 'roomy'), 'max_seconds': 1e6})
     assert not [e for e in roomy if e['event'] == 'budget'] and roomy[-1]['step'] == 30
+
+
+def test_the_time_budget_decides_after_its_timed_steps(monkeypatch):
+    # One second a step, the first one five (compiling): timed from the end of the first step, so
+    # at step 9 (1 + 8 timed) the budget of 30 s has 17 left, 17 more steps.
+    clock = iter([0.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0])
+    monkeypatch.setattr(train_module.time, 'perf_counter', lambda: next(clock))
+    budget = TimeBudget(30.0, first_step=0)
+    decisions = [budget.steps_that_fit(step) for step in range(1, 10)]
+    assert decisions[:8] == [TimeBudget.NOT_YET] * 8 and decisions[8] == 9 + 17
+    assert budget.per_step == 1.0
 
 
 def test_a_moved_run_goes_on_where_it_now_is(tmp_path, tiny_model, dataset):

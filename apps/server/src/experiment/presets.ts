@@ -306,8 +306,9 @@ export const PRESETS: Record<'quick' | 'standard' | 'gpu', ExperimentPreset> = {
       cutPrompts: false,
       maxSteps: null,
     },
-    // bench.py (~100 s) + 3 warm stages + 2 students + loading and writing: ~8 minutes.
-    gpu: { warmSeconds: 40, studentSeconds: 100 },
+    // bench.py (cut at 90 s) + 3 warm stages + 2 students + ~60 s of loading, tokenizing and
+    // writing: ~7.5 minutes of the lease's 15, which its start also spends.
+    gpu: { warmSeconds: 30, studentSeconds: 90 },
     maxTokens: 48,
     objectives: ['steper-difficulty', 'vanilla'],
     budget: 'epoch',
