@@ -24,6 +24,8 @@ if [ ! -f "$bundle" ]; then
 fi
 mkdir -p "$out"
 started=$(date +%s)
+# Local folders only (the machine has no network), and no progress bars in the logs that come back.
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_PROGRESS_BARS=1 PYTHONUNBUFFERED=1
 
 "$python" - > "$out/machine.json" <<'PY'
 import json, accelerate, peft, torch, transformers

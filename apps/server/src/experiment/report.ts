@@ -144,7 +144,7 @@ function gpuLine(g: NonNullable<ExperimentResult['gpu']>): string {
   }; students ${g.runs
     .filter((x) => x.kind === 'student')
     .map(stage)
-    .join(', ')} (each stage's epochs cut to its seconds of GPU time); evaluated here, on the CPU\n`;
+    .join(', ')} (each stage cut to the seconds the preset gives it); evaluated here, on the CPU\n`;
 }
 
 /** EM / Acc per question type, one row per system, with how many rows a type has and its yes/no share. */
