@@ -6,28 +6,38 @@
 #
 #   npm run steper -- experiment --preset gpu --out results/gpu --gpu-bundle bench/.out/gpu/bundle.tar.gz
 #   device tool: run "bash bench/gpu/run.sh", carry ["bench/.out/gpu/bundle.tar.gz"], timeout_s 540
-#   npm run steper -- experiment --preset gpu --out results/gpu --trained-on <files_at>/experiment
+#   npm run steper -- experiment --preset gpu --out results/gpu --trained-on <files_at>
 #
-# Writes under $OUT: machine.json (GPU, versions), bench.json and bench.log (part 1, row by row),
-# experiment/ (runs.json, each stage's events, each student as fp16 pieces under 16 MiB) and
-# experiment.log. The test suite runs it on the CPU with a tiny bundle and BENCH_ARGS.
+# The run writes machine.json (GPU, versions), bench.json and bench.log (part 1, row by row),
+# experiment/ (runs.json, each stage's events, each student as a float16 folder) and
+# experiment.log into a folder of its own; at the end, whatever happened, that folder is packed
+# into $OUT as pieces the device tool brings back (at most 8 files, 16 MiB each, 64 MiB in all).
+# The experiment is stopped at DEADLINE_SECONDS so the packing always has its time. The test
+# suite runs this on the CPU with a tiny bundle and BENCH_ARGS.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${OUT:?set OUT to the folder that comes back}
 bundle=${1:-bench/.out/gpu/bundle.tar.gz}
-python=${PYTHON:-python3}
+python=${PYTHON:-$(command -v python3 || command -v python)}
 bench_seconds=${BENCH_SECONDS:-90}
+deadline=${DEADLINE_SECONDS:-500}
 read -r -a bench_args <<< "${BENCH_ARGS:---shape qwen2.5-0.5b --steps 10 --warmup 3}"
 if [ ! -f "$bundle" ]; then
   echo "run.sh: no bundle at $bundle: build it with steper experiment --gpu-bundle" >&2
   exit 2
 fi
 mkdir -p "$out"
+run=$(mktemp -d)
 started=$(date +%s)
 # Local folders only (the machine has no network), and no progress bars in the logs that come back.
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_PROGRESS_BARS=1 PYTHONUNBUFFERED=1
+pack() {
+  echo "run.sh: $(( $(date +%s) - started )) s, packing" | tee -a "$run/experiment.log"
+  "$python" apps/trainer/bench/gpu_experiment.py pack --from "$run" --to "$out"
+}
+trap pack EXIT
 
-"$python" - > "$out/machine.json" <<'PY'
+"$python" - > "$run/machine.json" <<'PY'
 import json, accelerate, peft, torch, transformers
 gpu = torch.cuda.is_available()
 print(json.dumps({
@@ -37,13 +47,14 @@ print(json.dumps({
     'peft': peft.__version__, 'accelerate': accelerate.__version__,
 }))
 PY
-cat "$out/machine.json"
+cat "$run/machine.json"
 
 set +e
-timeout "$bench_seconds" "$python" apps/trainer/bench/bench.py "${bench_args[@]}" --out "$out/bench.json" 2>&1 | tee "$out/bench.log"
+timeout "$bench_seconds" "$python" apps/trainer/bench/bench.py "${bench_args[@]}" --out "$run/bench.json" 2>&1 | tee "$run/bench.log"
 status=${PIPESTATUS[0]}
 set -e
-[ "$status" = 0 ] || echo "run.sh: bench.py stopped with status $status (124: cut at ${bench_seconds} s); its rows so far are in bench.json" | tee -a "$out/bench.log"
+[ "$status" = 0 ] || echo "run.sh: bench.py stopped with status $status (124: cut at ${bench_seconds} s); its rows so far are in bench.json" | tee -a "$run/bench.log"
 
-"$python" apps/trainer/bench/gpu_experiment.py train --bundle "$bundle" --out "$out/experiment" 2>&1 | tee "$out/experiment.log"
-echo "run.sh: done in $(( $(date +%s) - started )) s" | tee -a "$out/experiment.log"
+left=$(( deadline - ($(date +%s) - started) ))
+[ "$left" -ge 60 ] || left=60  # (timeout 0 would mean no limit at all)
+timeout "$left" "$python" apps/trainer/bench/gpu_experiment.py train --bundle "$bundle" --out "$run/experiment" 2>&1 | tee "$run/experiment.log"

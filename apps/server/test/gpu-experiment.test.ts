@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,9 @@ const MICRO: ExperimentPreset = {
   claims: false,
 };
 
+const PYTHON = join(TRAINER_PROJECT, '.venv', 'bin', 'python');
+const GPU_EXPERIMENT = join(TRAINER_PROJECT, 'bench', 'gpu_experiment.py');
+
 let dir: string;
 let wb: Workbench;
 let returned: string;
@@ -90,14 +93,21 @@ describe('the GPU experiment, reduced to the CPU', () => {
       env: {
         ...process.env,
         OUT: out,
-        PYTHON: join(TRAINER_PROJECT, '.venv', 'bin', 'python'),
+        PYTHON,
         BENCH_ARGS: '--shape tiny --steps 1 --warmup 1 --rows 2 --seq-len 256 --questions 24',
         HF_HUB_OFFLINE: '1',
       },
       stdio: 'pipe',
     });
-    returned = join(out, 'experiment');
-    const runs = JSON.parse(readFileSync(join(returned, 'runs.json'), 'utf8')) as { stage: string }[];
+    // What comes back is the packed run: its manifest and pieces, at most the 8 files the tool returns.
+    returned = out;
+    const sent = readdirSync(out);
+    expect(sent).toContain('run.manifest.json');
+    expect(sent.length).toBeLessThanOrEqual(8);
+    execFileSync(PYTHON, [GPU_EXPERIMENT, 'unpack', '--pieces', out, '--to', join(dir, 'unpacked')]);
+    const runs = JSON.parse(readFileSync(join(dir, 'unpacked', 'experiment', 'runs.json'), 'utf8')) as {
+      stage: string;
+    }[];
     expect(runs.map((r) => r.stage)).toEqual(['copy', 'reading', 'steper-difficulty', 'vanilla']);
   }, 600_000);
 
@@ -127,22 +137,24 @@ describe('the GPU experiment, reduced to the CPU', () => {
     );
   }, 600_000);
 
-  it('refuses a run of other step data, and a student the run did not train, by name', () => {
+  it('refuses a run of other step data, and a student whose weights did not come back, by name', async () => {
     const other = join(dir, 'other.jsonl');
     writeFileSync(other, '{}\n');
-    expect(() => readReturnedRun(returned, other)).toThrow(
+    await expect(readReturnedRun(wb, returned, other)).rejects.toThrow(
       /trained on step data [0-9a-f]+ \(preset gpu-micro\)/,
     );
     const partial = join(dir, 'partial');
-    cpSync(returned, partial, { recursive: true });
-    rmSync(join(partial, 'vanilla'), { recursive: true });
-    return expect(
+    cpSync(join(dir, 'unpacked'), partial, { recursive: true });
+    rmSync(join(partial, 'experiment', 'vanilla', 'model.safetensors'));
+    await expect(
       runExperiment(wb, MICRO, {
         outDir: join(dir, 'report2'),
         command: 'test',
         commit: 'test',
         trainedOn: partial,
       }),
-    ).rejects.toThrow(/the vanilla student's pieces \(.*partial\/vanilla\/manifest.json\) did not come back/);
+    ).rejects.toThrow(
+      /the vanilla student's weights \(.*partial\/experiment\/vanilla\/model.safetensors\) are missing/,
+    );
   }, 600_000);
 });

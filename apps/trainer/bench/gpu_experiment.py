@@ -1,12 +1,13 @@
 """Issue 19's GPU-sized experiment, the part that runs on the lent GPU machine (Python, no network,
 no Node): the warm-start stages, then each objective's student trained from the warmed model on
-step data built here, each written back as float16 safetensors cut into pieces small enough for
-the device tool to return (16 MiB), with a manifest of sizes and sha256. `reassemble` rebuilds a
-model folder from the pieces here, where the ONNX export and the evaluation run
-(`steper experiment --trained-on`).
+step data built here, each written as a float16 model folder; then everything the run wrote,
+packed as one .tar.gz cut into pieces the device tool brings back (at most 8 files of 16 MiB,
+64 MiB in all). `unpack` rebuilds the run folder here, where the ONNX export and the evaluation
+run (`steper experiment --trained-on`).
 
-    python apps/trainer/bench/gpu_experiment.py train --bundle BUNDLE --out $OUT
-    python apps/trainer/bench/gpu_experiment.py reassemble --pieces $OUT/steper-difficulty --to DIR
+    python apps/trainer/bench/gpu_experiment.py train --bundle BUNDLE --out RUN/experiment
+    python apps/trainer/bench/gpu_experiment.py pack --from RUN --to $OUT
+    python apps/trainer/bench/gpu_experiment.py unpack --pieces $OUT --to RUN
 
 BUNDLE (`steper experiment --gpu-bundle`) is a folder or a .tar.gz holding:
     train.jsonl    step examples (the core builder's output) of the training questions
@@ -18,10 +19,10 @@ BUNDLE (`steper experiment --gpu-bundle`) is a folder or a .tar.gz holding:
     recipe.json    {"objectives": [...], "seed": N, "train": {TrainConfig fields the objectives
                    share}, "warm": [{"name", "data", "config"}]}; data, eval_data, model, out_dir
                    and objective are set here
-    bundle.json    optional: what the bundle was built from, copied to $OUT for the evaluation's checks
-Every stage's summary (wall time, optimizer steps, final training loss, bytes written) goes to
-$OUT/runs.json, its events to $OUT/<stage>.events.jsonl. Every config is checked before the first
-stage trains: a lease is too short to lose to a typo in the last one.
+    bundle.json    optional: what the bundle was built from, copied out for the evaluation's checks
+Every stage's summary (wall time, optimizer steps, final training loss) goes to runs.json, its
+events to <stage>.events.jsonl, each student to <objective>/. Every config is checked before the
+first stage trains: a lease is too short to lose to a typo in the last one.
 """
 
 from __future__ import annotations
@@ -44,7 +45,12 @@ from steper_trainer.export import TOKENIZER_FILES, find_model_folder, load_for_e
 from steper_trainer.train import train  # noqa: E402
 
 OBJECTIVES = ('vanilla', 'steper-uniform', 'steper-fixed', 'steper-difficulty')
-PIECE_BYTES = 15 * 1024 * 1024  # under the device tool's 16 MiB a returned file
+# What the device tool brings back from $OUT: at most 8 files of 16 MiB, 64 MiB in all.
+RETURN_FILES = 8
+RETURN_BYTES = 64 * 2**20
+PIECE_BYTES = 15 * 2**20
+ARCHIVE = 'run.tar.gz'
+MANIFEST = 'run.manifest.json'
 SET_HERE = ('data', 'eval_data', 'model', 'out_dir', 'objective')
 WEIGHT_FILES = ('model.safetensors', 'model.safetensors.index.json', 'pytorch_model.bin')
 
@@ -112,39 +118,71 @@ def initial_student(bundle: Path, work: Path, seed: int) -> Path:
     return out
 
 
-def write_pieces(folder: Path, out: Path, piece_bytes: int = PIECE_BYTES) -> dict:
-    """Every file of `folder`, cut into `piece_bytes` pieces under `out`, and a manifest."""
+def _archive(folder: Path, path: Path, leave_out: set[str]) -> list[str]:
+    kept = []
+    with tarfile.open(path, 'w:gz', compresslevel=6) as tar:
+        for file in sorted(p for p in folder.rglob('*') if p.is_file()):
+            rel = file.relative_to(folder).as_posix()
+            if rel not in leave_out:
+                tar.add(file, arcname=rel)
+                kept.append(rel)
+    return kept
+
+
+def pack(folder: Path, out: Path, piece_bytes: int = PIECE_BYTES, return_bytes: int = RETURN_BYTES) -> dict:
+    """Everything under `folder` as one .tar.gz cut into `piece_bytes` pieces in `out`, and a
+    manifest (size and sha256 of the whole). When it would not come back whole, the largest files
+    are left out, largest first, and the manifest names them: the logs and figures still return."""
     out.mkdir(parents=True, exist_ok=True)
-    files = []
-    for path in sorted(p for p in folder.rglob('*') if p.is_file()):
-        rel = path.relative_to(folder).as_posix()
-        data = path.read_bytes()
-        pieces = []
-        for i, start in enumerate(range(0, max(len(data), 1), piece_bytes)):
-            name = f'{rel.replace("/", "__")}.part{i:03d}'
-            (out / name).write_bytes(data[start : start + piece_bytes])
-            pieces.append(name)
-        files.append({'path': rel, 'bytes': len(data), 'sha256': hashlib.sha256(data).hexdigest(), 'pieces': pieces})
-    manifest = {'files': files}
-    (out / 'manifest.json').write_text(json.dumps(manifest, indent=1) + '\n')
+    files = sorted((p for p in folder.rglob('*') if p.is_file()), key=lambda p: p.stat().st_size, reverse=True)
+    leave_out: set[str] = set()
+    with tempfile.TemporaryDirectory(prefix='steper-pack-') as tmp:
+        archive = Path(tmp) / ARCHIVE
+        while True:
+            kept = _archive(folder, archive, leave_out)
+            size = archive.stat().st_size
+            pieces = max(1, -(-size // piece_bytes))
+            if (pieces + 1 <= RETURN_FILES and size <= return_bytes - 2**20) or len(leave_out) == len(files):
+                break
+            leave_out.add(files[len(leave_out)].relative_to(folder).as_posix())
+        data = archive.read_bytes()
+    names = []
+    for i in range(pieces):
+        names.append(f'{ARCHIVE}.part{i:03d}')
+        (out / names[-1]).write_bytes(data[i * piece_bytes : (i + 1) * piece_bytes])
+    manifest = {'bytes': len(data), 'sha256': hashlib.sha256(data).hexdigest(), 'pieces': names,
+                'files': kept, 'leftOut': sorted(leave_out)}
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=1) + '\n')
     return manifest
 
 
-def reassemble(pieces: Path, to: Path) -> Path:
-    """The model folder back from `write_pieces`' output; every file's size and sha256 checked."""
-    manifest = json.loads((pieces / 'manifest.json').read_text())
+def unpack(pieces: Path, to: Path) -> Path:
+    """The run folder back from `pack`'s pieces; the archive's size and sha256 checked first."""
+    manifest_file = pieces / MANIFEST
+    if not manifest_file.is_file():
+        raise FileNotFoundError(f'{pieces} has no {MANIFEST}: not the pieces of a packed run')
+    manifest = json.loads(manifest_file.read_text())
+    missing = [p for p in manifest['pieces'] if not (pieces / p).is_file()]
+    if missing:
+        raise FileNotFoundError(f'piece(s) {", ".join(missing)} missing from {pieces}')
+    data = b''.join((pieces / p).read_bytes() for p in manifest['pieces'])
+    if len(data) != manifest['bytes'] or hashlib.sha256(data).hexdigest() != manifest['sha256']:
+        raise ValueError(f'the pieces in {pieces} make {len(data)} bytes that do not match {MANIFEST} (size or sha256)')
     to.mkdir(parents=True, exist_ok=True)
-    for f in manifest['files']:
-        missing = [p for p in f['pieces'] if not (pieces / p).is_file()]
-        if missing:
-            raise FileNotFoundError(f'{f["path"]}: piece(s) {", ".join(missing)} missing from {pieces}')
-        data = b''.join((pieces / p).read_bytes() for p in f['pieces'])
-        if len(data) != f['bytes'] or hashlib.sha256(data).hexdigest() != f['sha256']:
-            raise ValueError(f'{f["path"]}: reassembled {len(data)} bytes do not match the manifest (size or sha256)')
-        target = to / f['path']
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+    with tempfile.TemporaryDirectory(prefix='steper-unpack-') as tmp:
+        archive = Path(tmp) / ARCHIVE
+        archive.write_bytes(data)
+        with tarfile.open(archive) as tar:
+            tar.extractall(to, filter='data')
     return to
+
+
+def check_students_come_back(model: Path, students: int) -> None:
+    """Refused before any training: students whose float16 weights would not come back whole."""
+    fp32 = sum(p.stat().st_size for p in model.glob('*.safetensors'))
+    if fp32 // 2 * students > RETURN_BYTES - 4 * 2**20:
+        raise ConfigError(f'{students} students of {fp32 / 2 / 2**20:.1f} MiB in float16 would not come back '
+                          f'(the device tool returns {RETURN_BYTES // 2**20} MiB in all): train fewer objectives or a smaller student')
 
 
 def half_precision_copy(model_folder: Path, out: Path) -> Path:
@@ -159,7 +197,7 @@ def half_precision_copy(model_folder: Path, out: Path) -> Path:
     return out
 
 
-def run(bundle: Path, out: Path, piece_bytes: int = PIECE_BYTES) -> list[dict]:
+def run(bundle: Path, out: Path) -> list[dict]:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix='steper-gpu-') as tmp:
         work = Path(tmp)
@@ -180,6 +218,7 @@ def run(bundle: Path, out: Path, piece_bytes: int = PIECE_BYTES) -> list[dict]:
             for o in recipe['objectives']
         ]
         model = initial_student(root, work, recipe['seed'])
+        check_students_come_back(model, len(recipe['objectives']))
         summaries = []
         for name, cfg in plan:
             is_student = name in recipe['objectives']
@@ -192,9 +231,8 @@ def run(bundle: Path, out: Path, piece_bytes: int = PIECE_BYTES) -> list[dict]:
             summary = {'stage': name, 'kind': 'student' if is_student else 'warm', 'wallSeconds': round(wall, 1),
                        'steps': result['step'], 'finalLoss': result['finalLoss']}
             if is_student:
-                half = half_precision_copy(trained, work / 'fp16' / name)
-                manifest = write_pieces(half, out / name, piece_bytes)
-                summary.update(files=len(manifest['files']), bytes=sum(f['bytes'] for f in manifest['files']))
+                half = half_precision_copy(trained, out / name)
+                summary['bytes'] = sum(p.stat().st_size for p in half.iterdir() if p.is_file())
             else:
                 model = trained  # the next warm stage, and every student, start from here
             summaries.append(summary)
@@ -206,18 +244,26 @@ def run(bundle: Path, out: Path, piece_bytes: int = PIECE_BYTES) -> list[dict]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     commands = parser.add_subparsers(dest='command', required=True)
-    t = commands.add_parser('train', help='train both students from a bundle and write them in pieces')
+    t = commands.add_parser('train', help='the warm stages, then each student, from a bundle')
     t.add_argument('--bundle', required=True, type=Path)
     t.add_argument('--out', required=True, type=Path)
-    t.add_argument('--piece-bytes', type=int, default=PIECE_BYTES)
-    r = commands.add_parser('reassemble', help='rebuild a model folder from pieces')
-    r.add_argument('--pieces', required=True, type=Path)
-    r.add_argument('--to', required=True, type=Path)
+    p = commands.add_parser('pack', help='a run folder as pieces the device tool brings back')
+    p.add_argument('--from', dest='source', required=True, type=Path)
+    p.add_argument('--to', required=True, type=Path)
+    p.add_argument('--piece-bytes', type=int, default=PIECE_BYTES)
+    u = commands.add_parser('unpack', help='the run folder back from its pieces')
+    u.add_argument('--pieces', required=True, type=Path)
+    u.add_argument('--to', required=True, type=Path)
     args = parser.parse_args(argv)
-    if args.command == 'reassemble':
-        print(reassemble(args.pieces, args.to))
+    if args.command == 'pack':
+        manifest = pack(args.source, args.to, args.piece_bytes)
+        print(f'[gpu-experiment] packed {manifest["bytes"] / 2**20:.1f} MiB in {len(manifest["pieces"])} piece(s)'
+              + (f'; left out (too large to come back): {", ".join(manifest["leftOut"])}' if manifest['leftOut'] else ''), flush=True)
         return 0
-    run(args.bundle, args.out, args.piece_bytes)
+    if args.command == 'unpack':
+        print(unpack(args.pieces, args.to))
+        return 0
+    run(args.bundle, args.out)
     return 0
 
 

@@ -1,5 +1,6 @@
-"""Issue 19's GPU script runs end to end on CPU: both students trained from a .tar.gz bundle,
-written back in pieces, and rebuilt here into the same float16 weights."""
+"""Issue 19's GPU script runs end to end on CPU: the warm stage and both students trained from a
+.tar.gz bundle, the run packed into pieces the device tool brings back, and unpacked here into the
+same float16 weights."""
 
 import json
 import os
@@ -13,7 +14,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'bench'))
 
-from gpu_experiment import main, reassemble, write_pieces  # noqa: E402
+from gpu_experiment import MANIFEST, RETURN_FILES, main, pack, unpack  # noqa: E402
 
 from steper_trainer.config import ConfigError  # noqa: E402
 
@@ -44,32 +45,37 @@ WARM = {'name': 'reading', 'data': 'warm/rows.jsonl', 'config': {**TRAIN, 'lr': 
 RECIPE = {'objectives': ['vanilla', 'steper-difficulty'], 'seed': 3, 'train': TRAIN, 'warm': [WARM]}
 
 
-def test_trains_both_students_and_brings_them_back_in_pieces(tmp_path, dataset, eval_dataset, tiny_model):
+def test_trains_both_students_and_brings_the_run_back_in_pieces(tmp_path, dataset, eval_dataset, tiny_model):
     from transformers import AutoModelForCausalLM
 
     # A student without weights: drawn on the machine from its config and the recipe's seed.
     bundle = make_bundle(tmp_path, dataset, eval_dataset, tiny_model, RECIPE, weights=False)
+    run = tmp_path / 'run'
+    assert main(['train', '--bundle', str(bundle), '--out', str(run / 'experiment')]) == 0
+    # Pieces of 128 KiB, so that the tiny run is cut as a real one is at 15 MiB.
     out = tmp_path / 'out'
-    # Pieces of 64 KiB, so that the tiny student's weights are cut as a real student's are at 15 MiB.
-    assert main(['train', '--bundle', str(bundle), '--out', str(out), '--piece-bytes', str(64 * 1024)]) == 0
+    assert main(['pack', '--from', str(run), '--to', str(out), '--piece-bytes', str(128 * 1024)]) == 0
+    sent = sorted(p.name for p in out.iterdir())
+    assert MANIFEST in sent and 2 < len(sent) <= RETURN_FILES and all((out / p).stat().st_size <= 128 * 1024 for p in sent)
+    assert json.loads((out / MANIFEST).read_text())['leftOut'] == []
+    back = unpack(out, tmp_path / 'back') / 'experiment'
 
-    runs = json.loads((out / 'runs.json').read_text())
+    runs = json.loads((back / 'runs.json').read_text())
     assert [(r['stage'], r['kind'], r['steps']) for r in runs] == [('reading', 'warm', 1), ('vanilla', 'student', 2), ('steper-difficulty', 'student', 2)]
     assert all(r['wallSeconds'] > 0 and r['finalLoss'] > 0 for r in runs)
-    assert json.loads((out / 'bundle.json').read_text()) == {'examplesSha256': 'abc'}
+    assert json.loads((back / 'bundle.json').read_text()) == {'examplesSha256': 'abc'}
     # The students started from the warm stage's model, not from the bundle's draw.
-    warm_start = json.loads((out / 'vanilla.events.jsonl').read_text().splitlines()[0])['config']['config']['model']
+    warm_start = json.loads((back / 'vanilla.events.jsonl').read_text().splitlines()[0])['config']['config']['model']
     assert '/runs/warm-0/' in warm_start
     rebuilt = {}
     for objective in ('vanilla', 'steper-difficulty'):
-        pieces = sorted(p.name for p in (out / objective).iterdir() if '.part' in p.name)
-        assert len(pieces) > 2 and all((out / objective / p).stat().st_size <= 64 * 1024 for p in pieces)
-        assert (out / f'{objective}.events.jsonl').read_text().count('"event": "done"') == 1
-        folder = reassemble(out / objective, tmp_path / 'back' / objective)
-        model = AutoModelForCausalLM.from_pretrained(folder)
+        assert (back / f'{objective}.events.jsonl').read_text().count('"event": "done"') == 1
+        model = AutoModelForCausalLM.from_pretrained(back / objective)
         assert next(model.parameters()).dtype == torch.float16
         rebuilt[objective] = model.state_dict()
-        assert (folder / 'tokenizer.json').is_file()
+        sent_weights = AutoModelForCausalLM.from_pretrained(run / 'experiment' / objective).state_dict()
+        assert all(torch.equal(rebuilt[objective][k], sent_weights[k]) for k in sent_weights)
+        assert (back / objective / 'tokenizer.json').is_file()
     # Both trained, and differently: the objectives are not the same run twice; and the drawn
     # weights are not the bundle's own student's (another seed).
     initial = AutoModelForCausalLM.from_pretrained(tiny_model, dtype=torch.float16).state_dict()
@@ -78,24 +84,31 @@ def test_trains_both_students_and_brings_them_back_in_pieces(tmp_path, dataset, 
     assert not torch.allclose(rebuilt['vanilla'][name].float(), initial[name].float(), atol=1e-2)
 
 
-def test_reassembly_refuses_a_missing_or_altered_piece(tmp_path):
-    folder = tmp_path / 'model'
-    folder.mkdir()
-    (folder / 'weights.bin').write_bytes(bytes(range(256)) * 1000)
+def test_unpacking_refuses_a_missing_or_altered_piece_and_packing_leaves_out_what_cannot_come_back(tmp_path):
+    run = tmp_path / 'run'
+    (run / 'student').mkdir(parents=True)
+    (run / 'student' / 'weights.bin').write_bytes(os.urandom(300_000))
+    (run / 'runs.json').write_text('[]')
     pieces = tmp_path / 'pieces'
-    manifest = write_pieces(folder, pieces, piece_bytes=100_000)
-    assert [len(f['pieces']) for f in manifest['files']] == [3]
-    assert (reassemble(pieces, tmp_path / 'ok') / 'weights.bin').read_bytes() == (folder / 'weights.bin').read_bytes()
+    manifest = pack(run, pieces, piece_bytes=100_000)
+    assert len(manifest['pieces']) == 4 and manifest['leftOut'] == []
+    assert (unpack(pieces, tmp_path / 'ok') / 'student' / 'weights.bin').read_bytes() == (run / 'student' / 'weights.bin').read_bytes()
 
-    second = pieces / manifest['files'][0]['pieces'][1]
+    second = pieces / manifest['pieces'][1]
     data = bytearray(second.read_bytes())
     data[5] ^= 1
     second.write_bytes(bytes(data))
-    with pytest.raises(ValueError, match='weights.bin: reassembled 256000 bytes do not match'):
-        reassemble(pieces, tmp_path / 'bad')
+    with pytest.raises(ValueError, match='do not match run.manifest.json'):
+        unpack(pieces, tmp_path / 'bad')
     second.unlink()
-    with pytest.raises(FileNotFoundError, match=r'weights.bin: piece\(s\) weights.bin.part001 missing'):
-        reassemble(pieces, tmp_path / 'bad2')
+    with pytest.raises(FileNotFoundError, match=r'piece\(s\) run.tar.gz.part001 missing'):
+        unpack(pieces, tmp_path / 'bad2')
+
+    # Over what the device tool returns (here 1 MiB + 250 kB, less a MiB kept spare): the largest
+    # file stays behind and the manifest says so; the rest comes back.
+    small = pack(run, tmp_path / 'small', piece_bytes=100_000, return_bytes=2**20 + 250_000)
+    assert small['leftOut'] == ['student/weights.bin'] and small['files'] == ['runs.json']
+    assert (unpack(tmp_path / 'small', tmp_path / 'partial') / 'runs.json').is_file()
 
 
 @pytest.mark.parametrize(('recipe', 'message'), [
@@ -121,11 +134,14 @@ def test_the_device_command_runs_whole_on_cpu(tmp_path, dataset, eval_dataset, t
            'BENCH_ARGS': '--shape tiny --steps 1 --warmup 1 --rows 2 --seq-len 256 --questions 24'}
     done = subprocess.run(['bash', str(REPO / 'bench' / 'gpu' / 'run.sh'), str(bundle)], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert json.loads((out / 'machine.json').read_text())['gpu'] == 'none (CPU)'
-    assert [r['loop'] for r in json.loads((out / 'bench.json').read_text())][-1].startswith('trainer vanilla-KD')
-    assert [r['stage'] for r in json.loads((out / 'experiment' / 'runs.json').read_text())] == ['vanilla']
-    assert (out / 'experiment' / 'vanilla' / 'manifest.json').is_file()
-    assert 'run.sh: done in' in (out / 'experiment.log').read_text()
+    # What comes back is the packed run: a manifest and its pieces, no more files than the tool returns.
+    assert MANIFEST in {p.name for p in out.iterdir()} and len(list(out.iterdir())) <= RETURN_FILES
+    back = unpack(out, tmp_path / 'back')
+    assert json.loads((back / 'machine.json').read_text())['gpu'] == 'none (CPU)'
+    assert [r['loop'] for r in json.loads((back / 'bench.json').read_text())][-1].startswith('trainer vanilla-KD')
+    assert [r['stage'] for r in json.loads((back / 'experiment' / 'runs.json').read_text())] == ['vanilla']
+    assert (back / 'experiment' / 'vanilla' / 'model.safetensors').is_file()
+    assert 'packing' in (back / 'experiment.log').read_text()
 
     # Without a bundle it says what is missing, before spending any of the lease.
     missing = subprocess.run(['bash', str(REPO / 'bench' / 'gpu' / 'run.sh'), str(tmp_path / 'none.tar.gz')], env=env,

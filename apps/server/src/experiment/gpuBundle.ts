@@ -119,6 +119,20 @@ function warmStages(
   return stages;
 }
 
+/** What the device tool brings back from one command, less a spare MiB for logs and events. */
+const RETURN_BYTES = 63 * 2 ** 20;
+
+/** Students whose float16 weights would not come back whole are refused before anything is built. */
+function checkStudentsComeBack(initDir: string, students: number): void {
+  const fp32 = statSync(join(initDir, 'model.safetensors')).size;
+  if ((fp32 / 2) * students > RETURN_BYTES) {
+    throw new UserError(
+      'BAD_REQUEST',
+      `${students} students of ${(fp32 / 2 / 2 ** 20).toFixed(1)} MiB in float16 would not come back from the GPU machine (64 MiB a command): train fewer objectives or a smaller model.`,
+    );
+  }
+}
+
 const jsonl = (rows: readonly unknown[]) => `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
 
 /**
@@ -148,6 +162,7 @@ export async function writeGpuBundle(
     if (statSync(join(init.dir, name)).isFile() && (preset.warmStart || !weights))
       copyFileSync(join(init.dir, name), join(folder, 'student', name));
   }
+  checkStudentsComeBack(init.dir, preset.objectives.length);
   const stages = warmStages(wb, world.evalBase.corpusId, preset, init.seed);
   for (const stage of stages) writeFileSync(join(folder, 'warm', `${stage.name}.jsonl`), jsonl(stage.rows));
   const t = preset.train;

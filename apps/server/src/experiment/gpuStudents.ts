@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainerEvent } from '@steper/core';
 import { UserError } from '../errors';
@@ -29,13 +29,16 @@ interface GpuRun {
   finalLoss: number | null;
 }
 
-/** What the GPU command left in its $OUT: runs.json, bundle.json, and each student in pieces. */
+/** A GPU run, unpacked: runs.json, bundle.json, the events and each student's float16 folder. */
 export interface ReturnedRun {
+  /** The run's experiment/ folder. */
   dir: string;
   runs: GpuRun[];
   bundle: BundleManifest;
   /** machine.json of bench/gpu/run.sh (the GPU, the versions), when the run wrote one. */
   machine: Record<string, unknown> | null;
+  /** Files too large to come back (run.manifest.json's leftOut). */
+  leftOut: string[];
 }
 
 /** The report's account of the GPU run. */
@@ -43,15 +46,43 @@ export function gpuSummary(r: ReturnedRun) {
   return { bundleCommit: r.bundle.commit, warm: r.bundle.warm, runs: r.runs, machine: r.machine };
 }
 
+const MANIFEST = 'run.manifest.json';
+
+/** Where a GPU run's folders are: the device tool's files (packed), a run folder, or its experiment/. */
+export function isGpuRun(dir: string): boolean {
+  return [MANIFEST, join('experiment', 'runs.json'), 'runs.json'].some((f) => existsSync(join(dir, f)));
+}
+
 /**
- * The GPU run's output folder, checked against the world it is evaluated in: its step data must be
- * the bundle's, or the comparison would measure students on questions they trained on.
+ * A GPU run, from the files the device tool brought back (unpacked once into the workspace, the
+ * archive's size and sha256 checked) or from a run folder, checked against the world it is
+ * evaluated in: its step data must be the bundle's, or the comparison would measure students on
+ * questions they trained on.
  */
-export function readReturnedRun(dir: string, examples: string): ReturnedRun {
+export async function readReturnedRun(wb: Workbench, from: string, examples: string): Promise<ReturnedRun> {
+  let root = from;
+  let leftOut: string[] = [];
+  if (existsSync(join(from, MANIFEST))) {
+    const manifest = JSON.parse(readFileSync(join(from, MANIFEST), 'utf8')) as {
+      sha256: string;
+      leftOut: string[];
+    };
+    leftOut = manifest.leftOut;
+    root = wb.store.path(join('gpu-runs', manifest.sha256.slice(0, 20)));
+    if (!existsSync(join(root, '.unpacked'))) {
+      rmSync(root, { recursive: true, force: true });
+      await trainerPython([GPU_EXPERIMENT, 'unpack', '--pieces', from, '--to', root]);
+      writeFileSync(join(root, '.unpacked'), '');
+    }
+  }
+  const dir = existsSync(join(root, 'experiment', 'runs.json')) ? join(root, 'experiment') : root;
   const need = (name: string) => {
     const path = join(dir, name);
     if (!existsSync(path))
-      throw new UserError('BAD_REQUEST', `--trained-on: ${dir} has no ${name}: not the output of a GPU run.`);
+      throw new UserError(
+        'BAD_REQUEST',
+        `--trained-on: ${from} has no ${name}: not the output of a GPU run.`,
+      );
     return JSON.parse(readFileSync(path, 'utf8'));
   };
   const runs = need('runs.json') as GpuRun[];
@@ -60,21 +91,19 @@ export function readReturnedRun(dir: string, examples: string): ReturnedRun {
   if (bundle.examples !== here) {
     throw new UserError(
       'CONFLICT',
-      `--trained-on: the students of ${dir} trained on step data ${bundle.examples} (preset ${bundle.preset}); this workspace's is ${here}: evaluate them in the workspace the bundle was built in, or with the preset it was built from.`,
+      `--trained-on: the students of ${from} trained on step data ${bundle.examples} (preset ${bundle.preset}); this workspace's is ${here}: evaluate them in the workspace the bundle was built in, or with the preset it was built from.`,
     );
   }
-  // bench/gpu/run.sh writes the students one folder below the machine's description.
   const machineFile = join(dir, '..', 'machine.json');
   const machine = existsSync(machineFile) ? JSON.parse(readFileSync(machineFile, 'utf8')) : null;
-  return { dir, runs, bundle, machine };
+  return { dir, runs, bundle, machine, leftOut };
 }
 
 type Step = Extract<TrainerEvent, { event: 'step' }>;
 
 /**
- * A student trained on the GPU, as trainStudent's result: its pieces reassembled (sizes and sha256
- * checked), exported to ONNX here, its σ series read from the run's events. Kept in the workspace
- * under the pieces' content, so evaluating the same returned run again exports nothing.
+ * A student trained on the GPU, as trainStudent's result: its float16 folder exported to ONNX here, its σ series read from the run's events. Kept in the workspace
+ * under its weights' content, so evaluating the same returned run again exports nothing.
  */
 export async function returnedStudent(
   wb: Workbench,
@@ -85,7 +114,7 @@ export async function returnedStudent(
   log: (line: string) => void = () => {},
 ): Promise<Omit<TrainedStudent, 'trainingRunId'> & { trainingRunId: null }> {
   const run = returned.runs.find((r) => r.kind === 'student' && r.stage === spec.objective);
-  const pieces = join(returned.dir, spec.objective);
+  const folder = join(returned.dir, spec.objective);
   if (!run) {
     const trained = returned.runs.filter((r) => r.kind === 'student').map((r) => r.stage);
     throw new UserError(
@@ -93,38 +122,35 @@ export async function returnedStudent(
       `--trained-on: ${returned.dir} has no ${spec.objective} student (it trained: ${trained.join(', ') || 'none'}).`,
     );
   }
-  if (!existsSync(join(pieces, 'manifest.json'))) {
+  if (!existsSync(join(folder, 'model.safetensors'))) {
+    const left = returned.leftOut.some((f) => f.startsWith(`experiment/${spec.objective}/`));
     throw new UserError(
       'BAD_REQUEST',
-      `--trained-on: the ${spec.objective} student's pieces (${join(pieces, 'manifest.json')}) did not come back; fetch the run's files again.`,
+      `--trained-on: the ${spec.objective} student's weights (${join(folder, 'model.safetensors')}) ${left ? 'were too large to come back from the GPU machine' : 'are missing'}.`,
     );
   }
-  const key = contentKey({ gpu: fileHash(join(pieces, 'manifest.json')), objective: spec.objective });
+  const key = contentKey({ gpu: fileHash(join(folder, 'model.safetensors')), objective: spec.objective });
   const dir = wb.store.path(join('students', `gpu-${key}`));
   const records = new StepRecords(wb.store);
   let reused = true;
   if (!records.get('gpu-student', key)?.exported || !existsSync(join(dir, 'onnx', 'model.onnx'))) {
     reused = false;
-    log(`reassembling ${spec.name} from ${pieces} and exporting it to ONNX`);
-    const model = `${dir}.model`;
-    rmSync(model, { recursive: true, force: true });
+    log(`exporting ${spec.name} (trained on the GPU) to ONNX`);
     rmSync(dir, { recursive: true, force: true });
-    await trainerPython([GPU_EXPERIMENT, 'reassemble', '--pieces', pieces, '--to', model]);
-    if (setup.exporter) await setup.exporter.export(model, dir);
+    if (setup.exporter) await setup.exporter.export(folder, dir);
     else
       await trainerPython([
         '-m',
         'steper_trainer',
         'export',
         '--checkpoint',
-        model,
+        folder,
         '--out',
         dir,
         '--formats',
         'onnx',
       ]);
     recordContextTokens(dir, setup.train.maxSeqLen);
-    rmSync(model, { recursive: true, force: true });
     records.put('gpu-student', key, { exported: true });
   }
 

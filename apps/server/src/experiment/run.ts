@@ -161,7 +161,7 @@ export async function runExperiment(
     device: opts.device ?? 'cpu',
   };
   const sigmaSeries: SigmaSeries[] = [];
-  const returned = opts.trainedOn ? readReturnedRun(opts.trainedOn, world.examples) : null;
+  const returned = opts.trainedOn ? await readReturnedRun(wb, opts.trainedOn, world.examples) : null;
   const inits = returned
     ? [await bundleInit(wb, world.examples, preset)]
     : await studentInits(

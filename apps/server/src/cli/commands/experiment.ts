@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { jsonSyntaxProblem } from '@steper/core';
 import { UserError } from '../../errors';
 import { writeGpuBundle } from '../../experiment/gpuBundle';
+import { isGpuRun } from '../../experiment/gpuStudents';
 import {
   type BudgetMode,
   type ExperimentPreset,
@@ -37,7 +38,7 @@ steper experiment --rerender DIR
   its test questions (reporting one).
   --gpu-bundle FILE trains nothing: it writes the world's step data, the init and the warm stages'
   rows as FILE (.tar.gz) for one command on a lent GPU (bench/gpu/run.sh). --trained-on RUN then
-  evaluates the students that command brought back (RUN: its experiment/ folder) in place of
+  evaluates the students that command brought back (RUN: the folder of its files) in place of
   training them here; give the same preset and DIR, so the world is the bundle's (checked).
   --rerender DIR writes DIR/report.md again from DIR/result.json and DIR/workspace (a report
   written before a section was added), training and evaluating nothing.`;
