@@ -21,7 +21,7 @@ import { epochTokens } from './tokens';
 const GPU_EXPERIMENT = join(TRAINER_PROJECT, 'bench', 'gpu_experiment.py');
 
 /** One stage's line of the GPU run's runs.json (gpu_experiment.py). */
-interface GpuRun {
+export interface GpuRun {
   stage: string;
   kind: 'warm' | 'student';
   wallSeconds: number;

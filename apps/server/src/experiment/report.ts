@@ -1,5 +1,6 @@
 import type { MetricComparison, StageSummary, StudentComparison } from '@steper/core';
 import type { EvalSummary } from '../evaluation/summary';
+import type { GpuRun } from './gpuStudents';
 import { noClaims, PAIRED_HEADER, pairedCells, pct, probeNote, table, withCi } from './markdown';
 import type { PooledRow, TypeRow } from './pooled';
 import type { BudgetMode } from './presets';
@@ -93,13 +94,7 @@ export interface ExperimentResult {
   gpu?: {
     bundleCommit: string;
     warm: { name: string; rows: number }[];
-    runs: {
-      stage: string;
-      kind: 'warm' | 'student';
-      wallSeconds: number;
-      steps: number;
-      finalLoss: number | null;
-    }[];
+    runs: GpuRun[];
     machine: Record<string, unknown> | null;
   };
   /** The held-out questions the systems were measured on (absent in older reports: test). */
