@@ -131,7 +131,11 @@ describe('the GPU experiment, reduced to the CPU', () => {
     expect(result.sigmaSeries.map((s) => s.stage).sort()).toEqual(['agg', 'exp', 'init']);
     expect(result.gpu?.runs.map((r) => r.kind)).toEqual(['warm', 'warm', 'student', 'student']);
     expect(result.gpu?.machine?.gpu).toBe('none (CPU)');
+    // Part 1 of the same command, bench.py's rows, in the report too.
+    expect(result.gpu?.bench?.at(-1)?.loop).toMatch(/^trainer vanilla-KD/);
     const md = readFileSync(join(outDir, 'report.md'), 'utf8');
+    expect(md).toContain('## Trainer throughput in the same command (bench.py, cpu)');
+    expect(md).toMatch(/StepER's cost per token over Vanilla-KD's: \d\.\d{3}×/);
     expect(md).toMatch(
       /- Trained on none \(CPU\) \(torch [^)]+\) from a bundle of commit abc123: warm stages copy \d+ s \/ \d+ steps/,
     );

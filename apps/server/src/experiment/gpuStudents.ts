@@ -29,6 +29,16 @@ export interface GpuRun {
   finalLoss: number | null;
 }
 
+/** One row of bench.py's bench.json. */
+export interface BenchRow {
+  shape: string;
+  loop: string;
+  tokensPerSec: number;
+  mfu: number | null;
+  peakGiB?: number | null;
+  device: string;
+}
+
 /** A GPU run, unpacked: runs.json, bundle.json, the events and each student's float16 folder. */
 export interface ReturnedRun {
   /** The run's experiment/ folder. */
@@ -39,11 +49,19 @@ export interface ReturnedRun {
   machine: Record<string, unknown> | null;
   /** Files too large to come back (run.manifest.json's leftOut). */
   leftOut: string[];
+  /** bench.py's rows, when the command wrote any before the experiment. */
+  bench: BenchRow[];
 }
 
 /** The report's account of the GPU run. */
 export function gpuSummary(r: ReturnedRun) {
-  return { bundleCommit: r.bundle.commit, warm: r.bundle.warm, runs: r.runs, machine: r.machine };
+  return {
+    bundleCommit: r.bundle.commit,
+    warm: r.bundle.warm,
+    runs: r.runs,
+    machine: r.machine,
+    bench: r.bench,
+  };
 }
 
 const MANIFEST = 'run.manifest.json';
@@ -94,9 +112,12 @@ export async function readReturnedRun(wb: Workbench, from: string, examples: str
       `--trained-on: the students of ${from} trained on step data ${bundle.examples} (preset ${bundle.preset}); this workspace's is ${here}: evaluate them in the workspace the bundle was built in, or with the preset it was built from.`,
     );
   }
-  const machineFile = join(dir, '..', 'machine.json');
-  const machine = existsSync(machineFile) ? JSON.parse(readFileSync(machineFile, 'utf8')) : null;
-  return { dir, runs, bundle, machine, leftOut };
+  // run.sh writes the experiment one folder below the machine's description and the benchmark.
+  const beside = (name: string) => {
+    const file = join(dir, '..', name);
+    return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+  };
+  return { dir, runs, bundle, machine: beside('machine.json'), leftOut, bench: beside('bench.json') ?? [] };
 }
 
 type Step = Extract<TrainerEvent, { event: 'step' }>;

@@ -1,6 +1,6 @@
 import type { MetricComparison, StageSummary, StudentComparison } from '@steper/core';
 import type { EvalSummary } from '../evaluation/summary';
-import type { GpuRun } from './gpuStudents';
+import type { BenchRow, GpuRun } from './gpuStudents';
 import { noClaims, PAIRED_HEADER, pairedCells, pct, probeNote, table, withCi } from './markdown';
 import type { PooledRow, TypeRow } from './pooled';
 import type { BudgetMode } from './presets';
@@ -96,6 +96,8 @@ export interface ExperimentResult {
     warm: { name: string; rows: number }[];
     runs: GpuRun[];
     machine: Record<string, unknown> | null;
+    /** bench.py's rows from the same command (part 1), when it wrote any. */
+    bench?: BenchRow[];
   };
   /** The held-out questions the systems were measured on (absent in older reports: test). */
   split?: 'dev' | 'test';
@@ -124,6 +126,35 @@ export interface ExperimentResult {
   byType?: TypeRow[];
   /** Where each group's chains break on the primary questions (absent in older reports). */
   stepErrors?: StepErrorRow[];
+}
+
+/** Part 1 of the GPU command (bench.py): the trainer against the plain Hugging Face loop. */
+function benchSection(rows: readonly BenchRow[]): string {
+  const f = (v: number | null, digits: number, scale = 1) =>
+    v === null ? 'n/a' : (v * scale).toFixed(digits);
+  const body = table(
+    ['Shape', 'Loop', 'Tokens/s', 'MFU (%)', 'Peak GiB'],
+    rows.map((b) => [
+      b.shape,
+      b.loop,
+      Math.round(b.tokensPerSec).toLocaleString('en-US'),
+      f(b.mfu, 1, 100),
+      f(b.peakGiB ?? null, 1),
+    ]),
+  );
+  const tps = (prefix: string) => rows.find((b) => b.loop.startsWith(prefix))?.tokensPerSec;
+  const [steper, vanilla] = [tps('trainer steper-difficulty'), tps('trainer vanilla-KD')];
+  const cost =
+    steper && vanilla
+      ? `\n\nStepER's cost per token over Vanilla-KD's: ${(vanilla / steper).toFixed(3)}× (goal ≤ 1.05×).`
+      : '';
+  return `## Trainer throughput in the same command (bench.py, ${rows[0]!.device})
+
+Random-init Qwen2.5 shapes; tokens/s counts real tokens, never padding. The issue's plain-loop baseline on one H100: 75,789 tokens/s, 24.7% MFU, 60.6 GB.
+
+${body}${cost}
+
+`;
 }
 
 function gpuLine(g: NonNullable<ExperimentResult['gpu']>): string {
@@ -436,7 +467,7 @@ ${stepErrorTable(r.stepErrors)}
 
 `
     : ''
-}## Reasoning stages (offline evidence judge — no LM)
+}${r.gpu?.bench?.length ? benchSection(r.gpu.bench) : ''}## Reasoning stages (offline evidence judge — no LM)
 
 ${judged.length ? table(['System', 'Initialization', 'Expansion', 'Aggregation'], judged) : 'No synthetic questions.'}
 
