@@ -143,6 +143,14 @@ def test_the_device_command_runs_whole_on_cpu(tmp_path, dataset, eval_dataset, t
     assert (back / 'experiment' / 'vanilla' / 'model.safetensors').is_file()
     assert 'packing' in (back / 'experiment.log').read_text()
 
+    # A rerun that skips part 1 still trains and comes back.
+    again = subprocess.run(['bash', str(REPO / 'bench' / 'gpu' / 'run.sh'), str(bundle)], env={**env, 'OUT': str(tmp_path / 'again'), 'BENCH_SECONDS': '0'},
+                           capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr[-2000:]
+    rerun = unpack(tmp_path / 'again', tmp_path / 'rerun')
+    assert 'bench.py skipped' in (rerun / 'bench.log').read_text() and not (rerun / 'bench.json').exists()
+    assert (rerun / 'experiment' / 'vanilla' / 'model.safetensors').is_file()
+
     # Without a bundle it says what is missing, before spending any of the lease.
     missing = subprocess.run(['bash', str(REPO / 'bench' / 'gpu' / 'run.sh'), str(tmp_path / 'none.tar.gz')], env=env,
                              capture_output=True, text=True)
