@@ -135,6 +135,14 @@ test('reports: a micro experiment with σ̃ series links each system to its trac
       claims: true,
       systems: committed.systems.map((s, i) => (i === 0 ? { ...s, evaluationId: evalId } : s)),
       sigmaSeries,
+      // Students trained on a lent GPU (`--trained-on`): the facts say where and how long.
+      gpu: {
+        machine: { gpu: 'NVIDIA H100 80GB HBM3', torch: '2.11.0' },
+        runs: [
+          { stage: 'copy', kind: 'warm', wallSeconds: 30.2, steps: 1410, finalLoss: 1.2 },
+          { stage: 'vanilla', kind: 'student', wallSeconds: 88.1, steps: 700, finalLoss: 0.4 },
+        ],
+      },
     }),
   );
 
@@ -143,6 +151,9 @@ test('reports: a micro experiment with σ̃ series links each system to its trac
   await expect(page).toHaveURL(/report=rep_/);
   await expect(page.getByTestId('experiment-report')).toBeVisible();
   await expect(page.getByTestId('claims-nothing')).toHaveCount(0);
+  await expect(page.getByTestId('trained-on')).toHaveText(
+    'NVIDIA H100 80GB HBM3 (torch 2.11.0): warm stage copy 30 s / 1,410 steps, vanilla 88 s / 700 steps; evaluated here',
+  );
   const lines = page.locator('[data-testid="sigma-chart"] .recharts-line');
   await expect(lines).toHaveCount(3);
   await expect(page.locator('[data-testid="sigma-chart"]')).toContainText('σ̃ agg · seed 1');

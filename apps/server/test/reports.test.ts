@@ -168,7 +168,15 @@ describe('reports registry', () => {
       optimizerSteps: 40,
       summary: { ...(s.summary as object), offlineJudge: null },
     }));
-    writeResult(dir, { ...good, systems, comparisons, sigmaSeries, pooled, somethingNew: { a: 1 } });
+    const gpu = {
+      machine: { gpu: 'NVIDIA H100 80GB HBM3', torch: '2.11.0' },
+      runs: [
+        { stage: 'copy', kind: 'warm', wallSeconds: 30.2, steps: 410, finalLoss: 1.2 },
+        { stage: 'vanilla', kind: 'student', wallSeconds: 88.1, steps: 700, finalLoss: 0.4 },
+      ],
+      bundleCommit: 'abc',
+    };
+    writeResult(dir, { ...good, systems, comparisons, sigmaSeries, pooled, gpu, somethingNew: { a: 1 } });
     const { id } = recordReport(wb, { kind: 'experiment', name: 'x', outDir: dir });
     let exp = (await api.reports.get({ id })).experiment!;
     expect(exp.sigmaSeries).toEqual(sigmaSeries);
@@ -180,10 +188,21 @@ describe('reports registry', () => {
     expect(exp.systems[1]).toMatchObject({ budget: 'token', epochs: 2, optimizerSteps: 40 });
     expect(exp.systems[0]!.summary.offlineJudge).toBeNull();
     expect(exp).not.toHaveProperty('somethingNew');
+    expect(exp.gpu?.machine?.gpu).toBe('NVIDIA H100 80GB HBM3');
+    expect(exp.gpu?.runs.map((r) => [r.stage, r.steps])).toEqual([
+      ['copy', 410],
+      ['vanilla', 700],
+    ]);
 
-    writeResult(dir, { ...good, sigmaSeries: { init: [0.3] }, pooled: [{ name: 'no summary' }] });
+    writeResult(dir, {
+      ...good,
+      sigmaSeries: { init: [0.3] },
+      pooled: [{ name: 'no summary' }],
+      gpu: { runs: 3 },
+    });
     exp = (await api.reports.get({ id })).experiment!;
     expect(exp.sigmaSeries).toBeUndefined();
+    expect(exp.gpu).toBeUndefined();
     expect(exp.pooled).toBeUndefined();
     expect(exp.systems).toHaveLength(good.systems.length);
   });

@@ -181,6 +181,21 @@ export const ExperimentResultSchema = z.object({
   pooled: z.array(PooledRowSchema).optional().catch(undefined),
   sigmaSeries: z.array(SigmaSeriesSchema).optional().catch(undefined),
   byType: z.array(TypeRowSchema).optional().catch(undefined),
+  /** Students trained on a lent GPU (`--trained-on`): where, with what, and each stage's time. */
+  gpu: z
+    .object({
+      machine: z.record(z.string(), z.unknown()).nullable(),
+      runs: z.array(
+        z.object({
+          stage: z.string(),
+          kind: z.enum(['warm', 'student']),
+          wallSeconds: z.number(),
+          steps: z.number(),
+        }),
+      ),
+    })
+    .optional()
+    .catch(undefined),
   figures: z.record(z.string(), z.string()).default({}),
 });
 

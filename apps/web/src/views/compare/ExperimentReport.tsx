@@ -84,6 +84,22 @@ export function ExperimentReport({ report, result }: { report: OpenedReport; res
                 </dd>
               </>
             )}
+            {result.gpu && (
+              <>
+                <dt>Trained on</dt>
+                <dd data-testid="trained-on">
+                  {String(result.gpu.machine?.gpu ?? 'a GPU machine')}
+                  {result.gpu.machine?.torch ? ` (torch ${String(result.gpu.machine.torch)})` : ''}:{' '}
+                  {result.gpu.runs
+                    .map(
+                      (r) =>
+                        `${r.kind === 'warm' ? 'warm stage ' : ''}${r.stage} ${r.wallSeconds.toFixed(0)} s / ${int(r.steps)} steps`,
+                    )
+                    .join(', ')}
+                  ; evaluated here
+                </dd>
+              </>
+            )}
             <dt>Folder</dt>
             <dd>
               <code className="mono-wrap">{report.outDir}</code>
