@@ -845,7 +845,9 @@ describe('steper experiment (CLI)', () => {
     const empty = mkdtempSync(join(tmpdir(), 'steper-run-'));
     const r = await runCli(['experiment', '--quick', '--trained-on', empty]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`--trained-on: ${empty} has no runs.json: not the output of a GPU run.`);
+    expect(r.stderr).toContain(
+      `--trained-on: ${empty} has no run.manifest.json or runs.json: not the output of a GPU run.`,
+    );
     rmSync(empty, { recursive: true, force: true });
   }, 60_000);
 });

@@ -6,9 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeGpuBundle } from '../src/experiment/gpuBundle';
 import { readReturnedRun } from '../src/experiment/gpuStudents';
 import { type ExperimentPreset, PRESETS } from '../src/experiment/presets';
+import type { ExperimentResult } from '../src/experiment/report';
 import { runExperiment } from '../src/experiment/run';
 import { REPO_ROOT, TRAINER_PROJECT } from '../src/paths';
 import { Workbench } from '../src/workbench';
+import { runCli } from './support/cli';
 
 /**
  * Issue 19's GPU experiment, the whole chain reduced to the CPU: the bundle built here, the one
@@ -112,13 +114,22 @@ describe('the GPU experiment, reduced to the CPU', () => {
   }, 600_000);
 
   it('evaluates the returned students in place of training them, and reports the GPU run', async () => {
-    const outDir = join(dir, 'report');
-    const result = await runExperiment(wb, MICRO, {
-      outDir,
-      command: 'test',
-      commit: 'test',
-      trainedOn: returned,
-    });
+    // As a user runs it: the CLI, the preset as a file, the same folder (its workspace holds the
+    // bundle's world), the device tool's files as they came back.
+    const presetFile = join(dir, 'preset.json');
+    writeFileSync(presetFile, JSON.stringify(MICRO));
+    const cli = await runCli([
+      'experiment',
+      '--preset-file',
+      presetFile,
+      '--out',
+      dir,
+      '--trained-on',
+      returned,
+    ]);
+    expect(cli.code, cli.stderr).toBe(0);
+    const outDir = dir;
+    const result = JSON.parse(readFileSync(join(outDir, 'result.json'), 'utf8')) as ExperimentResult;
     const students = result.systems.filter((s) => s.objective);
     expect(students.map((s) => s.objective)).toEqual(['steper-difficulty', 'vanilla']);
     for (const s of students) {

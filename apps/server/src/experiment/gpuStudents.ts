@@ -156,7 +156,7 @@ export async function returnedStudent(
   let reused = true;
   if (!records.get('gpu-student', key)?.exported || !existsSync(join(dir, 'onnx', 'model.onnx'))) {
     reused = false;
-    log(`exporting ${spec.name} (trained on the GPU) to ONNX`);
+    log(`exporting ${spec.name} (trained by the GPU command) to ONNX`);
     rmSync(dir, { recursive: true, force: true });
     if (setup.exporter) await setup.exporter.export(folder, dir);
     else

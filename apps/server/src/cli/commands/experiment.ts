@@ -151,10 +151,10 @@ export async function experimentCommand(argv: string[]): Promise<number> {
       'BAD_REQUEST',
       '--gpu-bundle writes a bundle and --trained-on evaluates its run: one at a time.',
     );
-  if (trainedOn !== undefined && !existsSync(join(trainedOn, 'runs.json')))
+  if (trainedOn !== undefined && !isGpuRun(trainedOn))
     throw new UserError(
       'BAD_REQUEST',
-      `--trained-on: ${trainedOn} has no runs.json: not the output of a GPU run.`,
+      `--trained-on: ${trainedOn} has no run.manifest.json or runs.json: not the output of a GPU run.`,
     );
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const outDir = values.out ?? join('results', `experiment-${name}-${stamp}`);
