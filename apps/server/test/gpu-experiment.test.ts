@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,6 +87,23 @@ describe('the GPU experiment, reduced to the CPU', () => {
     expect(files.some((f) => f.endsWith('.safetensors'))).toBe(false);
     expect(written.manifest.warm.map((w) => w.name)).toEqual(['copy', 'reading']);
     expect(written.manifest.warm[0]!.rows).toBe(24);
+  }, 300_000);
+
+  it('refuses students whose weights could not come back, before it writes anything', async () => {
+    // The gpu preset's 14M student, three objectives: 3 × 28 MB of float16 over the 60 MiB.
+    const file = join(dir, 'too-large.tar.gz');
+    await expect(
+      writeGpuBundle(
+        wb,
+        {
+          ...MICRO,
+          model: PRESETS.gpu.model,
+          objectives: ['steper-difficulty', 'steper-uniform', 'vanilla'],
+        },
+        { file, command: 'test', commit: 'abc123' },
+      ),
+    ).rejects.toThrow(/3 students of 26\.\d MiB in float16 would not come back from the GPU machine/);
+    expect(existsSync(file)).toBe(false);
   }, 300_000);
 
   it('runs the one device command on the bundle, as the GPU machine would', () => {

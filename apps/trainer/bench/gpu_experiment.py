@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import json
 import shutil
 import sys
@@ -169,16 +170,14 @@ def unpack(pieces: Path, to: Path) -> Path:
     if len(data) != manifest['bytes'] or hashlib.sha256(data).hexdigest() != manifest['sha256']:
         raise ValueError(f'the pieces in {pieces} make {len(data)} bytes that do not match {MANIFEST} (size or sha256)')
     to.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix='steper-unpack-') as tmp:
-        archive = Path(tmp) / ARCHIVE
-        archive.write_bytes(data)
-        with tarfile.open(archive) as tar:
-            tar.extractall(to, filter='data')
+    with tarfile.open(fileobj=io.BytesIO(data), mode='r:gz') as tar:
+        tar.extractall(to, filter='data')
     return to
 
 
 def check_students_come_back(model: Path, students: int) -> None:
-    """Refused before any training: students whose float16 weights would not come back whole."""
+    """Refused before any training: students whose float16 weights would not come back whole
+    (64 MiB less 4 for logs and events; gpuBundle.ts refuses them by the same bound when it builds)."""
     fp32 = sum(p.stat().st_size for p in model.glob('*.safetensors'))
     if fp32 // 2 * students > RETURN_BYTES - 4 * 2**20:
         raise ConfigError(f'{students} students of {fp32 / 2 / 2**20:.1f} MiB in float16 would not come back '

@@ -14,7 +14,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'bench'))
 
-from gpu_experiment import MANIFEST, RETURN_FILES, main, pack, unpack  # noqa: E402
+from gpu_experiment import MANIFEST, RETURN_FILES, check_students_come_back, main, pack, unpack  # noqa: E402
 
 from steper_trainer.config import ConfigError  # noqa: E402
 
@@ -155,3 +155,12 @@ def test_the_device_command_runs_whole_on_cpu(tmp_path, dataset, eval_dataset, t
     missing = subprocess.run(['bash', str(REPO / 'bench' / 'gpu' / 'run.sh'), str(tmp_path / 'none.tar.gz')], env=env,
                              capture_output=True, text=True)
     assert missing.returncode == 2 and 'no bundle at' in missing.stderr
+
+
+def test_students_too_large_to_come_back_are_refused_before_training(tmp_path):
+    # 70 MiB of float32 weights: 35 MiB a student in float16, two of them over the 60 MiB that return.
+    (tmp_path / 'model.safetensors').write_bytes(b'')
+    os.truncate(tmp_path / 'model.safetensors', 70 * 2**20)
+    check_students_come_back(tmp_path, 1)
+    with pytest.raises(ConfigError, match='2 students of 35.0 MiB in float16 would not come back'):
+        check_students_come_back(tmp_path, 2)

@@ -119,8 +119,11 @@ function warmStages(
   return stages;
 }
 
-/** What the device tool brings back from one command, less a spare MiB for logs and events. */
-const RETURN_BYTES = 63 * 2 ** 20;
+/**
+ * The students' float16 weights that can come back from one command: the device tool's 64 MiB
+ * less 4 for logs and events, the bound gpu_experiment.py's check_students_come_back holds too.
+ */
+const RETURN_BYTES = 60 * 2 ** 20;
 
 /** Students whose float16 weights would not come back whole are refused before anything is built. */
 function checkStudentsComeBack(initDir: string, students: number): void {
@@ -151,6 +154,7 @@ export async function writeGpuBundle(
   log('building the synthetic world, running the evidence teacher, building step data');
   const world = await prepareWorld(wb, preset.world, preset.testQuestions, opts.split);
   const init = await bundleInit(wb, world.examples, preset);
+  checkStudentsComeBack(init.dir, preset.objectives.length);
   const folder = wb.store.path(join('gpu-bundle', 'bundle'));
   rmSync(dirname(folder), { recursive: true, force: true });
   mkdirSync(join(folder, 'student'), { recursive: true });
@@ -162,7 +166,6 @@ export async function writeGpuBundle(
     if (statSync(join(init.dir, name)).isFile() && (preset.warmStart || !weights))
       copyFileSync(join(init.dir, name), join(folder, 'student', name));
   }
-  checkStudentsComeBack(init.dir, preset.objectives.length);
   const stages = warmStages(wb, world.evalBase.corpusId, preset, init.seed);
   for (const stage of stages) writeFileSync(join(folder, 'warm', `${stage.name}.jsonl`), jsonl(stage.rows));
   const t = preset.train;

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TrainerEvent } from '@steper/core';
 import { UserError } from '../errors';
 import { TRAINER_PROJECT } from '../paths';
 import { parseTrainerLine } from '../training/events';
@@ -9,14 +8,13 @@ import type { BundleManifest } from './gpuBundle';
 import { trainerPython } from './python';
 import { contentKey, fileHash, StepRecords } from './steps';
 import {
+  exportStudent,
   type InitModel,
-  recordContextTokens,
   type StudentSpec,
-  sigmaOf,
+  studentFigures,
   type TrainedStudent,
   type TrainingSetup,
 } from './students';
-import { epochTokens } from './tokens';
 
 const GPU_EXPERIMENT = join(TRAINER_PROJECT, 'bench', 'gpu_experiment.py');
 
@@ -120,11 +118,9 @@ export async function readReturnedRun(wb: Workbench, from: string, examples: str
   return { dir, runs, bundle, machine: beside('machine.json'), leftOut, bench: beside('bench.json') ?? [] };
 }
 
-type Step = Extract<TrainerEvent, { event: 'step' }>;
-
 /**
- * A student trained on the GPU, as trainStudent's result: its float16 folder exported to ONNX here, its σ series read from the run's events. Kept in the workspace
- * under its weights' content, so evaluating the same returned run again exports nothing.
+ * A student trained on the GPU, as trainStudent's result: its float16 folder exported to ONNX
+ * here, its σ series read from the run's events. Kept in the workspace under its weights' content, so evaluating the same returned run again exports nothing.
  */
 export async function returnedStudent(
   wb: Workbench,
@@ -158,20 +154,7 @@ export async function returnedStudent(
     reused = false;
     log(`exporting ${spec.name} (trained by the GPU command) to ONNX`);
     rmSync(dir, { recursive: true, force: true });
-    if (setup.exporter) await setup.exporter.export(folder, dir);
-    else
-      await trainerPython([
-        '-m',
-        'steper_trainer',
-        'export',
-        '--checkpoint',
-        folder,
-        '--out',
-        dir,
-        '--formats',
-        'onnx',
-      ]);
-    recordContextTokens(dir, setup.train.maxSeqLen);
+    await exportStudent(setup, folder, dir);
     records.put('gpu-student', key, { exported: true });
   }
 
@@ -179,27 +162,16 @@ export async function returnedStudent(
     .split('\n')
     .map(parseTrainerLine)
     .flatMap((p) => (p.kind === 'event' ? [p.event] : []));
-  const steps = events.filter((e): e is Step => e.event === 'step');
-  const { tokens, questions } = epochTokens(setup.examples, init.dir, spec.objective, spec.stepConfig);
-  const epochs = setup.train.epochs;
-  const epochsSeen = Math.min(epochs, (run.steps * setup.train.batchSize) / Math.max(1, questions));
   return {
-    name: spec.name,
-    objective: spec.objective,
-    stageWeights: spec.stageWeights ?? null,
-    stepConfig: spec.stepConfig ?? null,
-    seed: init.seed,
+    ...studentFigures(setup, init, spec, { epochs: setup.train.epochs, optimizerSteps: run.steps, events }),
     key,
     // Trained on the lent machine, not as a run of this workspace: its events are in the run's folder.
     trainingRunId: null,
     dir,
-    epochs,
+    epochs: setup.train.epochs,
     maxSteps: setup.train.maxSteps,
     optimizerSteps: run.steps,
-    epochTokens: tokens,
-    tokensTrained: Math.round(tokens * epochsSeen),
     trainSeconds: run.wallSeconds,
-    sigma: sigmaOf(steps),
     reused,
   };
 }

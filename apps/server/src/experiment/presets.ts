@@ -257,12 +257,12 @@ export const PRESETS: Record<'quick' | 'standard' | 'gpu', ExperimentPreset> = {
     name: 'gpu',
     // Issue 19's GPU-sized run: the standard preset's world and questions, a student 18x larger,
     // trained on one lent H100 (`--gpu-bundle`, bench/gpu/run.sh) and evaluated here
-    // (`--trained-on`). Not yet run: no GPU has been lent (docs/results/gpu-experiment.md).
+    // (`--trained-on`). Not yet run: no GPU has been lent (docs/results/gpu-experiment-2026-12-07).
     world: { seed: 42, passages: 3000, questions: 12_000, style: 'plain', topK: 2 },
     testQuestions: 900,
     seeds: [1234],
     // 14.1M parameters: 6 layers of hidden 384 (MLP 1,536), 6 heads of 64 (3 KV heads), the tied
-    // embedding; 28 MB in float16, two pieces back.
+    // embedding; 28 MB in float16 a student.
     model: { vocabSize: 2000, hiddenSize: 384, layers: 6, heads: 6, ropeTheta: 10_000 },
     // The warm start's stages (models/warm-start-plain-42/README.md), each a fixed number of epochs
     // in one schedule (the GPU run has no Node to probe for the phase change between rounds), with

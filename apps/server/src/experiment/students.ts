@@ -179,7 +179,7 @@ export function deviceConfig(device: TrainDevice = 'cpu'): {
 
 type Step = Extract<TrainerEvent, { event: 'step' }>;
 
-export function sigmaOf(steps: readonly Step[]): TrainedStudent['sigma'] {
+function sigmaOf(steps: readonly Step[]): TrainedStudent['sigma'] {
   const out: TrainedStudent['sigma'] = { init: [], exp: [], agg: [] };
   // A resumed run repeats the steps after its checkpoint: the later record of a step wins.
   const byStep = new Map(steps.map((s) => [s.step, s]));
@@ -198,6 +198,57 @@ export function recordContextTokens(dir: string, maxSeqLen: number): void {
   const path = join(dir, 'config.json');
   const config = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   writeFileSync(path, `${JSON.stringify({ ...config, steper_context_tokens: maxSeqLen }, null, 2)}\n`);
+}
+
+/**
+ * The ONNX export the evaluation loads, from a run folder or a model folder (the shared exporter
+ * when the setup has one), with the training sequence length recorded in it.
+ */
+export async function exportStudent(setup: TrainingSetup, source: string, dir: string): Promise<void> {
+  if (setup.exporter) await setup.exporter.export(source, dir);
+  else
+    await trainerPython([
+      '-m',
+      'steper_trainer',
+      'export',
+      '--checkpoint',
+      source,
+      '--out',
+      dir,
+      '--formats',
+      'onnx',
+    ]);
+  recordContextTokens(dir, setup.train.maxSeqLen);
+}
+
+/**
+ * What a trained student is, wherever it trained: its spec, the tokens it saw (one epoch's prompt
+ * + target tokens × the epochs its optimizer steps covered) and σ over training from its events.
+ */
+export function studentFigures(
+  setup: TrainingSetup,
+  init: InitModel,
+  spec: StudentSpec,
+  run: { epochs: number; optimizerSteps: number; events: readonly TrainerEvent[] },
+): Pick<
+  TrainedStudent,
+  'name' | 'objective' | 'stageWeights' | 'stepConfig' | 'seed' | 'epochTokens' | 'tokensTrained' | 'sigma'
+> {
+  const { tokens, questions } = epochTokens(setup.examples, init.dir, spec.objective, spec.stepConfig);
+  const epochsSeen = Math.min(
+    run.epochs,
+    (run.optimizerSteps * setup.train.batchSize) / Math.max(1, questions),
+  );
+  return {
+    name: spec.name,
+    objective: spec.objective,
+    stageWeights: spec.stageWeights ?? null,
+    stepConfig: spec.stepConfig ?? null,
+    seed: init.seed,
+    epochTokens: tokens,
+    tokensTrained: Math.round(tokens * epochsSeen),
+    sigma: sigmaOf(run.events.filter((e): e is Step => e.event === 'step')),
+  };
 }
 
 /**
@@ -288,45 +339,22 @@ export async function trainStudent(
     opts.signal?.throwIfAborted();
     opts.log?.(`exporting ${spec.name} to ONNX`);
     rmSync(dir, { recursive: true, force: true });
-    const checkpoint = wb.store.path(wb.store.trainingRuns.require(runId).runDir);
-    if (setup.exporter) await setup.exporter.export(checkpoint, dir);
-    else
-      await trainerPython([
-        '-m',
-        'steper_trainer',
-        'export',
-        '--checkpoint',
-        checkpoint,
-        '--out',
-        dir,
-        '--formats',
-        'onnx',
-      ]);
-    recordContextTokens(dir, train.maxSeqLen);
+    await exportStudent(setup, wb.store.path(wb.store.trainingRuns.require(runId).runDir), dir);
     records.put('student', key, { exported: true });
   }
 
   const events = wb.store.trainingRuns.events(runId).map((e) => e.event);
   const steps = events.filter((e): e is Step => e.event === 'step');
-  const { tokens, questions } = epochTokens(setup.examples, init.dir, spec.objective, spec.stepConfig);
   const optimizerSteps = steps.reduce((m, s) => Math.max(m, s.step), 0);
-  const epochsSeen = Math.min(epochs, (optimizerSteps * train.batchSize) / Math.max(1, questions));
   return {
-    name: spec.name,
-    objective: spec.objective,
-    stageWeights: spec.stageWeights ?? null,
-    stepConfig: spec.stepConfig ?? null,
-    seed: init.seed,
+    ...studentFigures(setup, init, spec, { epochs, optimizerSteps, events }),
     key,
     trainingRunId: runId,
     dir,
     epochs,
     maxSteps,
     optimizerSteps,
-    epochTokens: tokens,
-    tokensTrained: Math.round(tokens * epochsSeen),
     trainSeconds,
-    sigma: sigmaOf(steps),
     reused,
   };
 }
