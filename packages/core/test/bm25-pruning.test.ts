@@ -32,9 +32,12 @@ function exhaustive(all: Float64Array, k: number, keep: (d: number) => boolean =
     .slice(0, k);
 }
 
-describe('block-max pruning', () => {
+// Each query path against exhaustive scoring: the one 'auto' picks per query, the TypeScript
+// engine's pruning alone, and the WebAssembly kernel for every query (even single terms).
+describe.each(['auto', 'pruned', 'exhaustive'] as const)('block-max pruning, %s path', (path) => {
   const { passages, word, rng } = zipfWorld(3, 14_000);
   const index = Bm25Index.build(passages);
+  index.queryPath = path;
   const lengths = [1, 2, 3, 4, 5, 6, 8, 12, 16, 24, 32, 48, 64, 80, 100];
 
   it('returns exactly the exhaustive top-k for queries of 1 to 100 terms', () => {
@@ -90,5 +93,10 @@ describe('block-max pruning', () => {
     expect(index.search('w1 w1 w2', 5).map((h) => h.doc)).toEqual(exhaustive(twice, 5));
     const d = exhaustive(twice, 1)[0]!;
     expect(twice[d]).toBeGreaterThan(once[d]!);
+  });
+
+  it(path === 'pruned' ? 'never makes the kernel' : 'scores through the WebAssembly kernel', () => {
+    index.search(Array.from({ length: 40 }, word).join(' '), 4);
+    expect(index.usesKernel).toBe(path !== 'pruned');
   });
 });

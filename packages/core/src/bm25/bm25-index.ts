@@ -10,7 +10,7 @@ import type { Passage } from '../types/data';
 import { buildIndexData, DOC_LENGTHS, type DocLengths, INDEX_FIELDS, type IndexFields } from './build';
 import type { Bm25Data } from './index-data';
 import { passageAt } from './passage-store';
-import { QueryEngine } from './query';
+import { QueryEngine, type QueryPath } from './query';
 import { type Bm25Params, LUCENE_PARAMS } from './scoring';
 import { decodeIndex, encodeIndex, encodeIndexChunks } from './serialize';
 
@@ -183,6 +183,20 @@ export class Bm25Index {
       this.idToDoc = map;
     }
     return this.idToDoc.get(id);
+  }
+
+  /** How queries are evaluated (see QueryPath): 'auto' unless a test or bench forces one path. */
+  get queryPath(): QueryPath {
+    return this.engine.path;
+  }
+
+  set queryPath(path: QueryPath) {
+    this.engine.path = path;
+  }
+
+  /** Whether queries have been scored by the WebAssembly kernel (made on the first that takes it). */
+  get usesKernel(): boolean {
+    return this.engine.usesKernel;
   }
 
   /** Top-k passages for `query`, best first, ties to the lower document number. */

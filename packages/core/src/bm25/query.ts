@@ -1,3 +1,4 @@
+import { KERNEL_MAX_TERMS, KERNEL_WINDOW, ScoringKernel } from './kernel';
 import { TopK } from './topk';
 
 /** Postings per block: each block records its largest impact and its last document. */
@@ -48,6 +49,25 @@ const MERGE_MAX_TERMS = 12;
 const SEED_POSTINGS = 4096;
 /** Candidates are dropped before the non-essential terms when their postings are this many times more. */
 const DROP_RATIO = 4;
+/**
+ * Which queries the WebAssembly kernel scores exhaustively (see `exhaustive`) instead of the
+ * windows' pruning: those of KERNEL_MIN_TERMS distinct terms or more where MaxScore under the
+ * seeded θ0 would still call more than 1/PRUNED_SHARE of their postings essential (pruning then
+ * reads nearly every posting anyway, each for about three times the kernel's cost), and every
+ * query of KERNEL_ALWAYS_TERMS or more (the windows' work per term and window outgrows any
+ * saving). Measured (bench/.out probes, 300 queries a set): real text is mostly the first kind
+ * from 4 terms on; the synthetic world, with a few rare terms deciding, prunes well up to 16.
+ */
+const KERNEL_MIN_TERMS = 3;
+const KERNEL_ALWAYS_TERMS = 20;
+const PRUNED_SHARE = 10;
+
+/**
+ * How queries are evaluated: 'auto' chooses per query (see KERNEL_MIN_TERMS); 'pruned' always
+ * takes the TypeScript engine's pruning paths, 'exhaustive' the kernel where it can be had
+ * (tests and benches compare the two).
+ */
+export type QueryPath = 'auto' | 'pruned' | 'exhaustive';
 
 /**
  * Evaluates queries over the columns: exact top-k by block-max MaxScore over document windows
@@ -104,6 +124,9 @@ export class QueryEngine {
 
   /** 2^−impactBits: the value of one impact unit. */
   private readonly unit: number;
+  /** The WebAssembly kernel, made on the first query that takes it; null where it cannot be had. */
+  private kernel: ScoringKernel | null | undefined;
+  path: QueryPath = 'auto';
 
   constructor(
     private readonly c: Columns,
@@ -111,6 +134,10 @@ export class QueryEngine {
     impactBits: number,
   ) {
     this.unit = 2 ** -impactBits;
+  }
+
+  get usesKernel(): boolean {
+    return this.kernel != null;
   }
 
   /** Every document's score, computed the plain way; for checks and debugging. */
@@ -143,6 +170,16 @@ export class QueryEngine {
   topK(termIds: readonly number[], k: number, skip?: (doc: number) => boolean): ScoredDoc[] {
     if (termIds.length === 0 || k <= 0) return [];
     const m = this.setTerms(termIds);
+    if (this.path !== 'pruned' && this.kernel !== null && m <= KERNEL_MAX_TERMS) {
+      const take =
+        this.path === 'exhaustive' ||
+        m >= KERNEL_ALWAYS_TERMS ||
+        (m >= KERNEL_MIN_TERMS && !this.prunesWell(m, this.quickTheta(m, k)));
+      if (take) {
+        this.kernel ??= ScoringKernel.create(this.c);
+        if (this.kernel !== null) return this.exhaustive(this.kernel, m, k, skip, this.seedTheta(m, k, skip));
+      }
+    }
     if (m >= MERGE_MIN_TERMS && m <= MERGE_MAX_TERMS && skip === undefined) return this.merged(m, k);
     const { docs, impacts, blockMax, blockLast } = this.c;
     const { buf, bits, top } = this;
@@ -363,6 +400,101 @@ export class QueryEngine {
   }
 
   /**
+   * A cheap lower bound of the final θ, for choosing a path: k distinct documents score at least
+   * any one term's k-th largest block maximum (each block's maximum is one of its documents), or
+   * its k-th largest impact where it has fewer than k blocks. Documents excluded by `skip` may be
+   * among them, so this is for the choice only, never for pruning.
+   */
+  private quickTheta(m: number, k: number): number {
+    const { impacts, blockMax } = this.c;
+    const top = this.seedTop;
+    let best = 0;
+    for (let i = 0; i < m; i++) {
+      top.reset(k);
+      const len = this.tEnd[i]! - this.tStart[i]!;
+      if (len < k) continue;
+      if (len <= BLOCK * k) {
+        for (let p = this.tStart[i]!; p < this.tEnd[i]!; p++)
+          if (top.admits(0, impacts[p]!)) top.push(0, impacts[p]!);
+      } else {
+        const b1 = this.tBlk0[i]! + Math.ceil(len / BLOCK);
+        for (let b = this.tBlk0[i]!; b < b1; b++) if (top.admits(0, blockMax[b]!)) top.push(0, blockMax[b]!);
+      }
+      best = Math.max(best, this.tWeight[i]! * top.kth());
+    }
+    return best;
+  }
+
+  /**
+   * Whether MaxScore under θ0 leaves at most 1/PRUNED_SHARE of the query's postings essential:
+   * the terms with the smallest column maxima summing below θ0 are not (see `topK`).
+   */
+  private prunesWell(m: number, theta0: number): boolean {
+    const order = this.order; // free until the windows set it
+    for (let i = 0; i < m; i++) order[i] = i;
+    order.subarray(0, m).sort((a, b) => this.tMax[a]! - this.tMax[b]!);
+    let j = 0;
+    let sum = 0;
+    while (j < m && sum + this.tMax[order[j]!]! < theta0) sum += this.tMax[order[j++]!]!;
+    let essential = 0;
+    let all = 0;
+    for (let i = 0; i < m; i++) {
+      const postings = this.tEnd[order[i]!]! - this.tStart[order[i]!]!;
+      all += postings;
+      if (i >= j) essential += postings;
+    }
+    return essential * PRUNED_SHARE <= all;
+  }
+
+  /**
+   * Every posting of the query's terms, window by window, through the WebAssembly kernel: it adds
+   * them into a window-sized buffer and hands back the documents scoring at least θ (the k-th
+   * best so far, from the start at least the seeded θ0), which are offered to the top k here.
+   * Windows no term reaches are passed over. Exact in the same way as the windows of `topK`.
+   */
+  private exhaustive(
+    kernel: ScoringKernel,
+    m: number,
+    k: number,
+    skip: ((doc: number) => boolean) | undefined,
+    theta0: number,
+  ): ScoredDoc[] {
+    const { docs } = this.c;
+    const top = this.top;
+    top.reset(k);
+    let theta = theta0;
+    for (let i = 0; i < m; i++) {
+      kernel.pos[i] = this.tStart[i]!;
+      kernel.end[i] = this.tEnd[i]!;
+      kernel.weight[i] = this.tWeight[i]!;
+    }
+    const { pos, end, outIdx, outScore } = kernel;
+    for (;;) {
+      // The next window any term reaches.
+      let next = 0xffffffff;
+      for (let i = 0; i < m; i++) if (pos[i]! < end[i]! && docs[pos[i]!]! < next) next = docs[pos[i]!]!;
+      if (next === 0xffffffff) break;
+      const lo = next - (next % KERNEL_WINDOW);
+      kernel.accumulate(m, lo);
+      // Every matching document scores at least one impact unit, so 1 keeps the empty ones out.
+      const n = kernel.collect(Math.max(theta, 1));
+      for (let j = 0; j < n; j++) {
+        const s = outScore[j]!;
+        if (s < theta) continue;
+        const d = lo + outIdx[j]!;
+        if (skip?.(d)) continue;
+        if (top.admits(d, s)) {
+          top.push(d, s);
+          theta = Math.max(theta0, top.kth());
+        }
+      }
+    }
+    const out = top.sorted();
+    for (const h of out) h.score *= this.unit;
+    return out;
+  }
+
+  /**
    * Queries of a few terms: term at a time over whole columns, most valuable first, partial scores kept
    * in a list sorted by document (sequential reads only). After each term θ is the k-th best
    * partial score; once the remaining terms' maxima sum to less than θ no new document can enter,
@@ -484,18 +616,14 @@ export class QueryEngine {
     let bs = this.seedScores2;
     let n = 0;
     let used = 0;
-    // Terms by column maximum, largest first (a few: selection, not a sort).
-    const taken = this.gOrder; // free until the window loop sets it
+    // Terms by column maximum, largest first.
+    const byMax = this.gOrder; // free until the window loop sets it
+    for (let i = 0; i < m; i++) byMax[i] = i;
+    byMax.subarray(0, m).sort((x, y) => tMax[y]! - tMax[x]!);
     for (let round = 0; round < m; round++) {
-      let best = -1;
-      for (let i = 0; i < m; i++) {
-        let seen = false;
-        for (let r = 0; r < round; r++) if (taken[r] === i) seen = true;
-        if (!seen && (best < 0 || tMax[i]! > tMax[best]!)) best = i;
-      }
+      const best = byMax[round]!;
       const len = end[best]! - start[best]!;
       if (used + len > SEED_POSTINGS) break;
-      taken[round] = best;
       used += len;
       // Merge column `best` into the sorted partial scores a → b, then swap.
       const w = weight[best]!;

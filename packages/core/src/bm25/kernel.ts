@@ -1,0 +1,116 @@
+import { KERNEL_WASM_BASE64 } from './kernel-wasm';
+import type { Columns } from './query';
+
+/** Documents per window: the float64 score buffer (64 KiB) stays in L1/L2 cache. */
+export const KERNEL_WINDOW = 8192;
+/** Distinct query terms the kernel takes at most (its per-term arrays are this long). */
+export const KERNEL_MAX_TERMS = 4096;
+
+const PAGE = 65536;
+// Scratch at the start of the kernel's memory, then the postings (see `ScoringKernel.create`).
+const POS = 0;
+const END = POS + 4 * KERNEL_MAX_TERMS;
+const WEIGHT = END + 4 * KERNEL_MAX_TERMS;
+const ACC = WEIGHT + 8 * KERNEL_MAX_TERMS;
+const OUT_IDX = ACC + 8 * KERNEL_WINDOW;
+const OUT_SCORE = OUT_IDX + 4 * KERNEL_WINDOW;
+const POSTINGS = OUT_SCORE + 8 * KERNEL_WINDOW;
+
+interface KernelExports {
+  accumulate(
+    n: number,
+    posP: number,
+    endP: number,
+    weightP: number,
+    docsP: number,
+    impactsP: number,
+    accP: number,
+    lo: number,
+    hi: number,
+  ): number;
+  collect(accP: number, n: number, theta: number, outIdxP: number, outScoreP: number): number;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The kernel's module, compiled once (synchronously: it is 0.5 KB); null without WebAssembly SIMD. */
+function kernelModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      const bytes = Uint8Array.from(atob(KERNEL_WASM_BASE64), (ch) => ch.charCodeAt(0));
+      compiled = new WebAssembly.Module(bytes);
+    } catch {
+      compiled = null; // no WebAssembly, or no SIMD: the TypeScript engine scores every query
+    }
+  }
+  return compiled;
+}
+
+/**
+ * The columns' documents and impacts in a WebAssembly memory, with the kernel (kernel.wat) that
+ * scores a window of documents over them. Its memory has a fixed size and never grows, because
+ * growing would detach every typed array viewing it.
+ */
+export class ScoringKernel {
+  /** Per query term: next posting, end of column (u32), weight (f64); set before `accumulate`. */
+  readonly pos: Uint32Array;
+  readonly end: Uint32Array;
+  readonly weight: Float64Array;
+  /** What the last `collect` wrote: window offsets and their scores, ascending. */
+  readonly outIdx: Uint32Array;
+  readonly outScore: Float64Array;
+  private readonly k: KernelExports;
+
+  private constructor(
+    memory: WebAssembly.Memory,
+    instance: WebAssembly.Instance,
+    private readonly docsP: number,
+    private readonly impactsP: number,
+  ) {
+    this.k = instance.exports as unknown as KernelExports;
+    this.pos = new Uint32Array(memory.buffer, POS, KERNEL_MAX_TERMS);
+    this.end = new Uint32Array(memory.buffer, END, KERNEL_MAX_TERMS);
+    this.weight = new Float64Array(memory.buffer, WEIGHT, KERNEL_MAX_TERMS);
+    this.outIdx = new Uint32Array(memory.buffer, OUT_IDX, KERNEL_WINDOW);
+    this.outScore = new Float64Array(memory.buffer, OUT_SCORE, KERNEL_WINDOW);
+  }
+
+  /**
+   * Copies `c.docs` and `c.impacts` into a new kernel memory and points `c` at the copies (so the
+   * originals can be collected and the TypeScript engine reads the same arrays). Null where
+   * WebAssembly SIMD is missing or the memory cannot be had (wasm32 stops at 4 GiB): the caller
+   * then scores in TypeScript.
+   */
+  static create(c: Columns): ScoringKernel | null {
+    const module = kernelModule();
+    if (module === null) return null;
+    const n = c.docs.length;
+    const bytes = POSTINGS + 8 * n;
+    if (bytes > 2 ** 32) return null;
+    let memory: WebAssembly.Memory;
+    try {
+      const pages = Math.ceil(bytes / PAGE);
+      memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    } catch {
+      return null;
+    }
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    const docs = new Uint32Array(memory.buffer, POSTINGS, n);
+    const impacts = new Uint32Array(memory.buffer, POSTINGS + 4 * n, n);
+    docs.set(c.docs);
+    impacts.set(c.impacts);
+    c.docs = docs;
+    c.impacts = impacts;
+    return new ScoringKernel(memory, instance, POSTINGS, POSTINGS + 4 * n);
+  }
+
+  /** Adds the first n terms' postings in documents [lo, lo + KERNEL_WINDOW) to the buffer. */
+  accumulate(n: number, lo: number): number {
+    return this.k.accumulate(n, POS, END, WEIGHT, this.docsP, this.impactsP, ACC, lo, lo + KERNEL_WINDOW);
+  }
+
+  /** Window offsets scoring at least theta into outIdx/outScore (returns how many); clears the buffer. */
+  collect(theta: number): number {
+    return this.k.collect(ACC, KERNEL_WINDOW, theta, OUT_IDX, OUT_SCORE);
+  }
+}

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { assembleKernel, kernelSource } from '../scripts/build-kernel';
+import { Bm25Index } from '../src/bm25/index';
+import { KERNEL_WINDOW, ScoringKernel } from '../src/bm25/kernel';
+import type { Columns } from '../src/bm25/query';
+
+const committed = fileURLToPath(new URL('../src/bm25/kernel-wasm.ts', import.meta.url));
+
+/** Two terms over documents 0 … 2·KERNEL_WINDOW: term 0 in every third document, term 1 in every fifth. */
+function columns(): Columns {
+  const t0 = Array.from({ length: Math.ceil((2 * KERNEL_WINDOW) / 3) }, (_, i) => 3 * i);
+  const t1 = Array.from({ length: Math.ceil((2 * KERNEL_WINDOW) / 5) }, (_, i) => 5 * i);
+  const docs = Uint32Array.from([...t0, ...t1]);
+  // Impacts: 10 + doc for term 0, 2 for term 1, so every sum is known.
+  const impacts = Uint32Array.from([...t0.map((d) => 10 + d), ...t1.map(() => 2)]);
+  const n = docs.length;
+  return {
+    indptr: Uint32Array.from([0, t0.length, n]),
+    docs,
+    impacts,
+    maxImpacts: new Uint32Array(2),
+    blockPtr: new Uint32Array(3),
+    blockMax: new Uint32Array(0),
+    blockLast: new Uint32Array(0),
+  };
+}
+
+describe('the WebAssembly scoring kernel', () => {
+  it('is the module kernel.wat assembles to (run scripts/build-kernel.ts after editing it)', async () => {
+    expect(readFileSync(committed, 'utf8')).toBe(kernelSource(await assembleKernel()));
+  });
+
+  it('moves the postings into its memory and points the columns at them', () => {
+    const c = columns();
+    const docs = c.docs.slice();
+    const kernel = ScoringKernel.create(c);
+    expect(kernel).not.toBeNull();
+    expect(c.docs).toEqual(docs);
+    expect(c.docs.buffer).not.toBe(docs.buffer);
+    expect(c.impacts.buffer).toBe(c.docs.buffer);
+  });
+
+  it('adds weighted impacts window by window and hands back the documents reaching θ, clearing the buffer', () => {
+    const c = columns();
+    const kernel = ScoringKernel.create(c)!;
+    const split = c.indptr[1]!;
+    kernel.pos.set([0, split]);
+    kernel.end.set([split, c.docs.length]);
+    kernel.weight.set([1, 3]);
+    const added = kernel.accumulate(2, 0);
+    // Exactly the postings of the first window, and each term's cursor left at the second.
+    const inWindow = [...c.docs].filter((d) => d < KERNEL_WINDOW).length;
+    expect(added).toBe(inWindow);
+    expect(c.docs[kernel.pos[0]! - 1]).toBeLessThan(KERNEL_WINDOW);
+    expect(c.docs[kernel.pos[0]!]).toBeGreaterThanOrEqual(KERNEL_WINDOW);
+    expect(c.docs[kernel.pos[1]!]).toBeGreaterThanOrEqual(KERNEL_WINDOW);
+
+    const score = (d: number) => (d % 3 === 0 ? 10 + d : 0) + (d % 5 === 0 ? 6 : 0);
+    const theta = 5000;
+    const n = kernel.collect(theta);
+    const expected = Array.from({ length: KERNEL_WINDOW }, (_, d) => d).filter((d) => score(d) >= theta);
+    expect([...kernel.outIdx.subarray(0, n)]).toEqual(expected);
+    expect([...kernel.outScore.subarray(0, n)]).toEqual(expected.map(score));
+    // Cleared: nothing reaches even 1 now.
+    expect(kernel.collect(1)).toBe(0);
+
+    // The second window starts where the cursors stopped.
+    kernel.accumulate(2, KERNEL_WINDOW);
+    const m = kernel.collect(1);
+    expect(m).toBe(new Set([...c.docs].filter((d) => d >= KERNEL_WINDOW)).size);
+    expect(kernel.outScore[0]).toBe(score(KERNEL_WINDOW + kernel.outIdx[0]!));
+  });
+
+  it('leaves an index that still writes and reads back the same file', () => {
+    const passages = Array.from({ length: 3000 }, (_, i) => ({
+      id: `p${i}`,
+      title: `t${i % 7}`,
+      text: Array.from({ length: 12 }, (_, j) => `w${(i * 31 + j * 17) % 97}`).join(' '),
+    }));
+    const index = Bm25Index.build(passages);
+    const query = Array.from({ length: 30 }, (_, j) => `w${j * 3}`).join(' ');
+    const before = index.search(query, 10);
+    expect(index.usesKernel).toBe(true);
+    const again = Bm25Index.fromBytes(index.toBytes());
+    again.queryPath = 'pruned';
+    expect(again.search(query, 10)).toEqual(before);
+  });
+});
