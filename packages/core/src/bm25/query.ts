@@ -171,13 +171,19 @@ export class QueryEngine {
     if (termIds.length === 0 || k <= 0) return [];
     const m = this.setTerms(termIds);
     if (this.path !== 'pruned' && this.kernel !== null && m <= KERNEL_MAX_TERMS) {
+      // Without exclusions the cheap bound is a true θ0 for the kernel too (seedTheta costs more
+      // than it saves there).
+      const quick = this.path === 'exhaustive' && skip !== undefined ? 0 : this.quickTheta(m, k);
       const take =
         this.path === 'exhaustive' ||
         m >= KERNEL_ALWAYS_TERMS ||
-        (m >= KERNEL_MIN_TERMS && !this.prunesWell(m, this.quickTheta(m, k)));
+        (m >= KERNEL_MIN_TERMS && !this.prunesWell(m, quick));
       if (take) {
         this.kernel ??= ScoringKernel.create(this.c);
-        if (this.kernel !== null) return this.exhaustive(this.kernel, m, k, skip, this.seedTheta(m, k, skip));
+        if (this.kernel !== null) {
+          const theta0 = skip === undefined ? quick : this.seedTheta(m, k, skip);
+          return this.exhaustive(this.kernel, m, k, skip, theta0);
+        }
       }
     }
     if (m >= MERGE_MIN_TERMS && m <= MERGE_MAX_TERMS && skip === undefined) return this.merged(m, k);
@@ -400,10 +406,10 @@ export class QueryEngine {
   }
 
   /**
-   * A cheap lower bound of the final θ, for choosing a path: k distinct documents score at least
-   * any one term's k-th largest block maximum (each block's maximum is one of its documents), or
-   * its k-th largest impact where it has fewer than k blocks. Documents excluded by `skip` may be
-   * among them, so this is for the choice only, never for pruning.
+   * A cheap lower bound of the final θ: k distinct documents score at least any one term's k-th
+   * largest block maximum (each block's maximum is one of its documents), or its k-th largest
+   * impact where it has fewer than k blocks; 0 where no term has k postings. Documents excluded
+   * by `skip` may be among them, so with exclusions it only chooses a path, never prunes.
    */
   private quickTheta(m: number, k: number): number {
     const { impacts, blockMax } = this.c;
