@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { assembleKernel, kernelSource } from '../scripts/build-kernel';
 import { Bm25Index } from '../src/bm25/index';
-import { KERNEL_WINDOW, ScoringKernel } from '../src/bm25/kernel';
+import { KERNEL_WINDOW, placeInKernelMemory, ScoringKernel } from '../src/bm25/kernel';
 import type { Columns } from '../src/bm25/query';
+import { decodeIndex } from '../src/bm25/serialize';
 
 const committed = fileURLToPath(new URL('../src/bm25/kernel-wasm.ts', import.meta.url));
 
@@ -86,5 +87,33 @@ describe('the WebAssembly scoring kernel', () => {
     const again = Bm25Index.fromBytes(index.toBytes());
     again.queryPath = 'pruned';
     expect(again.search(query, 10)).toEqual(before);
+  });
+});
+
+describe('an index loaded from a file', () => {
+  it('is decoded inside the kernel memory, which then reads its columns in place', () => {
+    // Over 1 MiB of index file, so that fromBytes places it in a kernel memory.
+    const passages = Array.from({ length: 20_000 }, (_, i) => ({
+      id: `p${i}`,
+      title: `t${i % 11}`,
+      text: Array.from({ length: 16 }, (_, j) => `w${(i * 13 + j * 29) % 211}`).join(' '),
+    }));
+    const file = Bm25Index.build(passages, { storeText: false }).toBytes();
+    expect(file.length).toBeGreaterThan(1 << 20);
+    const placed = placeInKernelMemory(file)!;
+    expect(Buffer.compare(placed.file, file)).toBe(0);
+    const c = decodeIndex(placed.file);
+    const docs = c.docs;
+    expect(docs.buffer).toBe(placed.memory.buffer);
+    expect(ScoringKernel.create(c, placed.memory)).not.toBeNull();
+    expect(c.docs).toBe(docs); // not copied
+
+    const loaded = Bm25Index.fromBytes(file);
+    const query = Array.from({ length: 30 }, (_, j) => `w${j * 7}`).join(' ');
+    const hits = loaded.search(query, 5);
+    expect(loaded.usesKernel).toBe(true);
+    const all = loaded.scoreAll(query);
+    const expected = [...all.keys()].sort((a, b) => all[b]! - all[a]! || a - b).slice(0, 5);
+    expect(hits.map((h) => h.doc)).toEqual(expected);
   });
 });

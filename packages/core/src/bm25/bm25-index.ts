@@ -9,6 +9,7 @@ import {
 import type { Passage } from '../types/data';
 import { buildIndexData, DOC_LENGTHS, type DocLengths, INDEX_FIELDS, type IndexFields } from './build';
 import type { Bm25Data } from './index-data';
+import { placeInKernelMemory } from './kernel';
 import { passageAt } from './passage-store';
 import { QueryEngine, type QueryPath } from './query';
 import { type Bm25Params, LUCENE_PARAMS } from './scoring';
@@ -78,7 +79,7 @@ export class Bm25Index {
   private idToDoc: Map<string, number> | undefined;
   private readonly engine: QueryEngine;
 
-  private constructor(data: Bm25Data) {
+  private constructor(data: Bm25Data, memory?: WebAssembly.Memory) {
     this.params = Object.freeze({ ...data.params });
     this.analyzerOptions = Object.freeze(data.analyzer);
     this.fields = data.fields;
@@ -87,7 +88,7 @@ export class Bm25Index {
     this.analyzer = createAnalyzer(data.analyzer);
     this.vocab = data.vocab;
     this.data = data;
-    this.engine = new QueryEngine(data, data.docCount, data.impactBits);
+    this.engine = new QueryEngine(data, data.docCount, data.impactBits, memory);
     this.store = data.store;
     this.idToDoc = data.idToDoc;
   }
@@ -116,9 +117,14 @@ export class Bm25Index {
     );
   }
 
-  /** Loads what `toBytes` wrote; the typed arrays are views on `bytes` where alignment allows. */
+  /**
+   * Loads what `toBytes` wrote. The bytes are copied once into a WebAssembly memory the query
+   * kernel reads in place (see kernel.ts), and the typed arrays are views on that copy where
+   * alignment allows; where no such memory can be had, views on `bytes` itself.
+   */
   static fromBytes(bytes: Uint8Array): Bm25Index {
-    return new Bm25Index(decodeIndex(bytes));
+    const placed = placeInKernelMemory(bytes);
+    return new Bm25Index(decodeIndex(placed?.file ?? bytes), placed?.memory);
   }
 
   /** The index file as one byte array (see `chunks` to write it without that copy). */

@@ -7,14 +7,14 @@ export const KERNEL_WINDOW = 8192;
 export const KERNEL_MAX_TERMS = 4096;
 
 const PAGE = 65536;
-// Scratch at the start of the kernel's memory, then the postings (see `ScoringKernel.create`).
+// Scratch at the start of the kernel's memory, then the data: the postings, or a whole index file.
 const POS = 0;
 const END = POS + 4 * KERNEL_MAX_TERMS;
 const WEIGHT = END + 4 * KERNEL_MAX_TERMS;
 const ACC = WEIGHT + 8 * KERNEL_MAX_TERMS;
 const OUT_IDX = ACC + 8 * KERNEL_WINDOW;
 const OUT_SCORE = OUT_IDX + 4 * KERNEL_WINDOW;
-const POSTINGS = OUT_SCORE + 8 * KERNEL_WINDOW;
+const DATA = OUT_SCORE + 8 * KERNEL_WINDOW; // a multiple of 8, as the file's sections need
 
 interface KernelExports {
   accumulate(
@@ -44,6 +44,36 @@ function kernelModule(): WebAssembly.Module | null {
     }
   }
   return compiled;
+}
+
+/** A kernel memory of `bytes` bytes; null without WebAssembly SIMD or where it cannot be had. */
+function kernelMemory(bytes: number): WebAssembly.Memory | null {
+  if (kernelModule() === null || bytes > 2 ** 32) return null;
+  try {
+    const pages = Math.ceil(bytes / PAGE);
+    return new WebAssembly.Memory({ initial: pages, maximum: pages });
+  } catch {
+    return null; // wasm32 stops at 4 GiB, and a browser may refuse less
+  }
+}
+
+/** Files smaller than this are decoded where they are: the kernel copies their few postings if asked. */
+const PLACE_MIN_BYTES = 1 << 20;
+
+/**
+ * An index file copied into a new kernel memory, after the scratch: an index decoded from the
+ * copy has its columns there, and the kernel reads them in place instead of copying them again.
+ * Null for small files and where no kernel memory can be had (the file is then decoded where it is).
+ */
+export function placeInKernelMemory(
+  file: Uint8Array,
+): { memory: WebAssembly.Memory; file: Uint8Array } | null {
+  if (file.length < PLACE_MIN_BYTES) return null;
+  const memory = kernelMemory(DATA + file.length);
+  if (memory === null) return null;
+  const placed = new Uint8Array(memory.buffer, DATA, file.length);
+  placed.set(file);
+  return { memory, file: placed };
 }
 
 /**
@@ -76,32 +106,29 @@ export class ScoringKernel {
   }
 
   /**
-   * Copies `c.docs` and `c.impacts` into a new kernel memory and points `c` at the copies (so the
-   * originals can be collected and the TypeScript engine reads the same arrays). Null where
-   * WebAssembly SIMD is missing or the memory cannot be had (wasm32 stops at 4 GiB): the caller
-   * then scores in TypeScript.
+   * The kernel over `c`. Where `c.docs` and `c.impacts` already lie in `memory` (an index decoded
+   * from `placeInKernelMemory`'s copy) it reads them there; otherwise it copies them into a new
+   * kernel memory and points `c` at the copies (so the originals can be collected and the
+   * TypeScript engine reads the same arrays). Null where WebAssembly SIMD is missing or no memory
+   * can be had: the caller then scores in TypeScript.
    */
-  static create(c: Columns): ScoringKernel | null {
+  static create(c: Columns, memory?: WebAssembly.Memory): ScoringKernel | null {
     const module = kernelModule();
     if (module === null) return null;
-    const n = c.docs.length;
-    const bytes = POSTINGS + 8 * n;
-    if (bytes > 2 ** 32) return null;
-    let memory: WebAssembly.Memory;
-    try {
-      const pages = Math.ceil(bytes / PAGE);
-      memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-    } catch {
-      return null;
+    if (memory === undefined || c.docs.buffer !== memory.buffer || c.impacts.buffer !== memory.buffer) {
+      const n = c.docs.length;
+      const fresh = kernelMemory(DATA + 8 * n);
+      if (fresh === null) return null;
+      const docs = new Uint32Array(fresh.buffer, DATA, n);
+      const impacts = new Uint32Array(fresh.buffer, DATA + 4 * n, n);
+      docs.set(c.docs);
+      impacts.set(c.impacts);
+      c.docs = docs;
+      c.impacts = impacts;
+      memory = fresh;
     }
     const instance = new WebAssembly.Instance(module, { env: { memory } });
-    const docs = new Uint32Array(memory.buffer, POSTINGS, n);
-    const impacts = new Uint32Array(memory.buffer, POSTINGS + 4 * n, n);
-    docs.set(c.docs);
-    impacts.set(c.impacts);
-    c.docs = docs;
-    c.impacts = impacts;
-    return new ScoringKernel(memory, instance, POSTINGS, POSTINGS + 4 * n);
+    return new ScoringKernel(memory, instance, c.docs.byteOffset, c.impacts.byteOffset);
   }
 
   /** Adds the first n terms' postings in documents [lo, lo + KERNEL_WINDOW) to the buffer. */

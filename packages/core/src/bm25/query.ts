@@ -51,15 +51,16 @@ const SEED_POSTINGS = 4096;
 const DROP_RATIO = 4;
 /**
  * Which queries the WebAssembly kernel scores exhaustively (see `exhaustive`) instead of the
- * windows' pruning: those of KERNEL_MIN_TERMS distinct terms or more where MaxScore under the
- * seeded θ0 would still call more than 1/PRUNED_SHARE of their postings essential (pruning then
- * reads nearly every posting anyway, each for about three times the kernel's cost), and every
- * query of KERNEL_ALWAYS_TERMS or more (the windows' work per term and window outgrows any
- * saving). Measured (bench/.out probes, 300 queries a set): real text is mostly the first kind
- * from 4 terms on; the synthetic world, with a few rare terms deciding, prunes well up to 16.
+ * TypeScript paths: those of KERNEL_MIN_TERMS distinct terms or more where MaxScore under a cheap
+ * θ bound (`quickTheta`) would still call more than 1/PRUNED_SHARE of their postings essential
+ * (pruning then reads nearly every posting anyway, each for about three times the kernel's
+ * cost), and every query too long for the column merge (the windows, which would take it, lose
+ * to the kernel there even when pruning works). Read off probes of both paths on the bench's
+ * queries (300 a set): real text takes the kernel from about 4 terms on; the synthetic world,
+ * where a few rare terms decide, keeps the merge up to 12 terms.
  */
 const KERNEL_MIN_TERMS = 3;
-const KERNEL_ALWAYS_TERMS = 20;
+const KERNEL_ALWAYS_TERMS = MERGE_MAX_TERMS + 1;
 const PRUNED_SHARE = 10;
 
 /**
@@ -128,10 +129,12 @@ export class QueryEngine {
   private kernel: ScoringKernel | null | undefined;
   path: QueryPath = 'auto';
 
+  /** `memory`: the kernel memory the columns were decoded in, if they were (see kernel.ts). */
   constructor(
     private readonly c: Columns,
     private readonly docCount: number,
     impactBits: number,
+    private readonly memory?: WebAssembly.Memory,
   ) {
     this.unit = 2 ** -impactBits;
   }
@@ -179,7 +182,7 @@ export class QueryEngine {
         m >= KERNEL_ALWAYS_TERMS ||
         (m >= KERNEL_MIN_TERMS && !this.prunesWell(m, quick));
       if (take) {
-        this.kernel ??= ScoringKernel.create(this.c);
+        this.kernel ??= ScoringKernel.create(this.c, this.memory);
         if (this.kernel !== null) {
           const theta0 = skip === undefined ? quick : this.seedTheta(m, k, skip);
           return this.exhaustive(this.kernel, m, k, skip, theta0);
