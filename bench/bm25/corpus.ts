@@ -1,6 +1,7 @@
 /**
  * The benchmark's corpora and query sets.
- * - synthetic: the synthetic world of packages/core (any size), with its questions;
+ * - synthetic: the synthetic world of packages/core, with its questions; beyond the largest world
+ *   (2M passages: its person names run out near 2.8M) several worlds of consecutive seeds, joined;
  * - real: real English text from Debian packages (see real-corpus.ts), 202,499 passages, or its
  *   first BENCH_PASSAGES.
  * Query sets, drawn with a fixed seed: one sentence of a passage (an IRCoT step query), five
@@ -8,7 +9,7 @@
  * reasoning so far), and a sweep of queries of exactly n analysed terms, each a window of running
  * passage text, for n from 1 to 100.
  */
-import { generateSyntheticWorld } from '../../packages/core/src/synthetic/index';
+import { generateSyntheticWorld, SYNTHETIC_MAX_PASSAGES } from '../../packages/core/src/synthetic/index';
 import type { Passage } from '../../packages/core/src/types/data';
 import { Rng } from '../../packages/core/src/util/rng';
 import { REAL_TEXT_SOURCE, realCorpus } from './real-corpus';
@@ -32,12 +33,24 @@ export const SWEEP_TERMS = [1, 2, 4, 8, 16, 32, 64, 100];
 
 export function benchCorpus(kind: CorpusKind, seed: number, passages: number): BenchCorpus {
   if (kind === 'synthetic') {
-    const world = generateSyntheticWorld({ seed, passages });
+    const worlds = Math.ceil(passages / SYNTHETIC_MAX_PASSAGES);
+    const corpus: Passage[] = [];
+    const questions: string[] = [];
+    for (let w = 0; w < worlds; w++) {
+      const size = Math.min(Math.ceil(passages / worlds), passages - corpus.length);
+      const world = generateSyntheticWorld({ seed: seed + w, passages: size });
+      // Ids stay unique across worlds; texts and titles are each world's own.
+      for (const p of world.corpus) corpus.push(worlds === 1 ? p : { ...p, id: `w${w}:${p.id}` });
+      for (const q of world.questions) questions.push(q.question);
+    }
     return {
       kind,
-      source: `synthetic world, seed ${seed}`,
-      corpus: world.corpus,
-      questions: world.questions.map((q) => q.question),
+      source:
+        worlds === 1
+          ? `synthetic world, seed ${seed}`
+          : `${worlds} synthetic worlds, seeds ${seed}–${seed + worlds - 1}, joined`,
+      corpus,
+      questions,
     };
   }
   const all = realCorpus();
