@@ -74,6 +74,25 @@ describe('the WebAssembly scoring kernel', () => {
     expect(kernel.outScore[0]).toBe(score(KERNEL_WINDOW + kernel.outIdx[0]!));
   });
 
+  it('in sparse mode notes each document once, when its sum first reaches θ, and clears on request', () => {
+    const c = columns();
+    const kernel = ScoringKernel.create(c)!;
+    const split = c.indptr[1]!;
+    kernel.pos.set([0, split]);
+    kernel.end.set([split, c.docs.length]);
+    kernel.weight.set([1, 3]);
+    const theta = 5000;
+    const n = kernel.accumulateCrossing(2, 0, theta);
+    const score = (d: number) => (d % 3 === 0 ? 10 + d : 0) + (d % 5 === 0 ? 6 : 0);
+    const expected = Array.from({ length: KERNEL_WINDOW }, (_, d) => d).filter((d) => score(d) >= theta);
+    const noted = [...kernel.outIdx.subarray(0, n)];
+    expect(noted.length).toBe(new Set(noted).size); // once each
+    expect(noted.sort((a, b) => a - b)).toEqual(expected);
+    for (const x of expected) expect(kernel.acc[x]).toBe(score(x));
+    kernel.clear();
+    expect(kernel.acc.every((v) => v === 0)).toBe(true);
+  });
+
   it('leaves an index that still writes and reads back the same file', () => {
     const passages = Array.from({ length: 3000 }, (_, i) => ({
       id: `p${i}`,

@@ -28,7 +28,21 @@ interface KernelExports {
     lo: number,
     hi: number,
   ): number;
+  accumulateCrossing(
+    n: number,
+    posP: number,
+    endP: number,
+    weightP: number,
+    docsP: number,
+    impactsP: number,
+    accP: number,
+    lo: number,
+    hi: number,
+    theta: number,
+    outIdxP: number,
+  ): number;
   collect(accP: number, n: number, theta: number, outIdxP: number, outScoreP: number): number;
+  clear(accP: number, n: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -89,6 +103,8 @@ export class ScoringKernel {
   /** What the last `collect` wrote: window offsets and their scores, ascending. */
   readonly outIdx: Uint32Array;
   readonly outScore: Float64Array;
+  /** The window's sums (read after `accumulateCrossing`, before `clear`). */
+  readonly acc: Float64Array;
   private readonly k: KernelExports;
 
   private constructor(
@@ -103,6 +119,7 @@ export class ScoringKernel {
     this.weight = new Float64Array(memory.buffer, WEIGHT, KERNEL_MAX_TERMS);
     this.outIdx = new Uint32Array(memory.buffer, OUT_IDX, KERNEL_WINDOW);
     this.outScore = new Float64Array(memory.buffer, OUT_SCORE, KERNEL_WINDOW);
+    this.acc = new Float64Array(memory.buffer, ACC, KERNEL_WINDOW);
   }
 
   /**
@@ -139,5 +156,29 @@ export class ScoringKernel {
   /** Window offsets scoring at least theta into outIdx/outScore (returns how many); clears the buffer. */
   collect(theta: number): number {
     return this.k.collect(ACC, KERNEL_WINDOW, theta, OUT_IDX, OUT_SCORE);
+  }
+
+  /**
+   * As `accumulate`, but writes to outIdx each window offset whose sum first reaches theta (at
+   * most once each, in posting order) and returns how many; their sums are in `acc` until `clear`.
+   */
+  accumulateCrossing(n: number, lo: number, theta: number): number {
+    return this.k.accumulateCrossing(
+      n,
+      POS,
+      END,
+      WEIGHT,
+      this.docsP,
+      this.impactsP,
+      ACC,
+      lo,
+      lo + KERNEL_WINDOW,
+      theta,
+      OUT_IDX,
+    );
+  }
+
+  clear(): void {
+    this.k.clear(ACC, KERNEL_WINDOW);
   }
 }
