@@ -28,6 +28,20 @@ function columns(): Columns {
   };
 }
 
+/** A kernel over `columns()` with both terms set up, term 1 weighing 3. */
+function primed() {
+  const c = columns();
+  const kernel = ScoringKernel.create(c)!;
+  const split = c.indptr[1]!;
+  kernel.pos.set([0, split]);
+  kernel.end.set([split, c.docs.length]);
+  kernel.weight.set([1, 3]);
+  return { c, kernel };
+}
+
+/** A document's sum under `primed()`: 10 + doc through term 0, 3 · 2 through term 1. */
+const score = (d: number) => (d % 3 === 0 ? 10 + d : 0) + (d % 5 === 0 ? 6 : 0);
+
 describe('the WebAssembly scoring kernel', () => {
   it('is the module kernel.wat assembles to (run scripts/build-kernel.ts after editing it)', async () => {
     expect(readFileSync(committed, 'utf8')).toBe(kernelSource(await assembleKernel()));
@@ -44,12 +58,7 @@ describe('the WebAssembly scoring kernel', () => {
   });
 
   it('adds weighted impacts window by window and hands back the documents reaching θ, clearing the buffer', () => {
-    const c = columns();
-    const kernel = ScoringKernel.create(c)!;
-    const split = c.indptr[1]!;
-    kernel.pos.set([0, split]);
-    kernel.end.set([split, c.docs.length]);
-    kernel.weight.set([1, 3]);
+    const { c, kernel } = primed();
     const added = kernel.accumulate(2, 0);
     // Exactly the postings of the first window, and each term's cursor left at the second.
     const inWindow = [...c.docs].filter((d) => d < KERNEL_WINDOW).length;
@@ -58,7 +67,6 @@ describe('the WebAssembly scoring kernel', () => {
     expect(c.docs[kernel.pos[0]!]).toBeGreaterThanOrEqual(KERNEL_WINDOW);
     expect(c.docs[kernel.pos[1]!]).toBeGreaterThanOrEqual(KERNEL_WINDOW);
 
-    const score = (d: number) => (d % 3 === 0 ? 10 + d : 0) + (d % 5 === 0 ? 6 : 0);
     const theta = 5000;
     const n = kernel.collect(theta);
     const expected = Array.from({ length: KERNEL_WINDOW }, (_, d) => d).filter((d) => score(d) >= theta);
@@ -75,15 +83,9 @@ describe('the WebAssembly scoring kernel', () => {
   });
 
   it('in sparse mode notes each document once, when its sum first reaches θ, and clears on request', () => {
-    const c = columns();
-    const kernel = ScoringKernel.create(c)!;
-    const split = c.indptr[1]!;
-    kernel.pos.set([0, split]);
-    kernel.end.set([split, c.docs.length]);
-    kernel.weight.set([1, 3]);
+    const { kernel } = primed();
     const theta = 5000;
     const n = kernel.accumulateCrossing(2, 0, theta);
-    const score = (d: number) => (d % 3 === 0 ? 10 + d : 0) + (d % 5 === 0 ? 6 : 0);
     const expected = Array.from({ length: KERNEL_WINDOW }, (_, d) => d).filter((d) => score(d) >= theta);
     const noted = [...kernel.outIdx.subarray(0, n)];
     expect(noted.length).toBe(new Set(noted).size); // once each

@@ -16,31 +16,22 @@ const OUT_IDX = ACC + 8 * KERNEL_WINDOW;
 const OUT_SCORE = OUT_IDX + 4 * KERNEL_WINDOW;
 const DATA = OUT_SCORE + 8 * KERNEL_WINDOW; // a multiple of 8, as the file's sections need
 
+/** accumulate's arguments, which accumulateCrossing takes too, then theta and outIdxP. */
+type WindowArgs = [
+  n: number,
+  posP: number,
+  endP: number,
+  weightP: number,
+  docsP: number,
+  impactsP: number,
+  accP: number,
+  lo: number,
+  hi: number,
+];
+
 interface KernelExports {
-  accumulate(
-    n: number,
-    posP: number,
-    endP: number,
-    weightP: number,
-    docsP: number,
-    impactsP: number,
-    accP: number,
-    lo: number,
-    hi: number,
-  ): number;
-  accumulateCrossing(
-    n: number,
-    posP: number,
-    endP: number,
-    weightP: number,
-    docsP: number,
-    impactsP: number,
-    accP: number,
-    lo: number,
-    hi: number,
-    theta: number,
-    outIdxP: number,
-  ): number;
+  accumulate(...args: WindowArgs): number;
+  accumulateCrossing(...args: [...WindowArgs, theta: number, outIdxP: number]): number;
   collect(accP: number, n: number, theta: number, outIdxP: number, outScoreP: number): number;
   clear(accP: number, n: number): void;
 }
@@ -150,7 +141,7 @@ export class ScoringKernel {
 
   /** Adds the first n terms' postings in documents [lo, lo + KERNEL_WINDOW) to the buffer. */
   accumulate(n: number, lo: number): number {
-    return this.k.accumulate(n, POS, END, WEIGHT, this.docsP, this.impactsP, ACC, lo, lo + KERNEL_WINDOW);
+    return this.k.accumulate(...this.window(n, lo));
   }
 
   /** Window offsets scoring at least theta into outIdx/outScore (returns how many); clears the buffer. */
@@ -163,22 +154,14 @@ export class ScoringKernel {
    * most once each, in posting order) and returns how many; their sums are in `acc` until `clear`.
    */
   accumulateCrossing(n: number, lo: number, theta: number): number {
-    return this.k.accumulateCrossing(
-      n,
-      POS,
-      END,
-      WEIGHT,
-      this.docsP,
-      this.impactsP,
-      ACC,
-      lo,
-      lo + KERNEL_WINDOW,
-      theta,
-      OUT_IDX,
-    );
+    return this.k.accumulateCrossing(...this.window(n, lo), theta, OUT_IDX);
   }
 
   clear(): void {
     this.k.clear(ACC, KERNEL_WINDOW);
+  }
+
+  private window(n: number, lo: number): WindowArgs {
+    return [n, POS, END, WEIGHT, this.docsP, this.impactsP, ACC, lo, lo + KERNEL_WINDOW];
   }
 }

@@ -59,7 +59,6 @@ const DROP_RATIO = 4;
  * queries (300 a set): real text takes the kernel at every length; the synthetic world, where a
  * few rare terms decide, keeps the merge from 3 to 12 terms.
  */
-const KERNEL_MIN_TERMS = 1;
 const KERNEL_ALWAYS_TERMS = MERGE_MAX_TERMS + 1;
 const PRUNED_SHARE = 10;
 /**
@@ -72,7 +71,7 @@ const PRUNED_SHARE = 10;
 const SPARSE_SHARE = 2;
 
 /**
- * How queries are evaluated: 'auto' chooses per query (see KERNEL_MIN_TERMS); 'pruned' always
+ * How queries are evaluated: 'auto' chooses per query (see KERNEL_ALWAYS_TERMS); 'pruned' always
  * takes the TypeScript engine's pruning paths, 'exhaustive' the kernel where it can be had
  * (tests and benches compare the two).
  */
@@ -185,10 +184,7 @@ export class QueryEngine {
       // Without exclusions the cheap bound is a true θ0 for the kernel too (seedTheta costs more
       // than it saves there).
       const quick = this.path === 'exhaustive' && skip !== undefined ? 0 : this.quickTheta(m, k);
-      const take =
-        this.path === 'exhaustive' ||
-        m >= KERNEL_ALWAYS_TERMS ||
-        (m >= KERNEL_MIN_TERMS && !this.prunesWell(m, quick));
+      const take = this.path === 'exhaustive' || m >= KERNEL_ALWAYS_TERMS || !this.prunesWell(m, quick);
       if (take) {
         this.kernel ??= ScoringKernel.create(this.c, this.memory);
         if (this.kernel !== null) {
@@ -496,25 +492,17 @@ export class QueryEngine {
       if (next === 0xffffffff) break;
       const lo = next - (next % KERNEL_WINDOW);
       // Every matching document scores at least one impact unit, so 1 keeps the empty ones out.
+      let n: number;
       if (sparse) {
-        // Documents as their sums reached θ, in posting order (ties are settled by TopK).
-        const n = kernel.accumulateCrossing(m, lo, Math.max(theta, 1));
-        for (let j = 0; j < n; j++) {
-          const x = outIdx[j]!;
-          const s = acc[x]!;
-          if (s < theta) continue;
-          const d = lo + x;
-          if (skip?.(d)) continue;
-          if (top.admits(d, s)) {
-            top.push(d, s);
-            theta = Math.max(theta0, top.kth());
-          }
-        }
+        // Documents as their sums reached θ, in posting order (ties are settled by TopK); their
+        // final sums are read once the window is done.
+        n = kernel.accumulateCrossing(m, lo, Math.max(theta, 1));
+        for (let j = 0; j < n; j++) outScore[j] = acc[outIdx[j]!]!;
         kernel.clear();
-        continue;
+      } else {
+        kernel.accumulate(m, lo);
+        n = kernel.collect(Math.max(theta, 1));
       }
-      kernel.accumulate(m, lo);
-      const n = kernel.collect(Math.max(theta, 1));
       for (let j = 0; j < n; j++) {
         const s = outScore[j]!;
         if (s < theta) continue;
