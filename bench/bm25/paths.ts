@@ -1,8 +1,9 @@
 /**
  * BM25 query paths side by side on a bench corpus run.sh built: per query set, ms a query through
- * the TypeScript pruning alone, the WebAssembly kernel for every query, and the per-query choice
- * ('auto'), on the same queries (one warm-up pass, one timed pass each), and whether any top 4
- * differs between the first two. How the choice in packages/core/src/bm25/query.ts was read off.
+ * the TypeScript pruning alone, the WebAssembly kernel's windows, its document blocks, and the
+ * per-query choice ('auto'), on the same queries (one warm-up pass, one timed pass each), and how
+ * many top 4 differ from the pruning's. How the choices in packages/core/src/bm25/query.ts were
+ * read off. INDEX_FILE names another index file in the corpus folder (default index.bin).
  *
  *   npx tsx bench/bm25/paths.ts bench/.out/bm25/real-202499
  */
@@ -12,7 +13,9 @@ import { z } from 'zod';
 import { Bm25Index } from '../../packages/core/src/bm25/index';
 
 const dir = process.argv[2] ?? 'bench/.out/bm25/real-202499';
-const index = Bm25Index.fromBytes(new Uint8Array(readFileSync(join(dir, 'index.bin'))));
+const index = Bm25Index.fromBytes(
+  new Uint8Array(readFileSync(join(dir, process.env.INDEX_FILE ?? 'index.bin'))),
+);
 const sets = z
   .array(z.object({ name: z.string(), queries: z.array(z.string()) }))
   .parse(JSON.parse(readFileSync(join(dir, 'query_sets.json'), 'utf8')));
@@ -20,7 +23,7 @@ console.log(`${dir}: ms a query, top 4, ${index.size.toLocaleString('en-US')} pa
 for (const { name, queries } of sets) {
   const timed: string[] = [];
   const tops: string[][] = [];
-  for (const path of ['pruned', 'exhaustive', 'auto'] as const) {
+  for (const path of ['pruned', 'exhaustive', 'blocks', 'auto'] as const) {
     index.queryPath = path;
     for (const q of queries) index.search(q, 4);
     const t0 = performance.now();
@@ -34,6 +37,6 @@ for (const { name, queries } of sets) {
     );
     timed.push(`${path} ${((performance.now() - t0) / queries.length).toFixed(3)}`);
   }
-  const differ = tops[0]!.filter((t, i) => t !== tops[1]![i]).length;
-  console.log(`${name}: ${timed.join(' | ')}; top 4 differing ${differ}`);
+  const differ = tops.slice(1).map((other) => tops[0]!.filter((t, i) => t !== other[i]).length);
+  console.log(`${name}: ${timed.join(' | ')}; top 4 differing from pruned ${differ.join('/')}`);
 }

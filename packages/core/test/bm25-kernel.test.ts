@@ -31,7 +31,7 @@ function columns(): Columns {
 /** A kernel over `columns()` with both terms set up, term 1 weighing 3. */
 function primed() {
   const c = columns();
-  const kernel = ScoringKernel.create(c)!;
+  const kernel = ScoringKernel.create(c, 2 * KERNEL_WINDOW)!;
   const split = c.indptr[1]!;
   kernel.pos.set([0, split]);
   kernel.end.set([split, c.docs.length]);
@@ -50,7 +50,7 @@ describe('the WebAssembly scoring kernel', () => {
   it('moves the postings into its memory and points the columns at them', () => {
     const c = columns();
     const docs = c.docs.slice();
-    const kernel = ScoringKernel.create(c);
+    const kernel = ScoringKernel.create(c, 2 * KERNEL_WINDOW);
     expect(kernel).not.toBeNull();
     expect(c.docs).toEqual(docs);
     expect(c.docs.buffer).not.toBe(docs.buffer);
@@ -121,13 +121,17 @@ describe('an index loaded from a file', () => {
     }));
     const file = Bm25Index.build(passages, { storeText: false }).toBytes();
     expect(file.length).toBeGreaterThan(1 << 20);
-    const placed = placeInKernelMemory(file)!;
+    const placed = placeInKernelMemory(file, passages.length)!;
     expect(Buffer.compare(placed.file, file)).toBe(0);
     const c = decodeIndex(placed.file);
     const docs = c.docs;
     expect(docs.buffer).toBe(placed.memory.buffer);
-    expect(ScoringKernel.create(c, placed.memory)).not.toBeNull();
+    const blocks = c.docBlocks!;
+    expect(blocks.denseStart.buffer).toBe(placed.memory.buffer);
+    const kernel = ScoringKernel.create(c, c.docCount, placed.memory);
+    expect(kernel?.hasBlocks).toBe(true);
     expect(c.docs).toBe(docs); // not copied
+    expect(c.docBlocks!.denseStart).toBe(blocks.denseStart);
 
     const loaded = Bm25Index.fromBytes(file);
     const query = Array.from({ length: 30 }, (_, j) => `w${j * 7}`).join(' ');

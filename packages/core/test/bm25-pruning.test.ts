@@ -33,8 +33,9 @@ function exhaustive(all: Float64Array, k: number, keep: (d: number) => boolean =
 }
 
 // Each query path against exhaustive scoring: the one 'auto' picks per query, the TypeScript
-// engine's pruning alone, and the WebAssembly kernel for every query (even single terms).
-describe.each(['auto', 'pruned', 'exhaustive'] as const)('block-max pruning, %s path', (path) => {
+// engine's pruning alone, and the WebAssembly kernel's windows or its document blocks for every
+// query (even single terms).
+describe.each(['auto', 'pruned', 'exhaustive', 'blocks'] as const)('block-max pruning, %s path', (path) => {
   const { passages, word, rng } = zipfWorld(3, 14_000);
   const index = Bm25Index.build(passages);
   index.queryPath = path;

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DOC_BLOCK_SHIFT } from '../src/bm25/doc-blocks';
 import { Bm25Index } from '../src/bm25/index';
+import type { Bm25Data } from '../src/bm25/index-data';
 import type { Passage } from '../src/types/data';
 import { Rng } from '../src/util/rng';
 
@@ -118,4 +120,71 @@ describe('Bm25Index toBytes / fromBytes', () => {
     // Saved again, it is a current-format file with the same results.
     expect(Bm25Index.fromBytes(v1.toBytes()).search('analytical engine', 3)).toEqual(hits);
   });
+  it('writes the document blocks and reads them back as they were', () => {
+    const built = Bm25Index.build(corpus(3000, 5), { storeText: false });
+    const file = built.toBytes();
+    const header = headerOf(file);
+    expect(header.docBlockShift).toBe(DOC_BLOCK_SHIFT);
+    const before = dataOf(built).docBlocks!;
+    const after = dataOf(Bm25Index.fromBytes(file)).docBlocks!;
+    expect(after.denseSlot).toEqual(before.denseSlot);
+    expect(after.denseMax).toEqual(before.denseMax);
+    expect(after.denseStart).toEqual(before.denseStart);
+    expect(before.denseMax.length).toBeGreaterThan(0); // the common words are there
+  });
+
+  it('rejects damaged document blocks with a message that names them', () => {
+    const file = Bm25Index.build(corpus(3000, 5), { storeText: false }).toBytes();
+    const s = headerOf(file).sections['docBlocks.denseStart']!;
+    const damaged = file.slice();
+    new DataView(damaged.buffer).setUint32(s.offset + 4 * 3, 0xffffff, true);
+    expect(() => Bm25Index.fromBytes(damaged)).toThrow(
+      /document blocks: postings of term \d+ are not ascending/,
+    );
+  });
+
+  it('loads a file whose document blocks are of another size without them', () => {
+    const passages = corpus(3000, 5);
+    const file = Bm25Index.build(passages, { storeText: false }).toBytes();
+    const other = file.slice();
+    const at = Buffer.from(other).indexOf(`"docBlockShift":${DOC_BLOCK_SHIFT}`);
+    other[at + '"docBlockShift":'.length] = '5'.charCodeAt(0);
+    const loaded = Bm25Index.fromBytes(other);
+    expect(dataOf(loaded).docBlocks).toBeUndefined();
+    const query = 'harbor film river director born capital novel running runs zoë москва harbor film river';
+    expect(loaded.search(query, 5)).toEqual(Bm25Index.fromBytes(file).search(query, 5));
+  });
+
+  it('loads an index written before document blocks, and answers long queries the same without them', () => {
+    // Written by the previous release (p36 14.6082…, p281 7.2122…, p327 7.0249…, p53 6.7749…
+    // for this 18-term query); its long queries now take the kernel's windows.
+    const old = Bm25Index.fromBytes(
+      new Uint8Array(
+        readFileSync(new URL('./fixtures/bm25/index-v2-before-doc-blocks.bin', import.meta.url)),
+      ),
+    );
+    expect(dataOf(old).docBlocks).toBeUndefined();
+    const query = 'river city film born year north w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12';
+    for (const path of ['auto', 'blocks', 'pruned'] as const) {
+      old.queryPath = path;
+      const hits = old.search(query, 4);
+      expect(hits.map((h) => h.id)).toEqual(['p36', 'p281', 'p327', 'p53']);
+      expect(hits[0]!.score).toBeCloseTo(14.60824853181839, 9);
+    }
+    expect(old.usesKernel).toBe(true);
+  });
 });
+
+/** An index file's JSON header. */
+function headerOf(file: Uint8Array): {
+  docBlockShift?: number;
+  sections: Record<string, { offset: number }>;
+} {
+  const length = new DataView(file.buffer, file.byteOffset).getUint32(8, true);
+  return JSON.parse(new TextDecoder().decode(file.subarray(12, 12 + length)));
+}
+
+/** The plain data behind an index (its private field, read for checks). */
+function dataOf(index: Bm25Index): Bm25Data {
+  return (index as unknown as { data: Bm25Data }).data;
+}

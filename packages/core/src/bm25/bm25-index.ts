@@ -13,7 +13,7 @@ import { placeInKernelMemory } from './kernel';
 import { passageAt } from './passage-store';
 import { QueryEngine, type QueryPath } from './query';
 import { type Bm25Params, LUCENE_PARAMS } from './scoring';
-import { decodeIndex, encodeIndex, encodeIndexChunks } from './serialize';
+import { decodeIndex, encodeIndex, encodeIndexChunks, indexDocCount } from './serialize';
 
 export interface Bm25BuildOptions {
   /** Term-frequency saturation; Lucene's 1.2 by default. */
@@ -123,7 +123,7 @@ export class Bm25Index {
    * alignment allows; where no such memory can be had, views on `bytes` itself.
    */
   static fromBytes(bytes: Uint8Array): Bm25Index {
-    const placed = placeInKernelMemory(bytes);
+    const placed = placeInKernelMemory(bytes, indexDocCount(bytes));
     return new Bm25Index(decodeIndex(placed?.file ?? bytes), placed?.memory);
   }
 

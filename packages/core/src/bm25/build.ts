@@ -1,5 +1,6 @@
 import { type AnalyzerOptions, createAnalyzer } from '../text/analyzer';
 import type { Passage } from '../types/data';
+import { buildDocBlocks } from './doc-blocks';
 import type { Bm25Data } from './index-data';
 import { ArrayPassageStore } from './passage-store';
 import { BLOCK } from './query';
@@ -146,6 +147,7 @@ export function buildIndexData(
     }
   }
 
+  const maxima = blockMaxima(indptr, docs, impacts);
   return {
     params,
     analyzer: analyzerOptions,
@@ -158,7 +160,8 @@ export function buildIndexData(
     docs,
     impacts,
     impactBits: bits,
-    ...blockMaxima(indptr, docs, impacts),
+    ...maxima,
+    docBlocks: buildDocBlocks(indptr, docs, impacts, maxima.maxImpacts, docCount),
     store: new ArrayPassageStore(ids, titles, texts),
     idToDoc: seen,
   };

@@ -1,5 +1,6 @@
 import type { AnalyzerOptions } from '../text/analyzer';
 import type { DocLengths, IndexFields } from './build';
+import type { DocBlocks } from './doc-blocks';
 import type { PassageStore } from './passage-store';
 import type { Bm25Params } from './scoring';
 
@@ -35,6 +36,8 @@ export interface Bm25Data {
   blockPtr: Uint32Array;
   blockMax: Uint32Array;
   blockLast: Uint32Array;
+  /** Block maxima over document ranges (the long queries' path); absent in files written before them. */
+  docBlocks?: DocBlocks;
   store: PassageStore;
   /** passage id → doc number, when already at hand (build has it); otherwise made on demand. */
   idToDoc?: Map<string, number>;

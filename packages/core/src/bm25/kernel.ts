@@ -1,20 +1,36 @@
+import { DOC_BLOCK_SHIFT, denseStride, docBlockCount } from './doc-blocks';
 import { KERNEL_WASM_BASE64 } from './kernel-wasm';
 import type { Columns } from './query';
 
 /** Documents per window: the float64 score buffer (64 KiB) stays in L1/L2 cache. */
 export const KERNEL_WINDOW = 8192;
+/** Bins of `histogram`. */
+export const HISTOGRAM_BINS = 256;
 /** Distinct query terms the kernel takes at most (its per-term arrays are this long). */
 export const KERNEL_MAX_TERMS = 4096;
 
 const PAGE = 65536;
-// Scratch at the start of the kernel's memory, then the data: the postings, or a whole index file.
+// Fixed scratch at the start of the kernel's memory.
 const POS = 0;
 const END = POS + 4 * KERNEL_MAX_TERMS;
-const WEIGHT = END + 4 * KERNEL_MAX_TERMS;
+const START = END + 4 * KERNEL_MAX_TERMS;
+const WEIGHT = START + 4 * KERNEL_MAX_TERMS;
 const ACC = WEIGHT + 8 * KERNEL_MAX_TERMS;
 const OUT_IDX = ACC + 8 * KERNEL_WINDOW;
 const OUT_SCORE = OUT_IDX + 4 * KERNEL_WINDOW;
-const DATA = OUT_SCORE + 8 * KERNEL_WINDOW; // a multiple of 8, as the file's sections need
+const HIST = OUT_SCORE + 8 * KERNEL_WINDOW;
+// Then the block path's scratch, sized by the corpus (`blockScratchBytes`), then the data.
+const SCRATCH = HIST + 4 * HISTOGRAM_BINS; // a multiple of 8, as the file's sections need
+
+/**
+ * The block path's scratch for docCount documents: per document block its bound (f32), two
+ * lists of blocks (u32: a band's, and those still alive in it), what each alive block can still
+ * gain (f64), postings' spans (u32 pairs), then a sum per document (f64).
+ */
+function blockScratchBytes(docCount: number): number {
+  const stride = denseStride(docBlockCount(docCount));
+  return 28 * stride + 8 * (stride << DOC_BLOCK_SHIFT);
+}
 
 /** accumulate's arguments, which accumulateCrossing takes too, then theta and outIdxP. */
 type WindowArgs = [
@@ -34,11 +50,24 @@ interface KernelExports {
   accumulateCrossing(...args: [...WindowArgs, theta: number, outIdxP: number]): number;
   collect(accP: number, n: number, theta: number, outIdxP: number, outScoreP: number): number;
   clear(accP: number, n: number): void;
+  /** n, posP, endP, weightP, docsP, impactsP, accP, ubP, hi, startP */
+  rareBounds(...args: number[]): void;
+  zeroRare(n: number, startP: number, endP: number, docsP: number, accP: number): void;
+  boundDense(ubP: number, maxP: number, n: number, scale: number): void;
+  maxBound(ubP: number, n: number): number;
+  histogram(ubP: number, n: number, scale: number, histP: number): void;
+  selectBlocks(ubP: number, n: number, lo: number, hi: number, selP: number): number;
+  /** selP, ns, startP, w, docsP, impactsP, accP, spanP */
+  addDense(...args: number[]): void;
+  gatherRest(selP: number, ns: number, maxP: number, scale: number, restP: number): void;
+  pruneBlocks(fromP: number, toP: number, ns: number, restP: number, accP: number, theta: number): number;
+  /** selP, i0, i1, shift, accP, theta, outIdxP, outScoreP */
+  collectBlocks(...args: number[]): number;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
 
-/** The kernel's module, compiled once (synchronously: it is 0.5 KB); null without WebAssembly SIMD. */
+/** The kernel's module, compiled once (synchronously: it is 2 KB); null without WebAssembly SIMD. */
 function kernelModule(): WebAssembly.Module | null {
   if (compiled === undefined) {
     try {
@@ -66,77 +95,140 @@ function kernelMemory(bytes: number): WebAssembly.Memory | null {
 const PLACE_MIN_BYTES = 1 << 20;
 
 /**
- * An index file copied into a new kernel memory, after the scratch: an index decoded from the
- * copy has its columns there, and the kernel reads them in place instead of copying them again.
- * Null for small files and where no kernel memory can be had (the file is then decoded where it is).
+ * An index file of docCount documents copied into a new kernel memory, after the scratch: an
+ * index decoded from the copy has its columns there, and the kernel reads them in place instead
+ * of copying them again. Null for small files and where no kernel memory can be had (the file is
+ * then decoded where it is).
  */
 export function placeInKernelMemory(
   file: Uint8Array,
+  docCount: number,
 ): { memory: WebAssembly.Memory; file: Uint8Array } | null {
   if (file.length < PLACE_MIN_BYTES) return null;
-  const memory = kernelMemory(DATA + file.length);
+  const at = SCRATCH + blockScratchBytes(docCount);
+  const memory = kernelMemory(at + file.length);
   if (memory === null) return null;
-  const placed = new Uint8Array(memory.buffer, DATA, file.length);
+  const placed = new Uint8Array(memory.buffer, at, file.length);
   placed.set(file);
   return { memory, file: placed };
 }
 
+/** Where the block path reads a DocBlocks in kernel memory (byte offsets). */
+interface BlockPointers {
+  denseMax: number;
+  denseStart: number;
+  stride: number;
+}
+
 /**
- * The columns' documents and impacts in a WebAssembly memory, with the kernel (kernel.wat) that
- * scores a window of documents over them. Its memory has a fixed size and never grows, because
- * growing would detach every typed array viewing it.
+ * The columns' documents and impacts (and their DocBlocks, where the index has them) in a
+ * WebAssembly memory, with the kernel (kernel.wat) that scores over them: a window of documents
+ * at a time (`accumulate`), or the blocks whose bounds reach θ (the block path). Its memory has a
+ * fixed size and never grows, because growing would detach every typed array viewing it.
  */
 export class ScoringKernel {
   /** Per query term: next posting, end of column (u32), weight (f64); set before `accumulate`. */
   readonly pos: Uint32Array;
   readonly end: Uint32Array;
   readonly weight: Float64Array;
+  /** Per rarer query term: its first posting (for `zeroRare`); `rareBounds` sets it. */
+  readonly start: Uint32Array;
   /** What the last `collect` wrote: window offsets and their scores, ascending. */
   readonly outIdx: Uint32Array;
   readonly outScore: Float64Array;
   /** The window's sums (read after `accumulateCrossing`, before `clear`). */
   readonly acc: Float64Array;
+  private readonly hist: Uint32Array;
+  /** Whether the block path can run (the index has DocBlocks). */
+  readonly hasBlocks: boolean;
   private readonly k: KernelExports;
+  private readonly ubP = SCRATCH;
+  private readonly selP: number;
+  private readonly aliveP: number;
+  private readonly restP: number;
+  private readonly spanP: number;
+  private readonly blockAccP: number;
 
   private constructor(
     memory: WebAssembly.Memory,
     instance: WebAssembly.Instance,
     private readonly docsP: number,
     private readonly impactsP: number,
+    docCount: number,
+    private readonly blocks: BlockPointers | null,
   ) {
     this.k = instance.exports as unknown as KernelExports;
     this.pos = new Uint32Array(memory.buffer, POS, KERNEL_MAX_TERMS);
     this.end = new Uint32Array(memory.buffer, END, KERNEL_MAX_TERMS);
     this.weight = new Float64Array(memory.buffer, WEIGHT, KERNEL_MAX_TERMS);
+    this.start = new Uint32Array(memory.buffer, START, KERNEL_MAX_TERMS);
     this.outIdx = new Uint32Array(memory.buffer, OUT_IDX, KERNEL_WINDOW);
     this.outScore = new Float64Array(memory.buffer, OUT_SCORE, KERNEL_WINDOW);
     this.acc = new Float64Array(memory.buffer, ACC, KERNEL_WINDOW);
+    this.hist = new Uint32Array(memory.buffer, HIST, HISTOGRAM_BINS);
+    const stride = denseStride(docBlockCount(docCount));
+    this.selP = SCRATCH + 4 * stride;
+    this.aliveP = SCRATCH + 8 * stride;
+    this.restP = SCRATCH + 12 * stride;
+    this.spanP = SCRATCH + 20 * stride;
+    this.blockAccP = SCRATCH + 28 * stride;
+    this.hasBlocks = blocks !== null;
   }
 
   /**
-   * The kernel over `c`. Where `c.docs` and `c.impacts` already lie in `memory` (an index decoded
-   * from `placeInKernelMemory`'s copy) it reads them there; otherwise it copies them into a new
-   * kernel memory and points `c` at the copies (so the originals can be collected and the
-   * TypeScript engine reads the same arrays). Null where WebAssembly SIMD is missing or no memory
-   * can be had: the caller then scores in TypeScript.
+   * The kernel over `c` (of docCount documents). Where `c`'s arrays already lie in `memory` (an
+   * index decoded from `placeInKernelMemory`'s copy) it reads them there; otherwise it copies
+   * them into a new kernel memory and points `c` at the copies (so the originals can be
+   * collected and the TypeScript engine reads the same arrays). Null where WebAssembly SIMD is
+   * missing or no memory can be had: the caller then scores in TypeScript.
    */
-  static create(c: Columns, memory?: WebAssembly.Memory): ScoringKernel | null {
+  static create(c: Columns, docCount: number, memory?: WebAssembly.Memory): ScoringKernel | null {
     const module = kernelModule();
     if (module === null) return null;
-    if (memory === undefined || c.docs.buffer !== memory.buffer || c.impacts.buffer !== memory.buffer) {
+    const b = c.docBlocks;
+    const inKernel = (a: ArrayBufferView) => memory !== undefined && a.buffer === memory.buffer;
+    const placed =
+      inKernel(c.docs) &&
+      inKernel(c.impacts) &&
+      (b === undefined || (inKernel(b.denseMax) && inKernel(b.denseStart)));
+    if (!placed) {
       const n = c.docs.length;
-      const fresh = kernelMemory(DATA + 8 * n);
+      const blockBytes = b ? b.denseMax.length + 4 * b.denseStart.length + 16 : 0;
+      const at = SCRATCH + blockScratchBytes(docCount);
+      const fresh = kernelMemory(at + 8 * n + blockBytes);
       if (fresh === null) return null;
-      const docs = new Uint32Array(fresh.buffer, DATA, n);
-      const impacts = new Uint32Array(fresh.buffer, DATA + 4 * n, n);
-      docs.set(c.docs);
-      impacts.set(c.impacts);
-      c.docs = docs;
-      c.impacts = impacts;
+      let next = at;
+      const copy = <T extends Uint8Array | Uint32Array>(a: T): T => {
+        const into = (
+          a instanceof Uint32Array
+            ? new Uint32Array(fresh.buffer, next, a.length)
+            : new Uint8Array(fresh.buffer, next, a.length)
+        ) as T;
+        into.set(a);
+        next = Math.ceil((next + a.byteLength) / 8) * 8;
+        return into;
+      };
+      c.docs = copy(c.docs);
+      c.impacts = copy(c.impacts);
+      if (b) {
+        c.docBlocks = {
+          ...b,
+          denseMax: copy(b.denseMax),
+          denseStart: copy(b.denseStart),
+        };
+      }
       memory = fresh;
     }
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    return new ScoringKernel(memory, instance, c.docs.byteOffset, c.impacts.byteOffset);
+    const d = c.docBlocks;
+    const pointers: BlockPointers | null = d
+      ? {
+          denseMax: d.denseMax.byteOffset,
+          denseStart: d.denseStart.byteOffset,
+          stride: denseStride(docBlockCount(docCount)),
+        }
+      : null;
+    const instance = new WebAssembly.Instance(module, { env: { memory: memory! } });
+    return new ScoringKernel(memory!, instance, c.docs.byteOffset, c.impacts.byteOffset, docCount, pointers);
   }
 
   /** Adds the first n terms' postings in documents [lo, lo + KERNEL_WINDOW) to the buffer. */
@@ -163,5 +255,121 @@ export class ScoringKernel {
 
   private window(n: number, lo: number): WindowArgs {
     return [n, POS, END, WEIGHT, this.docsP, this.impactsP, ACC, lo, lo + KERNEL_WINDOW];
+  }
+
+  // The block path (see QueryEngine.blocked); callable only where hasBlocks.
+
+  /** Zeroes every block's bound. */
+  clearBounds(): void {
+    this.k.clear(this.ubP, this.blocks!.stride >>> 1);
+  }
+
+  /**
+   * Adds the first n terms (pos, end, weight as for `accumulate`: the query's rarer terms) in the
+   * window of documents from lo into the sums by document, and raises each block's bound to its
+   * best sum; saves where each term's postings there start in `start` (the caller sets `start`
+   * to the column starts before `zeroRare`).
+   */
+  rareBounds(n: number, lo: number): void {
+    this.k.rareBounds(
+      n,
+      POS,
+      END,
+      WEIGHT,
+      this.docsP,
+      this.impactsP,
+      this.blockAccP,
+      this.ubP,
+      lo + KERNEL_WINDOW,
+      START,
+    );
+  }
+
+  /** Zeroes the sums of the first n terms' postings from start to end. */
+  zeroRare(n: number): void {
+    this.k.zeroRare(n, START, END, this.docsP, this.blockAccP);
+  }
+
+  /** Adds scale · (quantised maximum) of dense slot s to every block's bound. */
+  boundDense(slot: number, scale: number): void {
+    const b = this.blocks!;
+    this.k.boundDense(this.ubP, b.denseMax + slot * b.stride, b.stride, scale);
+  }
+
+  maxBound(): number {
+    return this.k.maxBound(this.ubP, this.blocks!.stride);
+  }
+
+  /**
+   * Counts the blocks with a bound above 0 by bound · scale, into HISTOGRAM_BINS bins (the last
+   * takes everything above); returns the counts (a view, valid until the next call).
+   */
+  histogram(scale: number): Uint32Array {
+    this.k.histogram(this.ubP, this.blocks!.stride, scale, HIST);
+    return this.hist;
+  }
+
+  /** Lists the blocks with lo ≤ bound < hi (f32 values), ascending; returns how many. */
+  selectBlocks(lo: number, hi: number): number {
+    return this.k.selectBlocks(this.ubP, this.blocks!.stride, lo, hi, this.selP);
+  }
+
+  /** Adds dense slot s's postings (weight w) in the first ns blocks of the band's list, or of the alive list. */
+  addDense(slot: number, ns: number, w: number, alive: boolean): void {
+    const b = this.blocks!;
+    this.k.addDense(
+      alive ? this.aliveP : this.selP,
+      ns,
+      b.denseStart + 4 * slot * b.stride,
+      w,
+      this.docsP,
+      this.impactsP,
+      this.blockAccP,
+      this.spanP,
+    );
+  }
+
+  /** Zeroes what the first ns alive blocks can still gain. */
+  clearRest(ns: number): void {
+    this.k.clear(this.restP, ns);
+  }
+
+  /** Adds scale · (dense slot s's quantised maximum) to what each of the first ns alive blocks can gain. */
+  gatherRest(slot: number, ns: number, scale: number, alive: boolean): void {
+    const b = this.blocks!;
+    this.k.gatherRest(alive ? this.aliveP : this.selP, ns, b.denseMax + slot * b.stride, scale, this.restP);
+  }
+
+  /**
+   * Keeps the first ns blocks of the band's list (or of the alive list) where some document's sum
+   * plus what the block can still gain reaches theta, as the alive list; returns how many.
+   */
+  pruneBlocks(ns: number, theta: number, alive: boolean): number {
+    return this.k.pruneBlocks(
+      alive ? this.aliveP : this.selP,
+      this.aliveP,
+      ns,
+      this.restP,
+      this.blockAccP,
+      theta,
+    );
+  }
+
+  /**
+   * Documents of listed blocks i0 … i1 − 1 (at most KERNEL_WINDOW >> DOC_BLOCK_SHIFT blocks)
+   * summing to at least theta into outIdx (document numbers) and outScore, ascending; clears
+   * their sums. Returns how many.
+   */
+  collectBlocks(i0: number, i1: number, theta: number): number {
+    return this.k.collectBlocks(
+      this.selP,
+      i0,
+      i1,
+      DOC_BLOCK_SHIFT,
+      this.blockAccP,
+      theta,
+      OUT_IDX,
+      OUT_SCORE,
+    );
   }
 }

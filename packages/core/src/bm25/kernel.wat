@@ -126,6 +126,291 @@
         (br $blocks)))
     (local.get $c))
 
+  ;; Block bounds (see doc-blocks.ts and QueryEngine.blocked): ub is an f32 per block of 16 documents.
+
+  ;; Bounds from the rarer query terms j < n, for the window of documents [lo, hi): adds their
+  ;; postings there (from pos[j], stored back after; first saved to start[j]) into acc[doc] (f64,
+  ;; by document), then raises each such document's block bound (f32, blocks of 16 documents) to
+  ;; its sum, rounded up. A window at a time, so the sums written stay in cache; `zeroRare`
+  ;; clears them after the query.
+  (func (export "rareBounds")
+    (param $n i32) (param $posP i32) (param $endP i32) (param $weightP i32) (param $docsP i32)
+    (param $impactsP i32) (param $accP i32) (param $ubP i32) (param $hi i32) (param $startP i32)
+    (local $j i32) (local $p i32) (local $e i32) (local $w f64) (local $x i32) (local $a i32)
+    (local $u i32) (local $f f32)
+    (block $terms_done
+      (loop $terms
+        (br_if $terms_done (i32.ge_u (local.get $j) (local.get $n)))
+        (local.set $p (i32.load (i32.add (local.get $posP) (i32.shl (local.get $j) (i32.const 2)))))
+        (i32.store (i32.add (local.get $startP) (i32.shl (local.get $j) (i32.const 2))) (local.get $p))
+        (local.set $e (i32.load (i32.add (local.get $endP) (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $w (f64.load (i32.add (local.get $weightP) (i32.shl (local.get $j) (i32.const 3)))))
+        (block $postings_done
+          (loop $postings
+            (br_if $postings_done (i32.ge_u (local.get $p) (local.get $e)))
+            (local.set $x (i32.load (i32.add (local.get $docsP) (i32.shl (local.get $p) (i32.const 2)))))
+            (br_if $postings_done (i32.ge_u (local.get $x) (local.get $hi)))
+            (local.set $a (i32.add (local.get $accP) (i32.shl (local.get $x) (i32.const 3))))
+            (f64.store (local.get $a)
+              (f64.add (f64.load (local.get $a))
+                (f64.mul (local.get $w)
+                  (f64.convert_i32_u
+                    (i32.load (i32.add (local.get $impactsP) (i32.shl (local.get $p) (i32.const 2))))))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $postings)))
+        (i32.store (i32.add (local.get $posP) (i32.shl (local.get $j) (i32.const 2))) (local.get $p))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $terms)))
+    ;; Then the bounds, from the finished sums: float32 rounds to nearest, and 2^-11 over the sum
+    ;; keeps the bound (and the float32 sums of bounds made from it) above the scores.
+    (local.set $j (i32.const 0))
+    (block $bounded
+      (loop $bound_terms
+        (br_if $bounded (i32.ge_u (local.get $j) (local.get $n)))
+        (local.set $p (i32.load (i32.add (local.get $startP) (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $e (i32.load (i32.add (local.get $posP) (i32.shl (local.get $j) (i32.const 2)))))
+        (block $done
+          (loop $bound
+            (br_if $done (i32.ge_u (local.get $p) (local.get $e)))
+            (local.set $x (i32.load (i32.add (local.get $docsP) (i32.shl (local.get $p) (i32.const 2)))))
+            (local.set $f (f32.demote_f64 (f64.mul (f64.const 1.00048828125)
+              (f64.load (i32.add (local.get $accP) (i32.shl (local.get $x) (i32.const 3)))))))
+            (local.set $u
+              (i32.add (local.get $ubP) (i32.shl (i32.shr_u (local.get $x) (i32.const 4)) (i32.const 2))))
+            ;; pmax: one branch-free instruction (a select on floats may branch, and mispredict)
+            (f32.store (local.get $u)
+              (f32x4.extract_lane 0 (f32x4.pmax (f32x4.splat (f32.load (local.get $u))) (f32x4.splat (local.get $f)))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $bound)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $bound_terms))))
+
+  ;; Zeroes acc[doc] (f64) for the postings start[j] … end[j] − 1 of the terms j < n.
+  (func (export "zeroRare") (param $n i32) (param $startP i32) (param $endP i32) (param $docsP i32) (param $accP i32)
+    (local $j i32) (local $p i32) (local $e i32)
+    (block $terms_done
+      (loop $terms
+        (br_if $terms_done (i32.ge_u (local.get $j) (local.get $n)))
+        (local.set $p (i32.load (i32.add (local.get $startP) (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $e (i32.load (i32.add (local.get $endP) (i32.shl (local.get $j) (i32.const 2)))))
+        (block $done
+          (loop $postings
+            (br_if $done (i32.ge_u (local.get $p) (local.get $e)))
+            (f64.store
+              (i32.add (local.get $accP)
+                (i32.shl (i32.load (i32.add (local.get $docsP) (i32.shl (local.get $p) (i32.const 2)))) (i32.const 3)))
+              (f64.const 0))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $postings)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $terms))))
+
+;; A dense term: ub[b] += scale · max[b] for b < n (n a multiple of 8), eight blocks at a time.
+  (func (export "boundDense") (param $ubP i32) (param $maxP i32) (param $n i32) (param $scale f32)
+    (local $b i32) (local $s v128) (local $a i32) (local $q v128)
+    (local.set $s (f32x4.splat (local.get $scale)))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $b) (local.get $n)))
+        (local.set $a (i32.add (local.get $ubP) (i32.shl (local.get $b) (i32.const 2))))
+        (local.set $q (i16x8.extend_low_i8x16_u (v128.load64_zero (i32.add (local.get $maxP) (local.get $b)))))
+        (v128.store (local.get $a)
+          (f32x4.add (v128.load (local.get $a))
+            (f32x4.mul (local.get $s) (f32x4.convert_i32x4_u (i32x4.extend_low_i16x8_u (local.get $q))))))
+        (v128.store offset=16 (local.get $a)
+          (f32x4.add (v128.load offset=16 (local.get $a))
+            (f32x4.mul (local.get $s) (f32x4.convert_i32x4_u (i32x4.extend_high_i16x8_u (local.get $q))))))
+        (local.set $b (i32.add (local.get $b) (i32.const 8)))
+        (br $blocks))))
+
+  ;; The largest of ub[0 … n − 1] (n a multiple of 4; all ≥ 0).
+  (func (export "maxBound") (param $ubP i32) (param $n i32) (result f32)
+    (local $b i32) (local $m v128)
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $b) (local.get $n)))
+        (local.set $m (f32x4.pmax (local.get $m)
+          (v128.load (i32.add (local.get $ubP) (i32.shl (local.get $b) (i32.const 2))))))
+        (local.set $b (i32.add (local.get $b) (i32.const 4)))
+        (br $blocks)))
+    (f32.max
+      (f32.max (f32x4.extract_lane 0 (local.get $m)) (f32x4.extract_lane 1 (local.get $m)))
+      (f32.max (f32x4.extract_lane 2 (local.get $m)) (f32x4.extract_lane 3 (local.get $m)))))
+
+  ;; Counts the blocks b < n with a bound above 0 into hist[min(255, floor(ub[b] · scale))] (u32,
+  ;; zeroed first): how many blocks a band of bound would hold, before any is scored.
+  (func (export "histogram") (param $ubP i32) (param $n i32) (param $scale f32) (param $histP i32)
+    (local $b i32) (local $v f32) (local $a i32)
+    (memory.fill (local.get $histP) (i32.const 0) (i32.const 1024))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $b) (local.get $n)))
+        (local.set $v (f32.load (i32.add (local.get $ubP) (i32.shl (local.get $b) (i32.const 2)))))
+        (if (f32.gt (local.get $v) (f32.const 0))
+          (then
+            (local.set $a (i32.add (local.get $histP) (i32.shl
+              (select (i32.const 255) (i32.trunc_sat_f32_u (f32.mul (local.get $v) (local.get $scale)))
+                (f32.ge (f32.mul (local.get $v) (local.get $scale)) (f32.const 255)))
+              (i32.const 2))))
+            (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $blocks))))
+
+  ;; Writes to sel (u32) each block b < n (a multiple of 4) with lo ≤ ub[b] < hi, ascending;
+  ;; returns how many.
+  (func (export "selectBlocks")
+    (param $ubP i32) (param $n i32) (param $lo f32) (param $hi f32) (param $selP i32) (result i32)
+    (local $b i32) (local $k i32) (local $c i32) (local $v f32) (local $l v128) (local $h v128)
+    (local $x v128)
+    (local.set $l (f32x4.splat (local.get $lo)))
+    (local.set $h (f32x4.splat (local.get $hi)))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $b) (local.get $n)))
+        (local.set $x (v128.load (i32.add (local.get $ubP) (i32.shl (local.get $b) (i32.const 2)))))
+        (if (v128.any_true (v128.and (f32x4.ge (local.get $x) (local.get $l)) (f32x4.lt (local.get $x) (local.get $h))))
+          (then
+            (local.set $k (i32.const 0))
+            (loop $lanes
+              (local.set $v (f32.load (i32.add (local.get $ubP)
+                (i32.shl (i32.add (local.get $b) (local.get $k)) (i32.const 2)))))
+              (if (i32.and (f32.ge (local.get $v) (local.get $lo)) (f32.lt (local.get $v) (local.get $hi)))
+                (then
+                  (i32.store (i32.add (local.get $selP) (i32.shl (local.get $c) (i32.const 2)))
+                    (i32.add (local.get $b) (local.get $k)))
+                  (local.set $c (i32.add (local.get $c) (i32.const 1)))))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br_if $lanes (i32.lt_u (local.get $k) (i32.const 4))))))
+        (local.set $b (i32.add (local.get $b) (i32.const 4)))
+        (br $blocks)))
+    (local.get $c))
+
+;; A dense term: for each of the ns blocks in sel, adds its postings start[b] … start[b + 1] − 1
+  ;; into acc (f64, by document), weight w. The ranges are gathered first into spans (u32 pairs): those
+  ;; loads are independent, so their cache misses overlap instead of waiting on the postings.
+  (func (export "addDense")
+    (param $selP i32) (param $ns i32) (param $startP i32) (param $w f64)
+    (param $docsP i32) (param $impactsP i32) (param $accP i32) (param $spanP i32)
+    (local $i i32) (local $s i32) (local $p i32) (local $q i32) (local $a i32) (local $o i32)
+    (block $gathered
+      (loop $gather
+        (br_if $gathered (i32.ge_u (local.get $i) (local.get $ns)))
+        (local.set $s (i32.add (local.get $startP)
+          (i32.shl (i32.load (i32.add (local.get $selP) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 2))))
+        (i64.store (i32.add (local.get $spanP) (i32.shl (local.get $i) (i32.const 3))) (i64.load (local.get $s)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $gather)))
+    ;; Then one load from each span's postings, for the same reason (see touchColumns).
+    (local.set $i (i32.const 0))
+    (block $touched
+      (loop $touch
+        (br_if $touched (i32.ge_u (local.get $i) (local.get $ns)))
+        (local.set $p (i32.load (i32.add (local.get $spanP) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $a (i32.xor (local.get $a)
+          (i32.xor
+            (i32.load (i32.add (local.get $docsP) (i32.shl (local.get $p) (i32.const 2))))
+            (i32.load (i32.add (local.get $impactsP) (i32.shl (local.get $p) (i32.const 2)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $touch)))
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $i) (local.get $ns)))
+        (local.set $o (i32.add (local.get $spanP) (i32.shl (local.get $i) (i32.const 3))))
+        (local.set $p (i32.load (local.get $o)))
+        (local.set $q (i32.load offset=4 (local.get $o)))
+        (block $empty
+          (loop $postings
+            (br_if $empty (i32.ge_u (local.get $p) (local.get $q)))
+            (local.set $a (i32.add (local.get $accP)
+              (i32.shl (i32.load (i32.add (local.get $docsP) (i32.shl (local.get $p) (i32.const 2)))) (i32.const 3))))
+            (f64.store (local.get $a)
+              (f64.add (f64.load (local.get $a))
+                (f64.mul (local.get $w)
+                  (f64.convert_i32_u
+                    (i32.load (i32.add (local.get $impactsP) (i32.shl (local.get $p) (i32.const 2))))))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $postings)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $blocks))))
+
+;; For each of the ns blocks b in sel: rest[i] += scale · max[b] (rest f64, max u8): what a
+  ;; dense term can still add in each block (a negative scale takes it off again).
+  (func (export "gatherRest")
+    (param $selP i32) (param $ns i32) (param $maxP i32) (param $scale f64) (param $restP i32)
+    (local $i i32) (local $a i32)
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $i) (local.get $ns)))
+        (local.set $a (i32.add (local.get $restP) (i32.shl (local.get $i) (i32.const 3))))
+        (f64.store (local.get $a)
+          (f64.add (f64.load (local.get $a))
+            (f64.mul (local.get $scale)
+              (f64.convert_i32_u (i32.load8_u (i32.add (local.get $maxP)
+                (i32.load (i32.add (local.get $selP) (i32.shl (local.get $i) (i32.const 2))))))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $blocks))))
+
+  ;; Keeps, in order, the blocks fromSel[i] (i < ns) where some document's sum in acc plus
+  ;; rest[i] reaches theta, writing them to toSel and their rest to rest[kept] (in place:
+  ;; toSel may be fromSel). Blocks are 16 documents. Returns how many it kept.
+  (func (export "pruneBlocks")
+    (param $fromP i32) (param $toP i32) (param $ns i32) (param $restP i32) (param $accP i32)
+    (param $theta f64) (result i32)
+    (local $i i32) (local $b i32) (local $a i32) (local $m v128) (local $best f64) (local $r f64)
+    (local $kept i32)
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $i) (local.get $ns)))
+        (local.set $b (i32.load (i32.add (local.get $fromP) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $a (i32.add (local.get $accP) (i32.shl (local.get $b) (i32.const 7))))
+        (local.set $m (f64x2.pmax
+          (f64x2.pmax
+            (f64x2.pmax (v128.load (local.get $a)) (v128.load offset=16 (local.get $a)))
+            (f64x2.pmax (v128.load offset=32 (local.get $a)) (v128.load offset=48 (local.get $a))))
+          (f64x2.pmax
+            (f64x2.pmax (v128.load offset=64 (local.get $a)) (v128.load offset=80 (local.get $a)))
+            (f64x2.pmax (v128.load offset=96 (local.get $a)) (v128.load offset=112 (local.get $a))))))
+        (local.set $best (f64.max (f64x2.extract_lane 0 (local.get $m)) (f64x2.extract_lane 1 (local.get $m))))
+        (local.set $r (f64.load (i32.add (local.get $restP) (i32.shl (local.get $i) (i32.const 3)))))
+        (if (f64.ge (f64.add (local.get $best) (local.get $r)) (local.get $theta))
+          (then
+            (i32.store (i32.add (local.get $toP) (i32.shl (local.get $kept) (i32.const 2))) (local.get $b))
+            (f64.store (i32.add (local.get $restP) (i32.shl (local.get $kept) (i32.const 3))) (local.get $r))
+            (local.set $kept (i32.add (local.get $kept) (i32.const 1)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $blocks)))
+    (local.get $kept))
+
+  ;; For the blocks sel[i0 … i1 − 1] of 2^shift documents: writes each document whose acc is at
+  ;; least theta to outIdx (u32) and its sum to outScore (f64), ascending within each block,
+  ;; and zeroes acc there. Returns how many it wrote.
+  (func (export "collectBlocks")
+    (param $selP i32) (param $i0 i32) (param $i1 i32) (param $shift i32) (param $accP i32)
+    (param $theta f64) (param $outIdxP i32) (param $outScoreP i32) (result i32)
+    (local $i i32) (local $d i32) (local $d1 i32) (local $v f64) (local $c i32) (local $a i32)
+    (local.set $i (local.get $i0))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $i) (local.get $i1)))
+        (local.set $d (i32.shl (i32.load (i32.add (local.get $selP) (i32.shl (local.get $i) (i32.const 2))))
+          (local.get $shift)))
+        (local.set $d1 (i32.add (local.get $d) (i32.shl (i32.const 1) (local.get $shift))))
+        (loop $docs
+          (local.set $a (i32.add (local.get $accP) (i32.shl (local.get $d) (i32.const 3))))
+          (local.set $v (f64.load (local.get $a)))
+          (if (f64.ge (local.get $v) (local.get $theta))
+            (then
+              (i32.store (i32.add (local.get $outIdxP) (i32.shl (local.get $c) (i32.const 2))) (local.get $d))
+              (f64.store (i32.add (local.get $outScoreP) (i32.shl (local.get $c) (i32.const 3))) (local.get $v))
+              (local.set $c (i32.add (local.get $c) (i32.const 1)))))
+          (f64.store (local.get $a) (f64.const 0))
+          (local.set $d (i32.add (local.get $d) (i32.const 1)))
+          (br_if $docs (i32.lt_u (local.get $d) (local.get $d1))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $blocks)))
+    (local.get $c))
+
   ;; Zeroes acc[0 … n − 1] (f64).
   (func (export "clear") (param $accP i32) (param $n i32)
     (memory.fill (local.get $accP) (i32.const 0) (i32.shl (local.get $n) (i32.const 3)))))

@@ -1,4 +1,5 @@
-import { KERNEL_MAX_TERMS, KERNEL_WINDOW, ScoringKernel } from './kernel';
+import { DOC_BLOCK_SHIFT, type DocBlocks } from './doc-blocks';
+import { HISTOGRAM_BINS, KERNEL_MAX_TERMS, KERNEL_WINDOW, ScoringKernel } from './kernel';
 import { TopK } from './topk';
 
 /** Postings per block: each block records its largest impact and its last document. */
@@ -19,6 +20,8 @@ export interface Columns {
   blockMax: Uint32Array;
   /** Per block, its last (largest) document. */
   blockLast: Uint32Array;
+  /** Block maxima over document ranges, where the index has them (see doc-blocks.ts). */
+  docBlocks?: DocBlocks;
 }
 
 export interface ScoredDoc {
@@ -62,6 +65,13 @@ const DROP_RATIO = 4;
 const KERNEL_ALWAYS_TERMS = MERGE_MAX_TERMS + 1;
 const PRUNED_SHARE = 10;
 /**
+ * Kernel queries of this many distinct terms or more take the document blocks (`blocked`), where
+ * the index has them; shorter ones its windows. Probes (bench/bm25/paths.ts, 300 queries a set):
+ * from 16 terms the blocks are faster everywhere (real text 202k, 100 terms: 0.58–0.62 vs
+ * 0.71–0.79 ms; synthetic 1M: 2.8 vs 6.6 ms), up to 8 terms about even.
+ */
+const BLOCKS_MIN_TERMS = KERNEL_ALWAYS_TERMS;
+/**
  * Kernel queries with fewer postings than docCount / SPARSE_SHARE note each document as its sum
  * reaches θ instead of scanning every window's buffer afterwards (that pass costs about 2 µs a
  * window whatever the query; the check costs a little on every posting). Probes on real text
@@ -71,11 +81,25 @@ const PRUNED_SHARE = 10;
 const SPARSE_SHARE = 2;
 
 /**
- * How queries are evaluated: 'auto' chooses per query (see KERNEL_ALWAYS_TERMS); 'pruned' always
- * takes the TypeScript engine's pruning paths, 'exhaustive' the kernel where it can be had
- * (tests and benches compare the two).
+ * The block path's bands: the first holds about FIRST_BAND blocks of the highest bounds, each
+ * next BAND_GROWTH times as many, until θ is above what is left (see `blocked`).
  */
-export type QueryPath = 'auto' | 'pruned' | 'exhaustive';
+const FIRST_BAND = 32;
+const BAND_GROWTH = 4;
+/** Bounds below this are no block's: every posting adds at least 1/255 of a unit. */
+const LEAST_BOUND = 2 ** -10;
+/**
+ * Inflates every term's bound scale so that float32 rounding of the bound sums (at most
+ * KERNEL_MAX_TERMS terms, 2^−24 each) never brings a bound below a score it must cover.
+ */
+const BOUND_SLACK = 1 + 2 ** -9;
+
+/**
+ * How queries are evaluated: 'auto' chooses per query (see KERNEL_ALWAYS_TERMS); 'pruned' always
+ * takes the TypeScript engine's pruning paths, 'exhaustive' the kernel's windows and 'blocks' its
+ * document blocks, where they can be had (tests and benches compare them).
+ */
+export type QueryPath = 'auto' | 'pruned' | 'exhaustive' | 'blocks';
 
 /**
  * Evaluates queries over the columns: exact top-k by block-max MaxScore over document windows
@@ -118,6 +142,7 @@ export class QueryEngine {
   private seedDocs2 = new Uint32Array(SEED_POSTINGS);
   private seedScores2 = new Float64Array(SEED_POSTINGS);
   // Per query term: weight, cursor, column start and end, first block, bound in this window.
+  private tTerm = new Uint32Array(16);
   private tWeight = new Float64Array(16);
   private tPos = new Uint32Array(16);
   private tStart = new Uint32Array(16);
@@ -183,12 +208,14 @@ export class QueryEngine {
     if (this.path !== 'pruned' && this.kernel !== null && m <= KERNEL_MAX_TERMS) {
       // Without exclusions the cheap bound is a true θ0 for the kernel too (seedTheta costs more
       // than it saves there).
-      const quick = this.path === 'exhaustive' && skip !== undefined ? 0 : this.quickTheta(m, k);
-      const take = this.path === 'exhaustive' || m >= KERNEL_ALWAYS_TERMS || !this.prunesWell(m, quick);
+      const quick = this.path !== 'auto' && skip !== undefined ? 0 : this.quickTheta(m, k);
+      const take = this.path !== 'auto' || m >= KERNEL_ALWAYS_TERMS || !this.prunesWell(m, quick);
       if (take) {
-        this.kernel ??= ScoringKernel.create(this.c, this.memory);
+        this.kernel ??= ScoringKernel.create(this.c, this.docCount, this.memory);
         if (this.kernel !== null) {
           const theta0 = skip === undefined ? quick : this.seedTheta(m, k, skip);
+          const blocks = this.path === 'blocks' || (this.path === 'auto' && m >= BLOCKS_MIN_TERMS);
+          if (blocks && this.kernel.hasBlocks) return this.blocked(this.kernel, m, k, skip, theta0);
           return this.exhaustive(this.kernel, m, k, skip, theta0);
         }
       }
@@ -503,20 +530,166 @@ export class QueryEngine {
         kernel.accumulate(m, lo);
         n = kernel.collect(Math.max(theta, 1));
       }
-      for (let j = 0; j < n; j++) {
-        const s = outScore[j]!;
-        if (s < theta) continue;
-        const d = lo + outIdx[j]!;
-        if (skip?.(d)) continue;
-        if (top.admits(d, s)) {
-          top.push(d, s);
-          theta = Math.max(theta0, top.kth());
-        }
-      }
+      theta = this.offer(kernel, n, lo, theta, theta0, skip);
     }
     const out = top.sorted();
     for (const h of out) h.score *= this.unit;
     return out;
+  }
+
+  /**
+   * Offers the kernel's n documents (base + outIdx[j], scoring outScore[j]) to the top k; returns
+   * θ after them (the k-th best, at least θ0).
+   */
+  private offer(
+    kernel: ScoringKernel,
+    n: number,
+    base: number,
+    theta: number,
+    theta0: number,
+    skip: ((doc: number) => boolean) | undefined,
+  ): number {
+    const { outIdx, outScore } = kernel;
+    const top = this.top;
+    for (let j = 0; j < n; j++) {
+      const s = outScore[j]!;
+      if (s < theta) continue;
+      const d = base + outIdx[j]!;
+      if (skip?.(d)) continue;
+      if (top.admits(d, s)) {
+        top.push(d, s);
+        theta = Math.max(theta0, top.kth());
+      }
+    }
+    return theta;
+  }
+
+  /**
+   * Through the document blocks (see doc-blocks.ts), in the kernel. The query's rarer terms are
+   * added whole into a sum per document (few postings, read in order), which also leaves each
+   * block's best sum so far; a block's bound is that plus its common terms' (quantised, rounded
+   * up) maxima there. Blocks are then scored in bands of bound, highest first: the common terms'
+   * postings in the band are added (see `addCommonTerms`), its documents scoring at least θ are
+   * offered to the top k, and the next band reaches down only to the θ that leaves (a block whose
+   * bound is below θ cannot hold a document reaching it). The first band is the FIRST_BAND
+   * blocks of the highest bounds, whose documents give θ; each next is BAND_GROWTH times larger.
+   * Exact as the other paths: scores are the same integer sums, bounds never fall below them,
+   * and a block whose bound only ties θ is scored too.
+   */
+  private blocked(
+    kernel: ScoringKernel,
+    m: number,
+    k: number,
+    skip: ((doc: number) => boolean) | undefined,
+    theta0: number,
+  ): ScoredDoc[] {
+    const d = this.c.docBlocks!;
+    const { maxImpacts } = this.c;
+    const top = this.top;
+    top.reset(k);
+    let theta = theta0;
+    // Per common term its bound scale; the common terms in `common`, most valuable first.
+    const scale = this.tBound; // free: the windows are not taken
+    const common = this.order;
+    let nCommon = 0;
+    kernel.clearBounds();
+    let nRare = 0;
+    for (let i = 0; i < m; i++) {
+      if (d.denseSlot[this.tTerm[i]!] !== 0) common[nCommon++] = i;
+      else {
+        kernel.end[nRare] = this.tEnd[i]!;
+        kernel.weight[nRare++] = this.tWeight[i]!;
+      }
+    }
+    this.rareBounds(kernel, m, nRare);
+    for (let j = 0; j < nCommon; j++) {
+      const i = common[j]!;
+      const t = this.tTerm[i]!;
+      scale[i] = ((this.tWeight[i]! * maxImpacts[t]!) / 255) * BOUND_SLACK;
+      kernel.boundDense(d.denseSlot[t]! - 1, scale[i]!);
+    }
+    common.subarray(0, nCommon).sort((a, b) => scale[b]! - scale[a]!);
+    const most = kernel.maxBound();
+    // Blocks by bound, in bins of most / HISTOGRAM_BINS: where each band's lower end lies.
+    const binWidth = most / HISTOGRAM_BINS;
+    const hist = kernel.histogram(most > 0 ? 1 / binWidth : 0);
+    let bin = HISTOGRAM_BINS;
+    let counted = 0;
+    let want = FIRST_BAND;
+    const nextLo = (): number => {
+      while (bin > 0 && counted < want) counted += hist[--bin]!;
+      want *= BAND_GROWTH;
+      return Math.max(bin === 0 ? 0 : floor32(bin * binWidth), theta > 0 ? floor32(theta) : 0, LEAST_BOUND);
+    };
+    const chunk = KERNEL_WINDOW >>> DOC_BLOCK_SHIFT;
+    let hi = Number.POSITIVE_INFINITY;
+    let lo = nextLo();
+    while (most > 0 && hi > LEAST_BOUND) {
+      const ns = kernel.selectBlocks(lo, hi);
+      if (ns > 0) {
+        this.addCommonTerms(kernel, ns, nCommon, theta);
+        for (let i0 = 0; i0 < ns; i0 += chunk) {
+          // Every matching document scores at least one impact unit, so 1 keeps the empty ones out.
+          const n = kernel.collectBlocks(i0, Math.min(ns, i0 + chunk), Math.max(theta, 1));
+          theta = this.offer(kernel, n, 0, theta, theta0, skip);
+        }
+      }
+      hi = lo;
+      if (theta >= lo) break; // every block left is bounded below θ
+      lo = nextLo();
+    }
+    kernel.zeroRare(nRare); // their sums outside the blocks scored
+    const out = top.sorted();
+    for (const h of out) h.score *= this.unit;
+    return out;
+  }
+
+  /**
+   * Raises the block bounds by the query's rarer terms (the nRare whose ends and weights are set
+   * in the kernel) and adds them into the sums by document, a window of documents at a time;
+   * sets their starts again for `zeroRare`.
+   */
+  private rareBounds(kernel: ScoringKernel, m: number, nRare: number): void {
+    const d = this.c.docBlocks!;
+    const { docs } = this.c;
+    const { pos, end, start } = kernel;
+    for (let i = 0, j = 0; i < m; i++) if (d.denseSlot[this.tTerm[i]!] === 0) pos[j++] = this.tStart[i]!;
+    for (;;) {
+      let next = 0xffffffff;
+      for (let j = 0; j < nRare; j++) if (pos[j]! < end[j]! && docs[pos[j]!]! < next) next = docs[pos[j]!]!;
+      if (next === 0xffffffff) break;
+      kernel.rareBounds(nRare, next - (next % KERNEL_WINDOW));
+    }
+    for (let i = 0, j = 0; i < m; i++) if (d.denseSlot[this.tTerm[i]!] === 0) start[j++] = this.tStart[i]!;
+  }
+
+  /**
+   * The band's common terms, most valuable first. Once θ is known, a block is dropped before
+   * each term where no document's sum so far plus what the remaining terms can add there reaches
+   * θ: after the rarer terms most are, so the commonest terms are read in few blocks (their
+   * postings lie scattered, each block's a cache miss). The sums left stay below θ, so collect
+   * passes them.
+   */
+  private addCommonTerms(kernel: ScoringKernel, ns: number, nCommon: number, theta: number): void {
+    const d = this.c.docBlocks!;
+    const scale = this.tBound;
+    const common = this.order;
+    const slotOf = (j: number) => d.denseSlot[this.tTerm[common[j]!]!]! - 1;
+    if (!(theta > 0)) {
+      for (let j = 0; j < nCommon; j++) kernel.addDense(slotOf(j), ns, this.tWeight[common[j]!]!, false);
+      return;
+    }
+    kernel.clearRest(ns);
+    for (let j = 0; j < nCommon; j++) kernel.gatherRest(slotOf(j), ns, scale[common[j]!]!, false);
+    let alive = ns;
+    for (let j = 0; j < nCommon; j++) {
+      // Sums are integers and rest a float64 sum of bounds: one unit of margin covers its rounding.
+      alive = kernel.pruneBlocks(alive, theta - 1, j > 0);
+      if (alive === 0) return;
+      const i = common[j]!;
+      kernel.addDense(slotOf(j), alive, this.tWeight[i]!, true);
+      kernel.gatherRest(slotOf(j), alive, -scale[i]!, true);
+    }
   }
 
   /**
@@ -732,6 +905,7 @@ export class QueryEngine {
     const sorted = [...termIds].sort((a, b) => a - b);
     if (this.tWeight.length < sorted.length) {
       const n = sorted.length;
+      this.tTerm = new Uint32Array(n);
       this.tWeight = new Float64Array(n);
       this.tPos = new Uint32Array(n);
       this.tEnd = new Uint32Array(n);
@@ -752,6 +926,7 @@ export class QueryEngine {
         this.tMax[m - 1] = this.tWeight[m - 1]! * maxImpacts[t]!;
         continue;
       }
+      this.tTerm[m] = t;
       this.tWeight[m] = 1;
       this.tMax[m] = maxImpacts[t]!;
       this.tPos[m] = indptr[t]!;
@@ -762,6 +937,16 @@ export class QueryEngine {
     }
     return m;
   }
+}
+
+const f32 = new Float32Array(1);
+const f32Bits = new Int32Array(f32.buffer);
+
+/** The largest float32 at most x (x ≥ 0): a band's lower end that never rises above θ. */
+function floor32(x: number): number {
+  f32[0] = x;
+  if (f32[0]! > x) f32Bits[0]!--;
+  return f32[0]!;
 }
 
 /** Keeps, in place and in order, the entries whose score plus `rest` can still reach θ. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ANALYZER_VERSION, AnalyzerOptionsSchema } from '../text/analyzer';
 import { blockMaxima, DOC_LENGTHS, INDEX_FIELDS } from './build';
+import { DOC_BLOCK_SHIFT, type DocBlocks, docBlocksProblem } from './doc-blocks';
 import type { Bm25Data } from './index-data';
 import { encodeColumn, type Utf8Column, Utf8PassageStore } from './passage-store';
 import { BLOCK } from './query';
@@ -19,6 +20,9 @@ import { impactBits, toImpact } from './scoring';
  * Versions: 2 stores fixed-point impacts and block maxima (sections impacts, maxImpacts,
  * blockPtr, blockMax, blockLast). 1 stored float32 scores (scores, maxScores): such a file still
  * loads; its scores are converted to impacts and its block maxima computed, once, at load.
+ * Block maxima over document ranges (DocBlocks: header field docBlockShift, sections docBlocks.*)
+ * are optional within version 2: a file written before them loads, and its long queries take
+ * the kernel's exhaustive path instead (rebuild the index for the faster one).
  */
 const MAGIC = 'STEPBM25';
 const FORMAT = 'steper-bm25';
@@ -47,6 +51,8 @@ const HeaderSchema = z.object({
   vocabSize: z.number().int().nonnegative(),
   postings: z.number().int().nonnegative(),
   hasText: z.boolean(),
+  /** log2 of documents per DocBlocks block; absent where the file has none. */
+  docBlockShift: z.number().int().min(0).max(7).optional(),
   sections: z.record(z.string(), SectionSchema),
 });
 type Header = z.infer<typeof HeaderSchema>;
@@ -89,6 +95,7 @@ export function* encodeIndexChunks(data: Bm25Data): Generator<Uint8Array> {
     blockPtr: data.blockPtr,
     blockMax: data.blockMax,
     blockLast: data.blockLast,
+    ...(data.docBlocks ? docBlockArrays(data.docBlocks) : {}),
     ...columnArrays('ids', columns.ids),
     ...(columns.titles ? columnArrays('titles', columns.titles) : {}),
     ...(columns.texts ? columnArrays('texts', columns.texts) : {}),
@@ -111,6 +118,7 @@ export function* encodeIndexChunks(data: Bm25Data): Generator<Uint8Array> {
     vocabSize: data.vocab.size,
     postings: data.docs.length,
     hasText: store.hasText,
+    ...(data.docBlocks ? { docBlockShift: DOC_BLOCK_SHIFT } : {}),
     sections,
   });
   let headerBytes = encoder.encode(JSON.stringify(headerFor()));
@@ -140,7 +148,8 @@ export function* encodeIndexChunks(data: Bm25Data): Generator<Uint8Array> {
   }
 }
 
-export function decodeIndex(bytes: Uint8Array): Bm25Data {
+/** The file's header, checked; throws a message naming the problem. */
+function readHeader(bytes: Uint8Array): Header {
   if (bytes.length < 12 || decoder.decode(bytes.subarray(0, 8)) !== MAGIC) {
     throw new Error('Bm25Index.fromBytes: not a StepER BM25 index (missing "STEPBM25" magic)');
   }
@@ -164,7 +173,16 @@ export function decodeIndex(bytes: Uint8Array): Bm25Data {
         `(written by another version? rebuild the index)`,
     );
   }
-  const h = parsed.data;
+  return parsed.data;
+}
+
+/** How many documents an index file holds, from its header alone (to size memory before decoding). */
+export function indexDocCount(bytes: Uint8Array): number {
+  return readHeader(bytes).docCount;
+}
+
+export function decodeIndex(bytes: Uint8Array): Bm25Data {
+  const h = readHeader(bytes);
   if (h.analyzerVersion !== ANALYZER_VERSION) {
     throw new Error(
       `Bm25Index.fromBytes: index was analysed with tokeniser v${h.analyzerVersion}, ` +
@@ -224,6 +242,17 @@ export function decodeIndex(bytes: Uint8Array): Bm25Data {
       blockLast: section('blockLast', 'u32', nBlocks),
     };
   }
+  let docBlocks: DocBlocks | undefined;
+  if (h.docBlockShift === DOC_BLOCK_SHIFT) {
+    docBlocks = {
+      denseSlot: section('docBlocks.denseSlot', 'u32', h.vocabSize),
+      denseMax: section('docBlocks.denseMax', 'u8'),
+      denseStart: section('docBlocks.denseStart', 'u32'),
+    };
+    const problem = docBlocksProblem(docBlocks, indptr, h.docCount);
+    if (problem)
+      throw new Error(`Bm25Index.fromBytes: document blocks: ${problem} (damaged file? rebuild the index)`);
+  } // another block size (a later version): the file loads without them
   const terms = h.vocabSize === 0 ? [] : decoder.decode(section('vocab', 'u8')).split('\n');
   if (terms.length !== h.vocabSize) {
     throw new Error(`Bm25Index.fromBytes: vocabulary has ${terms.length} terms, header says ${h.vocabSize}`);
@@ -252,7 +281,16 @@ export function decodeIndex(bytes: Uint8Array): Bm25Data {
     indptr,
     docs,
     ...columns,
+    ...(docBlocks ? { docBlocks } : {}),
     store,
+  };
+}
+
+function docBlockArrays(d: DocBlocks): Record<string, Uint8Array | Uint32Array> {
+  return {
+    'docBlocks.denseSlot': d.denseSlot,
+    'docBlocks.denseMax': d.denseMax,
+    'docBlocks.denseStart': d.denseStart,
   };
 }
 
