@@ -66,11 +66,12 @@ const KERNEL_ALWAYS_TERMS = MERGE_MAX_TERMS + 1;
 const PRUNED_SHARE = 10;
 /**
  * Kernel queries of this many distinct terms or more take the document blocks (`blocked`), where
- * the index has them; shorter ones its windows. Probes (bench/bm25/paths.ts, 300 queries a set):
- * from 16 terms the blocks are faster everywhere (real text 202k, 100 terms: 0.58–0.62 vs
- * 0.71–0.79 ms; synthetic 1M: 2.8 vs 6.6 ms), up to 8 terms about even.
+ * the index has them; shorter ones its windows. Probes (bench/bm25/paths.ts, 300 queries a set, ms
+ * a query, windows vs blocks): real text 202k, 100 terms 0.72 vs 0.54, 8 terms 0.17 vs 0.13, 2
+ * terms 0.063 vs 0.070; synthetic 1M, 100 terms 5.8 vs 2.4, 8 terms 0.84 vs 0.42, 2 terms 0.33
+ * vs 0.49; the 100k corpora about even from 4 to 8 terms.
  */
-const BLOCKS_MIN_TERMS = KERNEL_ALWAYS_TERMS;
+const BLOCKS_MIN_TERMS = 8;
 /**
  * Kernel queries with fewer postings than docCount / SPARSE_SHARE note each document as its sum
  * reaches θ instead of scanning every window's buffer afterwards (that pass costs about 2 µs a
@@ -206,16 +207,20 @@ export class QueryEngine {
     if (termIds.length === 0 || k <= 0) return [];
     const m = this.setTerms(termIds);
     if (this.path !== 'pruned' && this.kernel !== null && m <= KERNEL_MAX_TERMS) {
-      // Without exclusions the cheap bound is a true θ0 for the kernel too (seedTheta costs more
-      // than it saves there).
-      const quick = this.path !== 'auto' && skip !== undefined ? 0 : this.quickTheta(m, k);
-      const take = this.path !== 'auto' || m >= KERNEL_ALWAYS_TERMS || !this.prunesWell(m, quick);
+      // Without exclusions the cheap bound is a true θ0 for the kernel's windows too (seedTheta
+      // costs more than it saves there); the blocks find θ by themselves (and quickTheta, which
+      // reads every block maximum of the query's columns, would cost a tenth of a long query).
+      let quick: number | undefined;
+      const take =
+        this.path !== 'auto' ||
+        m >= KERNEL_ALWAYS_TERMS ||
+        !this.prunesWell(m, (quick = this.quickTheta(m, k)));
       if (take) {
         this.kernel ??= ScoringKernel.create(this.c, this.docCount, this.memory);
         if (this.kernel !== null) {
-          const theta0 = skip === undefined ? quick : this.seedTheta(m, k, skip);
           const blocks = this.path === 'blocks' || (this.path === 'auto' && m >= BLOCKS_MIN_TERMS);
-          if (blocks && this.kernel.hasBlocks) return this.blocked(this.kernel, m, k, skip, theta0);
+          if (blocks && this.kernel.hasBlocks) return this.blocked(this.kernel, m, k, skip);
+          const theta0 = skip === undefined ? (quick ?? this.quickTheta(m, k)) : this.seedTheta(m, k, skip);
           return this.exhaustive(this.kernel, m, k, skip, theta0);
         }
       }
@@ -581,13 +586,12 @@ export class QueryEngine {
     m: number,
     k: number,
     skip: ((doc: number) => boolean) | undefined,
-    theta0: number,
   ): ScoredDoc[] {
     const d = this.c.docBlocks!;
     const { maxImpacts } = this.c;
     const top = this.top;
     top.reset(k);
-    let theta = theta0;
+    let theta = Number.NEGATIVE_INFINITY;
     // Per common term its bound scale; the common terms in `common`, most valuable first.
     const scale = this.tBound; // free: the windows are not taken
     const common = this.order;
@@ -631,7 +635,7 @@ export class QueryEngine {
         for (let i0 = 0; i0 < ns; i0 += chunk) {
           // Every matching document scores at least one impact unit, so 1 keeps the empty ones out.
           const n = kernel.collectBlocks(i0, Math.min(ns, i0 + chunk), Math.max(theta, 1));
-          theta = this.offer(kernel, n, 0, theta, theta0, skip);
+          theta = this.offer(kernel, n, 0, theta, Number.NEGATIVE_INFINITY, skip);
         }
       }
       hi = lo;
