@@ -65,11 +65,12 @@ const DROP_RATIO = 4;
 const KERNEL_ALWAYS_TERMS = MERGE_MAX_TERMS + 1;
 const PRUNED_SHARE = 10;
 /**
- * Kernel queries of this many distinct terms or more take the document blocks (`blocked`), where
- * the index has them; shorter ones its windows. Probes (bench/bm25/paths.ts, 300 queries a set, ms
- * a query, windows vs blocks): real text 202k, 100 terms 0.72 vs 0.54, 8 terms 0.17 vs 0.13, 2
- * terms 0.063 vs 0.070; synthetic 1M, 100 terms 5.8 vs 2.4, 8 terms 0.84 vs 0.42, 2 terms 0.33
- * vs 0.49; the 100k corpora about even from 4 to 8 terms.
+ * Queries of this many distinct terms or more take the document blocks (`blocked`) where the
+ * index has them, before any other path; shorter ones choose as above. Probes (bench/bm25/paths.ts,
+ * 300 queries a set, ms a query): 8 terms, merge vs windows vs blocks — real text 202k 0.25 / 0.17
+ * / 0.13, real 100k 0.11 / 0.078 / 0.059, synthetic 100k 0.078 / 0.095 / 0.054, synthetic 1M
+ * 0.65 / 0.84 / 0.42; 100 terms, windows vs blocks — real 202k 0.72 / 0.54, synthetic 1M 5.8 /
+ * 2.4. At 4 terms the merge wins on the synthetic world (0.033 vs 0.048 at 100k).
  */
 const BLOCKS_MIN_TERMS = 8;
 /**
@@ -210,15 +211,18 @@ export class QueryEngine {
       // Without exclusions the cheap bound is a true θ0 for the kernel's windows too (seedTheta
       // costs more than it saves there); the blocks find θ by themselves (and quickTheta, which
       // reads every block maximum of the query's columns, would cost a tenth of a long query).
+      const blocks =
+        this.path === 'blocks' ||
+        (this.path === 'auto' && m >= BLOCKS_MIN_TERMS && this.c.docBlocks !== undefined);
       let quick: number | undefined;
       const take =
+        blocks ||
         this.path !== 'auto' ||
         m >= KERNEL_ALWAYS_TERMS ||
         !this.prunesWell(m, (quick = this.quickTheta(m, k)));
       if (take) {
         this.kernel ??= ScoringKernel.create(this.c, this.docCount, this.memory);
         if (this.kernel !== null) {
-          const blocks = this.path === 'blocks' || (this.path === 'auto' && m >= BLOCKS_MIN_TERMS);
           if (blocks && this.kernel.hasBlocks) return this.blocked(this.kernel, m, k, skip);
           const theta0 = skip === undefined ? (quick ?? this.quickTheta(m, k)) : this.seedTheta(m, k, skip);
           return this.exhaustive(this.kernel, m, k, skip, theta0);
