@@ -20,7 +20,7 @@ const OUT_IDX = ACC + 8 * KERNEL_WINDOW;
 const OUT_SCORE = OUT_IDX + 4 * KERNEL_WINDOW;
 const HIST = OUT_SCORE + 8 * KERNEL_WINDOW;
 // Then the block path's scratch, sized by the corpus (`blockScratchBytes`), then the data.
-const SCRATCH = HIST + 4 * HISTOGRAM_BINS; // a multiple of 8, as the file's sections need
+const SCRATCH = HIST + 16 * HISTOGRAM_BINS; // a multiple of 8, as the file's sections need
 
 /**
  * The block path's scratch for docCount documents: per document block its bound (f32), two
@@ -165,7 +165,7 @@ export class ScoringKernel {
     this.outIdx = new Uint32Array(memory.buffer, OUT_IDX, KERNEL_WINDOW);
     this.outScore = new Float64Array(memory.buffer, OUT_SCORE, KERNEL_WINDOW);
     this.acc = new Float64Array(memory.buffer, ACC, KERNEL_WINDOW);
-    this.hist = new Uint32Array(memory.buffer, HIST, HISTOGRAM_BINS);
+    this.hist = new Uint32Array(memory.buffer, HIST, 4 * HISTOGRAM_BINS);
     const stride = denseStride(docBlockCount(docCount));
     this.selP = SCRATCH + 4 * stride;
     this.aliveP = SCRATCH + 8 * stride;
@@ -301,12 +301,14 @@ export class ScoringKernel {
   }
 
   /**
-   * Counts the blocks with a bound above 0 by bound · scale, into HISTOGRAM_BINS bins (the last
-   * takes everything above); returns the counts (a view, valid until the next call).
+   * Counts the blocks by bound · scale into `into` (HISTOGRAM_BINS bins; the last takes
+   * everything above, the first the blocks no query term is in).
    */
-  histogram(scale: number): Uint32Array {
+  histogram(scale: number, into: Uint32Array): void {
     this.k.histogram(this.ubP, this.blocks!.stride, scale, HIST);
-    return this.hist;
+    const h = this.hist;
+    for (let i = 0; i < HISTOGRAM_BINS; i++)
+      into[i] = h[i]! + h[i + HISTOGRAM_BINS]! + h[i + 2 * HISTOGRAM_BINS]! + h[i + 3 * HISTOGRAM_BINS]!;
   }
 
   /** Lists the blocks with lo ≤ bound < hi (f32 values), ascending; returns how many. */

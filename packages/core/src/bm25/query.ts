@@ -133,6 +133,7 @@ export class QueryEngine {
   private readonly buf = new Float64Array(WINDOW);
   private readonly bits = new Int32Array(WINDOW >>> 5);
   private readonly top = new TopK();
+  private readonly hist = new Uint32Array(HISTOGRAM_BINS);
   private readonly seedTop = new TopK();
   // Sorted partial-score lists of short queries (see `merged`), read from one, written to two.
   private mDocs = new Uint32Array(1024);
@@ -620,7 +621,8 @@ export class QueryEngine {
     const most = kernel.maxBound();
     // Blocks by bound, in bins of most / HISTOGRAM_BINS: where each band's lower end lies.
     const binWidth = most / HISTOGRAM_BINS;
-    const hist = kernel.histogram(most > 0 ? 1 / binWidth : 0);
+    const hist = this.hist;
+    kernel.histogram(most > 0 ? 1 / binWidth : 0, hist);
     let bin = HISTOGRAM_BINS;
     let counted = 0;
     let want = FIRST_BAND;
