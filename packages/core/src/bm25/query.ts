@@ -66,11 +66,14 @@ const KERNEL_ALWAYS_TERMS = MERGE_MAX_TERMS + 1;
 const PRUNED_SHARE = 10;
 /**
  * Queries of this many distinct terms or more take the document blocks (`blocked`) where the
- * index has them, before any other path; shorter ones choose as above. Probes (bench/bm25/paths.ts,
- * 300 queries a set, ms a query): 8 terms, merge vs windows vs blocks — real text 202k 0.25 / 0.17
- * / 0.13, real 100k 0.11 / 0.078 / 0.059, synthetic 100k 0.078 / 0.095 / 0.054, synthetic 1M
- * 0.65 / 0.84 / 0.42; 100 terms, windows vs blocks — real 202k 0.72 / 0.54, synthetic 1M 5.8 /
- * 2.4. At 4 terms the merge wins on the synthetic world (0.033 vs 0.048 at 100k).
+ * index has them, before any other path; shorter ones choose between the merge and the kernel as
+ * above, and the kernel scores by the blocks where it has them, by its windows where not. Probes
+ * (bench/bm25/paths.ts at fbc3328, docs/results/bm25-2026-12-07-doc-blocks/, 300 queries a set,
+ * ms a query, merge / windows / blocks): 8 terms — real text 202k 0.24 / 0.13 / 0.086, real 100k
+ * 0.099 / 0.075 / 0.045, synthetic 100k 0.084 / 0.091 / 0.044, synthetic 1M 0.64 / 0.79 / 0.32;
+ * one sentence, real 202k 0.24 / 0.10 / 0.084; 100 terms, windows / blocks — real 202k 0.67 /
+ * 0.50, synthetic 1M 5.6 / 2.0. The merge keeps 3 to 7 terms on the synthetic world (4 terms,
+ * 1M: 0.20 / 0.48 / 0.22), and a single term there goes either way.
  */
 const BLOCKS_MIN_TERMS = 8;
 /**
@@ -212,19 +215,19 @@ export class QueryEngine {
       // Without exclusions the cheap bound is a true θ0 for the kernel's windows too (seedTheta
       // costs more than it saves there); the blocks find θ by themselves (and quickTheta, which
       // reads every block maximum of the query's columns, would cost a tenth of a long query).
-      const blocks =
-        this.path === 'blocks' ||
-        (this.path === 'auto' && m >= BLOCKS_MIN_TERMS && this.c.docBlocks !== undefined);
+      const blocksFirst = this.path === 'auto' && m >= BLOCKS_MIN_TERMS && this.c.docBlocks !== undefined;
       let quick: number | undefined;
       const take =
-        blocks ||
+        blocksFirst ||
         this.path !== 'auto' ||
         m >= KERNEL_ALWAYS_TERMS ||
         !this.prunesWell(m, (quick = this.quickTheta(m, k)));
       if (take) {
         this.kernel ??= ScoringKernel.create(this.c, this.docCount, this.memory);
         if (this.kernel !== null) {
-          if (blocks && this.kernel.hasBlocks) return this.blocked(this.kernel, m, k, skip);
+          // The document blocks, where the index has them, take every query the kernel does.
+          if (this.path !== 'exhaustive' && this.kernel.hasBlocks)
+            return this.blocked(this.kernel, m, k, skip);
           const theta0 = skip === undefined ? (quick ?? this.quickTheta(m, k)) : this.seedTheta(m, k, skip);
           return this.exhaustive(this.kernel, m, k, skip, theta0);
         }
