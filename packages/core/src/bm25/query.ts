@@ -217,11 +217,11 @@ export class QueryEngine {
       // reads every block maximum of the query's columns, would cost a tenth of a long query).
       const blocksFirst = this.path === 'auto' && m >= BLOCKS_MIN_TERMS && this.c.docBlocks !== undefined;
       let quick: number | undefined;
-      const take =
-        blocksFirst ||
-        this.path !== 'auto' ||
-        m >= KERNEL_ALWAYS_TERMS ||
-        !this.prunesWell(m, (quick = this.quickTheta(m, k)));
+      let take = blocksFirst || this.path !== 'auto' || m >= KERNEL_ALWAYS_TERMS;
+      if (!take) {
+        quick = this.quickTheta(m, k);
+        take = !this.prunesWell(m, quick);
+      }
       if (take) {
         this.kernel ??= ScoringKernel.create(this.c, this.docCount, this.memory);
         if (this.kernel !== null) {
