@@ -128,8 +128,8 @@
 
   ;; Block bounds (see doc-blocks.ts and QueryEngine.blocked): ub is an f32 per block of 16 documents.
 
-  ;; Bounds from the rarer query terms j < n, for the window of documents [lo, hi): adds their
-  ;; postings there (from pos[j], stored back after; first saved to start[j]) into acc[doc] (f64,
+  ;; Bounds from the rarer query terms j < n, for their documents below hi (the end of a window):
+  ;; adds those postings (from pos[j], stored back after; first saved to start[j]) into acc[doc] (f64,
   ;; by document), then raises each such document's block bound (f32, blocks of 16 documents) to
   ;; its sum, rounded up. A window at a time, so the sums written stay in cache; `zeroRare`
   ;; clears them after the query.
