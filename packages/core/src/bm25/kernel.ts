@@ -117,7 +117,6 @@ export function placeInKernelMemory(
 interface BlockPointers {
   denseMax: number;
   denseStart: number;
-  stride: number;
 }
 
 /**
@@ -143,6 +142,8 @@ export class ScoringKernel {
   readonly hasBlocks: boolean;
   private readonly k: KernelExports;
   private readonly ubP = SCRATCH;
+  /** Document blocks, rounded up (see denseStride): the length of the bounds and of a dense slot. */
+  private readonly stride: number;
   private readonly selP: number;
   private readonly aliveP: number;
   private readonly restP: number;
@@ -167,6 +168,7 @@ export class ScoringKernel {
     this.acc = new Float64Array(memory.buffer, ACC, KERNEL_WINDOW);
     this.hist = new Uint32Array(memory.buffer, HIST, 4 * HISTOGRAM_BINS);
     const stride = denseStride(docBlockCount(docCount));
+    this.stride = stride;
     this.selP = SCRATCH + 4 * stride;
     this.aliveP = SCRATCH + 8 * stride;
     this.restP = SCRATCH + 12 * stride;
@@ -224,7 +226,6 @@ export class ScoringKernel {
       ? {
           denseMax: d.denseMax.byteOffset,
           denseStart: d.denseStart.byteOffset,
-          stride: denseStride(docBlockCount(docCount)),
         }
       : null;
     const instance = new WebAssembly.Instance(module, { env: { memory: memory! } });
@@ -261,7 +262,7 @@ export class ScoringKernel {
 
   /** Zeroes every block's bound. */
   clearBounds(): void {
-    this.k.clear(this.ubP, this.blocks!.stride >>> 1);
+    this.k.clear(this.ubP, this.stride >>> 1);
   }
 
   /**
@@ -293,11 +294,11 @@ export class ScoringKernel {
   /** Adds scale · (quantised maximum) of dense slot s to every block's bound. */
   boundDense(slot: number, scale: number): void {
     const b = this.blocks!;
-    this.k.boundDense(this.ubP, b.denseMax + slot * b.stride, b.stride, scale);
+    this.k.boundDense(this.ubP, b.denseMax + slot * this.stride, this.stride, scale);
   }
 
   maxBound(): number {
-    return this.k.maxBound(this.ubP, this.blocks!.stride);
+    return this.k.maxBound(this.ubP, this.stride);
   }
 
   /**
@@ -305,7 +306,7 @@ export class ScoringKernel {
    * everything above, the first the blocks no query term is in).
    */
   histogram(scale: number, into: Uint32Array): void {
-    this.k.histogram(this.ubP, this.blocks!.stride, scale, HIST);
+    this.k.histogram(this.ubP, this.stride, scale, HIST);
     const h = this.hist;
     for (let i = 0; i < HISTOGRAM_BINS; i++)
       into[i] = h[i]! + h[i + HISTOGRAM_BINS]! + h[i + 2 * HISTOGRAM_BINS]! + h[i + 3 * HISTOGRAM_BINS]!;
@@ -313,7 +314,7 @@ export class ScoringKernel {
 
   /** Lists the blocks with lo ≤ bound < hi (f32 values), ascending; returns how many. */
   selectBlocks(lo: number, hi: number): number {
-    return this.k.selectBlocks(this.ubP, this.blocks!.stride, lo, hi, this.selP);
+    return this.k.selectBlocks(this.ubP, this.stride, lo, hi, this.selP);
   }
 
   /** Adds dense slot s's postings (weight w) in the first ns blocks of the band's list, or of the alive list. */
@@ -322,7 +323,7 @@ export class ScoringKernel {
     this.k.addDense(
       alive ? this.aliveP : this.selP,
       ns,
-      b.denseStart + 4 * slot * b.stride,
+      b.denseStart + 4 * slot * this.stride,
       w,
       this.docsP,
       this.impactsP,
@@ -339,7 +340,13 @@ export class ScoringKernel {
   /** Adds scale · (dense slot s's quantised maximum) to what each of the first ns alive blocks can gain. */
   gatherRest(slot: number, ns: number, scale: number, alive: boolean): void {
     const b = this.blocks!;
-    this.k.gatherRest(alive ? this.aliveP : this.selP, ns, b.denseMax + slot * b.stride, scale, this.restP);
+    this.k.gatherRest(
+      alive ? this.aliveP : this.selP,
+      ns,
+      b.denseMax + slot * this.stride,
+      scale,
+      this.restP,
+    );
   }
 
   /**

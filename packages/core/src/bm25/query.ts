@@ -604,16 +604,9 @@ export class QueryEngine {
     const scale = this.tBound; // free: the windows are not taken
     const common = this.order;
     let nCommon = 0;
+    for (let i = 0; i < m; i++) if (d.denseSlot[this.tTerm[i]!] !== 0) common[nCommon++] = i;
     kernel.clearBounds();
-    let nRare = 0;
-    for (let i = 0; i < m; i++) {
-      if (d.denseSlot[this.tTerm[i]!] !== 0) common[nCommon++] = i;
-      else {
-        kernel.end[nRare] = this.tEnd[i]!;
-        kernel.weight[nRare++] = this.tWeight[i]!;
-      }
-    }
-    this.rareBounds(kernel, m, nRare);
+    const nRare = this.rareBounds(kernel, m);
     for (let j = 0; j < nCommon; j++) {
       const i = common[j]!;
       const t = this.tTerm[i]!;
@@ -658,22 +651,31 @@ export class QueryEngine {
   }
 
   /**
-   * Raises the block bounds by the query's rarer terms (the nRare whose ends and weights are set
-   * in the kernel) and adds them into the sums by document, a window of documents at a time;
-   * sets their starts again for `zeroRare`.
+   * Raises the block bounds by the query's rarer terms (those without document blocks) and adds
+   * them into the sums by document, a window of documents at a time. Leaves each rarer term's
+   * column in the kernel's start, end and weight, for `zeroRare`; returns how many there are.
    */
-  private rareBounds(kernel: ScoringKernel, m: number, nRare: number): void {
+  private rareBounds(kernel: ScoringKernel, m: number): number {
     const d = this.c.docBlocks!;
     const { docs } = this.c;
-    const { pos, end, start } = kernel;
-    for (let i = 0, j = 0; i < m; i++) if (d.denseSlot[this.tTerm[i]!] === 0) pos[j++] = this.tStart[i]!;
+    const { pos, end, start, weight } = kernel;
+    let nRare = 0;
+    for (let i = 0; i < m; i++) {
+      if (d.denseSlot[this.tTerm[i]!] !== 0) continue;
+      start[nRare] = this.tStart[i]!;
+      end[nRare] = this.tEnd[i]!;
+      weight[nRare++] = this.tWeight[i]!;
+    }
+    pos.set(start.subarray(0, nRare));
     for (;;) {
       let next = 0xffffffff;
       for (let j = 0; j < nRare; j++) if (pos[j]! < end[j]! && docs[pos[j]!]! < next) next = docs[pos[j]!]!;
       if (next === 0xffffffff) break;
       kernel.rareBounds(nRare, next - (next % KERNEL_WINDOW));
     }
+    // The kernel kept each window's starts in start: the columns' again.
     for (let i = 0, j = 0; i < m; i++) if (d.denseSlot[this.tTerm[i]!] === 0) start[j++] = this.tStart[i]!;
+    return nRare;
   }
 
   /**
