@@ -50,7 +50,7 @@ interface KernelExports {
   accumulateCrossing(...args: [...WindowArgs, theta: number, outIdxP: number]): number;
   collect(accP: number, n: number, theta: number, outIdxP: number, outScoreP: number): number;
   clear(accP: number, n: number): void;
-  /** n, posP, endP, weightP, docsP, impactsP, accP, ubP, hi, startP */
+  /** n, startP, endP, weightP, docsP, impactsP, accP, ubP */
   rareBounds(...args: number[]): void;
   zeroRare(n: number, startP: number, endP: number, docsP: number, accP: number): void;
   boundDense(ubP: number, maxP: number, n: number, scale: number): void;
@@ -130,7 +130,7 @@ export class ScoringKernel {
   readonly pos: Uint32Array;
   readonly end: Uint32Array;
   readonly weight: Float64Array;
-  /** Per rarer query term: its first posting (for `zeroRare`); `rareBounds` sets it. */
+  /** Per rarer query term: its first posting (for `rareBounds` and `zeroRare`). */
   readonly start: Uint32Array;
   /** What the last `collect` wrote: window offsets and their scores, ascending. */
   readonly outIdx: Uint32Array;
@@ -266,24 +266,11 @@ export class ScoringKernel {
   }
 
   /**
-   * Adds the first n terms (pos, end, weight as for `accumulate`: the query's rarer terms) in the
-   * window of documents from lo into the sums by document, and raises each block's bound to its
-   * best sum; saves where each term's postings there start in `start` (the caller sets `start`
-   * to the column starts before `zeroRare`).
+   * Adds the first n terms (start, end, weight: the query's rarer terms) into the sums by
+   * document, and raises each block's bound to its best sum.
    */
-  rareBounds(n: number, lo: number): void {
-    this.k.rareBounds(
-      n,
-      POS,
-      END,
-      WEIGHT,
-      this.docsP,
-      this.impactsP,
-      this.blockAccP,
-      this.ubP,
-      lo + KERNEL_WINDOW,
-      START,
-    );
+  rareBounds(n: number): void {
+    this.k.rareBounds(n, START, END, WEIGHT, this.docsP, this.impactsP, this.blockAccP, this.ubP);
   }
 
   /** Zeroes the sums of the first n terms' postings from start to end. */

@@ -128,62 +128,45 @@
 
   ;; Block bounds (see doc-blocks.ts and QueryEngine.blocked): ub is an f32 per block of 16 documents.
 
-  ;; Bounds from the rarer query terms j < n, for their documents below hi (the end of a window):
-  ;; adds those postings (from pos[j], stored back after; first saved to start[j]) into acc[doc] (f64,
-  ;; by document), then raises each such document's block bound (f32, blocks of 16 documents) to
-  ;; its sum, rounded up. A window at a time, so the sums written stay in cache; `zeroRare`
-  ;; clears them after the query.
+;; Bounds from the rarer query terms j < n: adds their postings start[j] … end[j] − 1 into
+  ;; acc[doc] (f64, by document) and raises each document's block bound (f32, blocks of 16
+  ;; documents) to its sum so far, rounded up. Sums only grow, so the last raise of each document
+  ;; is by its final sum: one pass, term at a time (sequential reads; the sums' writes ascend
+  ;; within a term). `zeroRare` clears the sums after the query.
   (func (export "rareBounds")
-    (param $n i32) (param $posP i32) (param $endP i32) (param $weightP i32) (param $docsP i32)
-    (param $impactsP i32) (param $accP i32) (param $ubP i32) (param $hi i32) (param $startP i32)
+    (param $n i32) (param $startP i32) (param $endP i32) (param $weightP i32) (param $docsP i32)
+    (param $impactsP i32) (param $accP i32) (param $ubP i32)
     (local $j i32) (local $p i32) (local $e i32) (local $w f64) (local $x i32) (local $a i32)
-    (local $u i32) (local $f f32)
+    (local $s f64) (local $u i32)
     (block $terms_done
       (loop $terms
         (br_if $terms_done (i32.ge_u (local.get $j) (local.get $n)))
-        (local.set $p (i32.load (i32.add (local.get $posP) (i32.shl (local.get $j) (i32.const 2)))))
-        (i32.store (i32.add (local.get $startP) (i32.shl (local.get $j) (i32.const 2))) (local.get $p))
+        (local.set $p (i32.load (i32.add (local.get $startP) (i32.shl (local.get $j) (i32.const 2)))))
         (local.set $e (i32.load (i32.add (local.get $endP) (i32.shl (local.get $j) (i32.const 2)))))
         (local.set $w (f64.load (i32.add (local.get $weightP) (i32.shl (local.get $j) (i32.const 3)))))
         (block $postings_done
           (loop $postings
             (br_if $postings_done (i32.ge_u (local.get $p) (local.get $e)))
             (local.set $x (i32.load (i32.add (local.get $docsP) (i32.shl (local.get $p) (i32.const 2)))))
-            (br_if $postings_done (i32.ge_u (local.get $x) (local.get $hi)))
             (local.set $a (i32.add (local.get $accP) (i32.shl (local.get $x) (i32.const 3))))
-            (f64.store (local.get $a)
+            (local.set $s
               (f64.add (f64.load (local.get $a))
                 (f64.mul (local.get $w)
                   (f64.convert_i32_u
                     (i32.load (i32.add (local.get $impactsP) (i32.shl (local.get $p) (i32.const 2))))))))
-            (local.set $p (i32.add (local.get $p) (i32.const 1)))
-            (br $postings)))
-        (i32.store (i32.add (local.get $posP) (i32.shl (local.get $j) (i32.const 2))) (local.get $p))
-        (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br $terms)))
-    ;; Then the bounds, from the finished sums: float32 rounds to nearest, and 2^-11 over the sum
-    ;; keeps the bound (and the float32 sums of bounds made from it) above the scores.
-    (local.set $j (i32.const 0))
-    (block $bounded
-      (loop $bound_terms
-        (br_if $bounded (i32.ge_u (local.get $j) (local.get $n)))
-        (local.set $p (i32.load (i32.add (local.get $startP) (i32.shl (local.get $j) (i32.const 2)))))
-        (local.set $e (i32.load (i32.add (local.get $posP) (i32.shl (local.get $j) (i32.const 2)))))
-        (block $done
-          (loop $bound
-            (br_if $done (i32.ge_u (local.get $p) (local.get $e)))
-            (local.set $x (i32.load (i32.add (local.get $docsP) (i32.shl (local.get $p) (i32.const 2)))))
-            (local.set $f (f32.demote_f64 (f64.mul (f64.const 1.00048828125)
-              (f64.load (i32.add (local.get $accP) (i32.shl (local.get $x) (i32.const 3)))))))
+            (f64.store (local.get $a) (local.get $s))
+            ;; float32 rounds to nearest, and 2^-11 over the sum keeps the bound (and the float32
+            ;; sums of bounds made from it) above the scores; pmax is one branch-free instruction
+            ;; (a select on floats may branch, and mispredict)
             (local.set $u
               (i32.add (local.get $ubP) (i32.shl (i32.shr_u (local.get $x) (i32.const 4)) (i32.const 2))))
-            ;; pmax: one branch-free instruction (a select on floats may branch, and mispredict)
             (f32.store (local.get $u)
-              (f32x4.extract_lane 0 (f32x4.pmax (f32x4.splat (f32.load (local.get $u))) (f32x4.splat (local.get $f)))))
+              (f32x4.extract_lane 0 (f32x4.pmax (f32x4.splat (f32.load (local.get $u)))
+                (f32x4.splat (f32.demote_f64 (f64.mul (f64.const 1.00048828125) (local.get $s)))))))
             (local.set $p (i32.add (local.get $p) (i32.const 1)))
-            (br $bound)))
+            (br $postings)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br $bound_terms))))
+        (br $terms))))
 
   ;; Zeroes acc[doc] (f64) for the postings start[j] … end[j] − 1 of the terms j < n.
   (func (export "zeroRare") (param $n i32) (param $startP i32) (param $endP i32) (param $docsP i32) (param $accP i32)

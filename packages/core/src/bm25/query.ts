@@ -652,13 +652,12 @@ export class QueryEngine {
 
   /**
    * Raises the block bounds by the query's rarer terms (those without document blocks) and adds
-   * them into the sums by document, a window of documents at a time. Leaves each rarer term's
-   * column in the kernel's start, end and weight, for `zeroRare`; returns how many there are.
+   * them into the sums by document. Leaves each rarer term's column in the kernel's start, end
+   * and weight, for `zeroRare`; returns how many there are.
    */
   private rareBounds(kernel: ScoringKernel, m: number): number {
     const d = this.c.docBlocks!;
-    const { docs } = this.c;
-    const { pos, end, start, weight } = kernel;
+    const { end, start, weight } = kernel;
     let nRare = 0;
     for (let i = 0; i < m; i++) {
       if (d.denseSlot[this.tTerm[i]!] !== 0) continue;
@@ -666,15 +665,7 @@ export class QueryEngine {
       end[nRare] = this.tEnd[i]!;
       weight[nRare++] = this.tWeight[i]!;
     }
-    pos.set(start.subarray(0, nRare));
-    for (;;) {
-      let next = 0xffffffff;
-      for (let j = 0; j < nRare; j++) if (pos[j]! < end[j]! && docs[pos[j]!]! < next) next = docs[pos[j]!]!;
-      if (next === 0xffffffff) break;
-      kernel.rareBounds(nRare, next - (next % KERNEL_WINDOW));
-    }
-    // The kernel kept each window's starts in start: the columns' again.
-    for (let i = 0, j = 0; i < m; i++) if (d.denseSlot[this.tTerm[i]!] === 0) start[j++] = this.tStart[i]!;
+    kernel.rareBounds(nRare);
     return nRare;
   }
 
