@@ -88,6 +88,13 @@ describe.each(['auto', 'pruned', 'exhaustive', 'blocks'] as const)('block-max pr
     }
   }, 60_000);
 
+  it('answers a query of more common terms than the blocks take (64) exactly', () => {
+    // w0 … w99 are the commonest words: each in most blocks of 16 documents.
+    const query = Array.from({ length: 100 }, (_, i) => `w${i}`).join(' ');
+    const all = index.scoreAll(query);
+    expect(index.search(query, 10).map((h) => h.doc)).toEqual(exhaustive(all, 10));
+  });
+
   it('counts a repeated query word again', () => {
     const once = index.scoreAll('w1 w2');
     const twice = index.scoreAll('w1 w1 w2');
@@ -99,5 +106,42 @@ describe.each(['auto', 'pruned', 'exhaustive', 'blocks'] as const)('block-max pr
   it(path === 'pruned' ? 'never makes the kernel' : 'scores through the WebAssembly kernel', () => {
     index.search(Array.from({ length: 40 }, word).join(' '), 4);
     expect(index.usesKernel).toBe(path !== 'pruned');
+  });
+});
+
+// A few distinct passages repeated in a random order: most blocks share one of a few bounds, so a
+// band can hold far more blocks than it asked for, and equal scores lie in blocks of every bound;
+// the lowest-numbered of them must still win.
+describe.each(['auto', 'blocks'] as const)('many equal passages, %s path', (path) => {
+  const templates = [
+    'alpha beta',
+    'alpha alpha gamma delta',
+    'beta beta beta epsilon',
+    'alpha beta beta zeta eta theta',
+    'gamma omega',
+    'delta epsilon zeta eta theta iota kappa',
+  ];
+  const rng = new Rng(11);
+  const passages: Passage[] = Array.from({ length: 9000 }, (_, i) => ({
+    id: `t${i}`,
+    title: '',
+    text: templates[rng.int(templates.length)]!,
+  }));
+  const index = Bm25Index.build(passages);
+  index.queryPath = path;
+
+  it('returns the exhaustive top-k, ties to the lower document', () => {
+    const words = 'alpha beta gamma delta epsilon zeta eta theta iota kappa omega'.split(' ');
+    let checked = 0;
+    for (let q = 0; q < 60; q++) {
+      const n = 1 + (q % 9);
+      const query = Array.from({ length: n }, () => words[rng.int(words.length)]!).join(' ');
+      const all = index.scoreAll(query);
+      for (const k of [1, 4, 10]) {
+        expect(index.search(query, k).map((h) => h.doc)).toEqual(exhaustive(all, k));
+        checked++;
+      }
+    }
+    expect(checked).toBe(180);
   });
 });

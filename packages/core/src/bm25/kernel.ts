@@ -25,11 +25,12 @@ const SCRATCH = HIST + 16 * HISTOGRAM_BINS; // a multiple of 8, as the file's se
 /**
  * The block path's scratch for docCount documents: per document block its bound (f32), two
  * lists of blocks (u32: a band's, and those still alive in it), what each alive block can still
- * gain (f64), postings' spans (u32 pairs), then a sum per document (f64).
+ * gain (f64) and its best sum (f64), postings' spans (u32 pairs), its bound in fixed point
+ * (u16), then a sum per document (f64).
  */
 function blockScratchBytes(docCount: number): number {
   const stride = denseStride(docBlockCount(docCount));
-  return 28 * stride + 8 * (stride << DOC_BLOCK_SHIFT);
+  return 38 * stride + 8 * (stride << DOC_BLOCK_SHIFT);
 }
 
 /** accumulate's arguments, which accumulateCrossing takes too, then theta and outIdxP. */
@@ -51,16 +52,18 @@ interface KernelExports {
   collect(accP: number, n: number, theta: number, outIdxP: number, outScoreP: number): number;
   clear(accP: number, n: number): void;
   /** n, startP, endP, weightP, docsP, impactsP, accP, ubP */
-  rareBounds(...args: number[]): void;
+  rareBounds(...args: number[]): number;
+  toFixed(ubP: number, n: number, inv: number, vP: number): void;
   zeroRare(n: number, startP: number, endP: number, docsP: number, accP: number): void;
-  boundDense(ubP: number, maxP: number, n: number, scale: number): void;
-  maxBound(ubP: number, n: number): number;
-  histogram(ubP: number, n: number, scale: number, histP: number): void;
-  selectBlocks(ubP: number, n: number, lo: number, hi: number, selP: number): number;
+  boundDense(vP: number, maxP: number, n: number, s: number): void;
+  maxBound(vP: number, n: number): number;
+  histogram(vP: number, n: number, shift: number, histP: number, step: number): void;
+  selectBlocks(vP: number, n: number, lo: number, hi: number, selP: number): number;
   /** selP, ns, startP, w, docsP, impactsP, accP, spanP */
   addDense(...args: number[]): void;
   gatherRest(selP: number, ns: number, maxP: number, scale: number, restP: number): void;
-  pruneBlocks(fromP: number, toP: number, ns: number, restP: number, accP: number, theta: number): number;
+  /** fromP, toP, ns, restP, accP, theta, bestP, scan */
+  pruneBlocks(...args: number[]): number;
   /** selP, i0, i1, shift, accP, theta, outIdxP, outScoreP */
   collectBlocks(...args: number[]): number;
 }
@@ -147,7 +150,9 @@ export class ScoringKernel {
   private readonly selP: number;
   private readonly aliveP: number;
   private readonly restP: number;
+  private readonly bestP: number;
   private readonly spanP: number;
+  private readonly fixedP: number;
   private readonly blockAccP: number;
 
   private constructor(
@@ -172,8 +177,10 @@ export class ScoringKernel {
     this.selP = SCRATCH + 4 * stride;
     this.aliveP = SCRATCH + 8 * stride;
     this.restP = SCRATCH + 12 * stride;
-    this.spanP = SCRATCH + 20 * stride;
-    this.blockAccP = SCRATCH + 28 * stride;
+    this.bestP = SCRATCH + 20 * stride;
+    this.spanP = SCRATCH + 28 * stride;
+    this.fixedP = SCRATCH + 36 * stride;
+    this.blockAccP = SCRATCH + 38 * stride;
     this.hasBlocks = blocks !== null;
   }
 
@@ -267,10 +274,10 @@ export class ScoringKernel {
 
   /**
    * Adds the first n terms (start, end, weight: the query's rarer terms) into the sums by
-   * document, and raises each block's bound to its best sum.
+   * document, and raises each block's bound to its best sum; returns the largest bound.
    */
-  rareBounds(n: number): void {
-    this.k.rareBounds(n, START, END, WEIGHT, this.docsP, this.impactsP, this.blockAccP, this.ubP);
+  rareBounds(n: number): number {
+    return this.k.rareBounds(n, START, END, WEIGHT, this.docsP, this.impactsP, this.blockAccP, this.ubP);
   }
 
   /** Zeroes the sums of the first n terms' postings from start to end. */
@@ -278,30 +285,36 @@ export class ScoringKernel {
     this.k.zeroRare(n, START, END, this.docsP, this.blockAccP);
   }
 
-  /** Adds scale · (quantised maximum) of dense slot s to every block's bound. */
-  boundDense(slot: number, scale: number): void {
-    const b = this.blocks!;
-    this.k.boundDense(this.ubP, b.denseMax + slot * this.stride, this.stride, scale);
+  /** The bounds in fixed point: ⌈bound · inv⌉ (u16), for `boundDense`, `histogram` and `selectBlocks`. */
+  toFixed(inv: number): void {
+    this.k.toFixed(this.ubP, this.stride, inv, this.fixedP);
   }
 
+  /** Adds s (an integer 1 … 255) · (quantised maximum) of dense slot `slot` to every block's fixed-point bound. */
+  boundDense(slot: number, s: number): void {
+    const b = this.blocks!;
+    this.k.boundDense(this.fixedP, b.denseMax + slot * this.stride, this.stride, s);
+  }
+
+  /** The largest fixed-point bound. */
   maxBound(): number {
-    return this.k.maxBound(this.ubP, this.stride);
+    return this.k.maxBound(this.fixedP, this.stride);
   }
 
   /**
-   * Counts the blocks by bound · scale into `into` (HISTOGRAM_BINS bins; the last takes
-   * everything above, the first the blocks no query term is in).
+   * Counts the blocks by fixed-point bound >> shift into `into` (HISTOGRAM_BINS bins; bin 0 takes
+   * the blocks no query term is in), eight blocks of every `step`.
    */
-  histogram(scale: number, into: Uint32Array): void {
-    this.k.histogram(this.ubP, this.stride, scale, HIST);
+  histogram(shift: number, step: number, into: Uint32Array): void {
+    this.k.histogram(this.fixedP, this.stride, shift, HIST, step);
     const h = this.hist;
     for (let i = 0; i < HISTOGRAM_BINS; i++)
       into[i] = h[i]! + h[i + HISTOGRAM_BINS]! + h[i + 2 * HISTOGRAM_BINS]! + h[i + 3 * HISTOGRAM_BINS]!;
   }
 
-  /** Lists the blocks with lo ≤ bound < hi (f32 values), ascending; returns how many. */
+  /** Lists the blocks with lo ≤ fixed-point bound ≤ hi, ascending; returns how many. */
   selectBlocks(lo: number, hi: number): number {
-    return this.k.selectBlocks(this.ubP, this.stride, lo, hi, this.selP);
+    return this.k.selectBlocks(this.fixedP, this.stride, lo, hi, this.selP);
   }
 
   /** Adds dense slot s's postings (weight w) in the first ns blocks of the band's list, or of the alive list. */
@@ -316,6 +329,7 @@ export class ScoringKernel {
       this.impactsP,
       this.blockAccP,
       this.spanP,
+      alive ? this.bestP : 0,
     );
   }
 
@@ -338,7 +352,8 @@ export class ScoringKernel {
 
   /**
    * Keeps the first ns blocks of the band's list (or of the alive list) where some document's sum
-   * plus what the block can still gain reaches theta, as the alive list; returns how many.
+   * plus what the block can still gain reaches theta, as the alive list; returns how many. The
+   * alive blocks' best sums are kept as `addDense` raises them, so only the band's are scanned.
    */
   pruneBlocks(ns: number, theta: number, alive: boolean): number {
     return this.k.pruneBlocks(
@@ -348,6 +363,8 @@ export class ScoringKernel {
       this.restP,
       this.blockAccP,
       theta,
+      this.bestP,
+      alive ? 0 : 1,
     );
   }
 

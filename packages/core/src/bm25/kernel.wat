@@ -132,12 +132,12 @@
   ;; acc[doc] (f64, by document) and raises each document's block bound (f32, blocks of 16
   ;; documents) to its sum so far, rounded up. Sums only grow, so the last raise of each document
   ;; is by its final sum: one pass, term at a time (sequential reads; the sums' writes ascend
-  ;; within a term). `zeroRare` clears the sums after the query.
+  ;; within a term). Returns the largest bound. `zeroRare` clears the sums after the query.
   (func (export "rareBounds")
     (param $n i32) (param $startP i32) (param $endP i32) (param $weightP i32) (param $docsP i32)
-    (param $impactsP i32) (param $accP i32) (param $ubP i32)
+    (param $impactsP i32) (param $accP i32) (param $ubP i32) (result f32)
     (local $j i32) (local $p i32) (local $e i32) (local $w f64) (local $x i32) (local $a i32)
-    (local $s f64) (local $u i32)
+    (local $s f64) (local $u i32) (local $f v128) (local $most v128)
     (block $terms_done
       (loop $terms
         (br_if $terms_done (i32.ge_u (local.get $j) (local.get $n)))
@@ -160,13 +160,31 @@
             ;; (a select on floats may branch, and mispredict)
             (local.set $u
               (i32.add (local.get $ubP) (i32.shl (i32.shr_u (local.get $x) (i32.const 4)) (i32.const 2))))
+            (local.set $f (f32x4.splat (f32.demote_f64 (f64.mul (f64.const 1.00048828125) (local.get $s)))))
             (f32.store (local.get $u)
-              (f32x4.extract_lane 0 (f32x4.pmax (f32x4.splat (f32.load (local.get $u)))
-                (f32x4.splat (f32.demote_f64 (f64.mul (f64.const 1.00048828125) (local.get $s)))))))
+              (f32x4.extract_lane 0 (f32x4.pmax (f32x4.splat (f32.load (local.get $u))) (local.get $f))))
+            (local.set $most (f32x4.pmax (local.get $most) (local.get $f)))
             (local.set $p (i32.add (local.get $p) (i32.const 1)))
             (br $postings)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br $terms))))
+        (br $terms)))
+    (f32x4.extract_lane 0 (local.get $most)))
+
+  ;; The bounds in fixed point, for the dense terms' integer passes: v[b] = ⌈ub[b] · inv⌉ (u16,
+  ;; saturating; 0 stays 0) for b < n (a multiple of 8).
+  (func (export "toFixed") (param $ubP i32) (param $n i32) (param $inv f32) (param $vP i32)
+    (local $b i32) (local $a i32) (local $s v128)
+    (local.set $s (f32x4.splat (local.get $inv)))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $b) (local.get $n)))
+        (local.set $a (i32.add (local.get $ubP) (i32.shl (local.get $b) (i32.const 2))))
+        (v128.store (i32.add (local.get $vP) (i32.shl (local.get $b) (i32.const 1)))
+          (i16x8.narrow_i32x4_u
+            (i32x4.trunc_sat_f32x4_u (f32x4.ceil (f32x4.mul (v128.load (local.get $a)) (local.get $s))))
+            (i32x4.trunc_sat_f32x4_u (f32x4.ceil (f32x4.mul (v128.load offset=16 (local.get $a)) (local.get $s))))))
+        (local.set $b (i32.add (local.get $b) (i32.const 8)))
+        (br $blocks))))
 
   ;; Zeroes acc[doc] (f64) for the postings start[j] … end[j] − 1 of the terms j < n.
   (func (export "zeroRare") (param $n i32) (param $startP i32) (param $endP i32) (param $docsP i32) (param $accP i32)
@@ -188,102 +206,102 @@
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $terms))))
 
-;; A dense term: ub[b] += scale · max[b] for b < n (n a multiple of 8), eight blocks at a time.
-  (func (export "boundDense") (param $ubP i32) (param $maxP i32) (param $n i32) (param $scale f32)
-    (local $b i32) (local $s v128) (local $a i32) (local $q v128)
-    (local.set $s (f32x4.splat (local.get $scale)))
+;; A dense term: v[b] += s · max[b] (u16, saturating; s and max u8) for b < n (a multiple
+  ;; of 8), eight blocks at a time: one integer multiply-add, where float bounds took five steps.
+  (func (export "boundDense") (param $vP i32) (param $maxP i32) (param $n i32) (param $s i32)
+    (local $b i32) (local $sv v128) (local $a i32)
+    (local.set $sv (i8x16.splat (local.get $s)))
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $b) (local.get $n)))
-        (local.set $a (i32.add (local.get $ubP) (i32.shl (local.get $b) (i32.const 2))))
-        (local.set $q (i16x8.extend_low_i8x16_u (v128.load64_zero (i32.add (local.get $maxP) (local.get $b)))))
+        (local.set $a (i32.add (local.get $vP) (i32.shl (local.get $b) (i32.const 1))))
         (v128.store (local.get $a)
-          (f32x4.add (v128.load (local.get $a))
-            (f32x4.mul (local.get $s) (f32x4.convert_i32x4_u (i32x4.extend_low_i16x8_u (local.get $q))))))
-        (v128.store offset=16 (local.get $a)
-          (f32x4.add (v128.load offset=16 (local.get $a))
-            (f32x4.mul (local.get $s) (f32x4.convert_i32x4_u (i32x4.extend_high_i16x8_u (local.get $q))))))
+          (i16x8.add_sat_u (v128.load (local.get $a))
+            (i16x8.extmul_low_i8x16_u (v128.load64_zero (i32.add (local.get $maxP) (local.get $b))) (local.get $sv))))
         (local.set $b (i32.add (local.get $b) (i32.const 8)))
         (br $blocks))))
 
-  ;; The largest of ub[0 … n − 1] (n a multiple of 4; all ≥ 0).
-  (func (export "maxBound") (param $ubP i32) (param $n i32) (result f32)
+  ;; The largest of v[0 … n − 1] (u16; n a multiple of 8).
+  (func (export "maxBound") (param $vP i32) (param $n i32) (result i32)
     (local $b i32) (local $m v128)
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $b) (local.get $n)))
-        (local.set $m (f32x4.pmax (local.get $m)
-          (v128.load (i32.add (local.get $ubP) (i32.shl (local.get $b) (i32.const 2))))))
-        (local.set $b (i32.add (local.get $b) (i32.const 4)))
+        (local.set $m (i16x8.max_u (local.get $m)
+          (v128.load (i32.add (local.get $vP) (i32.shl (local.get $b) (i32.const 1))))))
+        (local.set $b (i32.add (local.get $b) (i32.const 8)))
         (br $blocks)))
-    (f32.max
-      (f32.max (f32x4.extract_lane 0 (local.get $m)) (f32x4.extract_lane 1 (local.get $m)))
-      (f32.max (f32x4.extract_lane 2 (local.get $m)) (f32x4.extract_lane 3 (local.get $m)))))
+    ;; fold the eight lanes: halves, quarters, eighths
+    (local.set $m (i16x8.max_u (local.get $m) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $m) (local.get $m))))
+    (local.set $m (i16x8.max_u (local.get $m) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $m) (local.get $m))))
+    (local.set $m (i16x8.max_u (local.get $m) (i8x16.shuffle 2 3 0 1 2 3 0 1 2 3 0 1 2 3 0 1 (local.get $m) (local.get $m))))
+    (i16x8.extract_lane_u 0 (local.get $m)))
 
-;; Counts the blocks b < n (a multiple of 4) by bound: bin min(255, floor(ub[b] · scale)), in
-  ;; four histograms of 256 u32 (b mod 4 picks one; zeroed first; the caller adds them). Four
-  ;; blocks a step with SIMD, and no two neighbours counting into the same word: branches on the
-  ;; bounds, scalar float-to-int conversions and such store-to-load chains would stall.
-  (func (export "histogram") (param $ubP i32) (param $n i32) (param $scale f32) (param $histP i32)
-    (local $b i32) (local $a i32) (local $x v128) (local $s v128)
+  ;; Counts the blocks b < n (a multiple of 8) by bound: bin v[b] >> shift (< 256), in four
+  ;; histograms of 256 u32 (b mod 4 picks one; zeroed first; the caller adds them), so that no
+  ;; two neighbours count into the same word (such store-to-load chains would stall). Takes
+  ;; eight blocks of every `step` (a multiple of 8): band sizes need only be about right.
+  (func (export "histogram") (param $vP i32) (param $n i32) (param $shift i32) (param $histP i32) (param $step i32)
+    (local $b i32) (local $a i32) (local $x v128)
     (memory.fill (local.get $histP) (i32.const 0) (i32.const 4096))
-    (local.set $s (f32x4.splat (local.get $scale)))
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $b) (local.get $n)))
-        (local.set $x
-          (i32x4.add (v128.const i32x4 0 1024 2048 3072)
-            (i32x4.shl
-              (i32x4.trunc_sat_f32x4_u (f32x4.pmin (v128.const f32x4 255 255 255 255)
-                (f32x4.mul (local.get $s) (v128.load (i32.add (local.get $ubP) (i32.shl (local.get $b) (i32.const 2)))))))
-              (i32.const 2))))
-        (local.set $a (i32.add (local.get $histP) (i32x4.extract_lane 0 (local.get $x))))
+        (local.set $x (i16x8.shr_u (v128.load (i32.add (local.get $vP) (i32.shl (local.get $b) (i32.const 1))))
+          (local.get $shift)))
+        (local.set $a (i32.add (local.get $histP) (i32.shl (i16x8.extract_lane_u 0 (local.get $x)) (i32.const 2))))
         (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
-        (local.set $a (i32.add (local.get $histP) (i32x4.extract_lane 1 (local.get $x))))
+        (local.set $a (i32.add (local.get $histP) (i32.shl (i16x8.extract_lane_u 1 (local.get $x)) (i32.const 2))))
+        (i32.store offset=1024 (local.get $a) (i32.add (i32.load offset=1024 (local.get $a)) (i32.const 1)))
+        (local.set $a (i32.add (local.get $histP) (i32.shl (i16x8.extract_lane_u 2 (local.get $x)) (i32.const 2))))
+        (i32.store offset=2048 (local.get $a) (i32.add (i32.load offset=2048 (local.get $a)) (i32.const 1)))
+        (local.set $a (i32.add (local.get $histP) (i32.shl (i16x8.extract_lane_u 3 (local.get $x)) (i32.const 2))))
+        (i32.store offset=3072 (local.get $a) (i32.add (i32.load offset=3072 (local.get $a)) (i32.const 1)))
+        (local.set $a (i32.add (local.get $histP) (i32.shl (i16x8.extract_lane_u 4 (local.get $x)) (i32.const 2))))
         (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
-        (local.set $a (i32.add (local.get $histP) (i32x4.extract_lane 2 (local.get $x))))
-        (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
-        (local.set $a (i32.add (local.get $histP) (i32x4.extract_lane 3 (local.get $x))))
-        (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
-        (local.set $b (i32.add (local.get $b) (i32.const 4)))
+        (local.set $a (i32.add (local.get $histP) (i32.shl (i16x8.extract_lane_u 5 (local.get $x)) (i32.const 2))))
+        (i32.store offset=1024 (local.get $a) (i32.add (i32.load offset=1024 (local.get $a)) (i32.const 1)))
+        (local.set $a (i32.add (local.get $histP) (i32.shl (i16x8.extract_lane_u 6 (local.get $x)) (i32.const 2))))
+        (i32.store offset=2048 (local.get $a) (i32.add (i32.load offset=2048 (local.get $a)) (i32.const 1)))
+        (local.set $a (i32.add (local.get $histP) (i32.shl (i16x8.extract_lane_u 7 (local.get $x)) (i32.const 2))))
+        (i32.store offset=3072 (local.get $a) (i32.add (i32.load offset=3072 (local.get $a)) (i32.const 1)))
+        (local.set $b (i32.add (local.get $b) (local.get $step)))
         (br $blocks))))
 
-  ;; Writes to sel (u32) each block b < n (a multiple of 4) with lo ≤ ub[b] < hi, ascending;
-  ;; returns how many.
+  ;; Writes to sel (u32) each block b < n (a multiple of 8) with lo ≤ v[b] ≤ hi (u16), ascending;
+  ;; returns how many. Eight blocks a step; the matches' lanes are read off a bit mask.
   (func (export "selectBlocks")
-    (param $ubP i32) (param $n i32) (param $lo f32) (param $hi f32) (param $selP i32) (result i32)
-    (local $b i32) (local $k i32) (local $c i32) (local $v f32) (local $l v128) (local $h v128)
-    (local $x v128)
-    (local.set $l (f32x4.splat (local.get $lo)))
-    (local.set $h (f32x4.splat (local.get $hi)))
+    (param $vP i32) (param $n i32) (param $lo i32) (param $hi i32) (param $selP i32) (result i32)
+    (local $b i32) (local $c i32) (local $bits i32) (local $l v128) (local $h v128) (local $x v128)
+    (local.set $l (i16x8.splat (local.get $lo)))
+    (local.set $h (i16x8.splat (local.get $hi)))
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $b) (local.get $n)))
-        (local.set $x (v128.load (i32.add (local.get $ubP) (i32.shl (local.get $b) (i32.const 2)))))
-        (if (v128.any_true (v128.and (f32x4.ge (local.get $x) (local.get $l)) (f32x4.lt (local.get $x) (local.get $h))))
-          (then
-            (local.set $k (i32.const 0))
-            (loop $lanes
-              (local.set $v (f32.load (i32.add (local.get $ubP)
-                (i32.shl (i32.add (local.get $b) (local.get $k)) (i32.const 2)))))
-              (if (i32.and (f32.ge (local.get $v) (local.get $lo)) (f32.lt (local.get $v) (local.get $hi)))
-                (then
-                  (i32.store (i32.add (local.get $selP) (i32.shl (local.get $c) (i32.const 2)))
-                    (i32.add (local.get $b) (local.get $k)))
-                  (local.set $c (i32.add (local.get $c) (i32.const 1)))))
-              (local.set $k (i32.add (local.get $k) (i32.const 1)))
-              (br_if $lanes (i32.lt_u (local.get $k) (i32.const 4))))))
-        (local.set $b (i32.add (local.get $b) (i32.const 4)))
+        (local.set $x (v128.load (i32.add (local.get $vP) (i32.shl (local.get $b) (i32.const 1)))))
+        (local.set $bits
+          (i16x8.bitmask (v128.and (i16x8.ge_u (local.get $x) (local.get $l)) (i16x8.le_u (local.get $x) (local.get $h)))))
+        (block $lanes_done
+          (loop $lanes
+            (br_if $lanes_done (i32.eqz (local.get $bits)))
+            (i32.store (i32.add (local.get $selP) (i32.shl (local.get $c) (i32.const 2)))
+              (i32.add (local.get $b) (i32.ctz (local.get $bits))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (local.set $bits (i32.and (local.get $bits) (i32.sub (local.get $bits) (i32.const 1))))
+            (br $lanes)))
+        (local.set $b (i32.add (local.get $b) (i32.const 8)))
         (br $blocks)))
     (local.get $c))
 
 ;; A dense term: for each of the ns blocks in sel, adds its postings start[b] … start[b + 1] − 1
-  ;; into acc (f64, by document), weight w. The ranges are gathered first into spans (u32 pairs): those
-  ;; loads are independent, so their cache misses overlap instead of waiting on the postings.
+  ;; into acc (f64, by document), weight w, and where bestP is not 0 raises best[i] (f64) to the
+  ;; block's largest new sum. The ranges are gathered first into spans (u32 pairs): those loads
+  ;; are independent, so their cache misses overlap instead of waiting on the postings.
   (func (export "addDense")
     (param $selP i32) (param $ns i32) (param $startP i32) (param $w f64)
-    (param $docsP i32) (param $impactsP i32) (param $accP i32) (param $spanP i32)
+    (param $docsP i32) (param $impactsP i32) (param $accP i32) (param $spanP i32) (param $bestP i32)
     (local $i i32) (local $s i32) (local $p i32) (local $q i32) (local $a i32) (local $o i32)
+    (local $v f64) (local $m f64)
     (block $gathered
       (loop $gather
         (br_if $gathered (i32.ge_u (local.get $i) (local.get $ns)))
@@ -311,18 +329,25 @@
         (local.set $o (i32.add (local.get $spanP) (i32.shl (local.get $i) (i32.const 3))))
         (local.set $p (i32.load (local.get $o)))
         (local.set $q (i32.load offset=4 (local.get $o)))
+        (local.set $m (f64.const 0))
         (block $empty
           (loop $postings
             (br_if $empty (i32.ge_u (local.get $p) (local.get $q)))
             (local.set $a (i32.add (local.get $accP)
               (i32.shl (i32.load (i32.add (local.get $docsP) (i32.shl (local.get $p) (i32.const 2)))) (i32.const 3))))
-            (f64.store (local.get $a)
+            (local.set $v
               (f64.add (f64.load (local.get $a))
                 (f64.mul (local.get $w)
                   (f64.convert_i32_u
                     (i32.load (i32.add (local.get $impactsP) (i32.shl (local.get $p) (i32.const 2))))))))
+            (f64.store (local.get $a) (local.get $v))
+            (local.set $m (f64.max (local.get $m) (local.get $v)))
             (local.set $p (i32.add (local.get $p) (i32.const 1)))
             (br $postings)))
+        (if (local.get $bestP)
+          (then
+            (local.set $a (i32.add (local.get $bestP) (i32.shl (local.get $i) (i32.const 3))))
+            (f64.store (local.get $a) (f64.max (f64.load (local.get $a)) (local.get $m)))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $blocks))))
 
@@ -343,32 +368,38 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $blocks))))
 
-  ;; Keeps, in order, the blocks fromSel[i] (i < ns) where some document's sum in acc plus
-  ;; rest[i] reaches theta, writing them to toSel and their rest to rest[kept] (in place:
-  ;; toSel may be fromSel). Blocks are 16 documents. Returns how many it kept.
+  ;; Keeps, in order, the blocks fromSel[i] (i < ns) where their best sum plus rest[i] reaches
+  ;; theta, writing them to toSel, their rest to rest[kept] and best sum to best[kept] (in place:
+  ;; toSel may be fromSel). The best sum is best[i], or where scan is set the largest of the
+  ;; block's 16 sums in acc. Returns how many it kept.
   (func (export "pruneBlocks")
     (param $fromP i32) (param $toP i32) (param $ns i32) (param $restP i32) (param $accP i32)
-    (param $theta f64) (result i32)
+    (param $theta f64) (param $bestP i32) (param $scan i32) (result i32)
     (local $i i32) (local $b i32) (local $a i32) (local $m v128) (local $best f64) (local $r f64)
     (local $kept i32)
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $i) (local.get $ns)))
         (local.set $b (i32.load (i32.add (local.get $fromP) (i32.shl (local.get $i) (i32.const 2)))))
-        (local.set $a (i32.add (local.get $accP) (i32.shl (local.get $b) (i32.const 7))))
-        (local.set $m (f64x2.pmax
-          (f64x2.pmax
-            (f64x2.pmax (v128.load (local.get $a)) (v128.load offset=16 (local.get $a)))
-            (f64x2.pmax (v128.load offset=32 (local.get $a)) (v128.load offset=48 (local.get $a))))
-          (f64x2.pmax
-            (f64x2.pmax (v128.load offset=64 (local.get $a)) (v128.load offset=80 (local.get $a)))
-            (f64x2.pmax (v128.load offset=96 (local.get $a)) (v128.load offset=112 (local.get $a))))))
-        (local.set $best (f64.max (f64x2.extract_lane 0 (local.get $m)) (f64x2.extract_lane 1 (local.get $m))))
+        (if (local.get $scan)
+          (then
+            (local.set $a (i32.add (local.get $accP) (i32.shl (local.get $b) (i32.const 7))))
+            (local.set $m (f64x2.pmax
+              (f64x2.pmax
+                (f64x2.pmax (v128.load (local.get $a)) (v128.load offset=16 (local.get $a)))
+                (f64x2.pmax (v128.load offset=32 (local.get $a)) (v128.load offset=48 (local.get $a))))
+              (f64x2.pmax
+                (f64x2.pmax (v128.load offset=64 (local.get $a)) (v128.load offset=80 (local.get $a)))
+                (f64x2.pmax (v128.load offset=96 (local.get $a)) (v128.load offset=112 (local.get $a))))))
+            (local.set $best (f64.max (f64x2.extract_lane 0 (local.get $m)) (f64x2.extract_lane 1 (local.get $m)))))
+          (else
+            (local.set $best (f64.load (i32.add (local.get $bestP) (i32.shl (local.get $i) (i32.const 3)))))))
         (local.set $r (f64.load (i32.add (local.get $restP) (i32.shl (local.get $i) (i32.const 3)))))
         (if (f64.ge (f64.add (local.get $best) (local.get $r)) (local.get $theta))
           (then
             (i32.store (i32.add (local.get $toP) (i32.shl (local.get $kept) (i32.const 2))) (local.get $b))
             (f64.store (i32.add (local.get $restP) (i32.shl (local.get $kept) (i32.const 3))) (local.get $r))
+            (f64.store (i32.add (local.get $bestP) (i32.shl (local.get $kept) (i32.const 3))) (local.get $best))
             (local.set $kept (i32.add (local.get $kept) (i32.const 1)))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $blocks)))

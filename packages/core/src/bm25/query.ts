@@ -91,13 +91,24 @@ const SPARSE_SHARE = 2;
  */
 const FIRST_BAND = 32;
 const BAND_GROWTH = 4;
-/** Bounds below this are no block's: every posting adds at least 1/255 of a unit. */
-const LEAST_BOUND = 2 ** -10;
 /**
- * Inflates every term's bound scale so that float32 rounding of the bound sums (at most
- * KERNEL_MAX_TERMS terms, 2^−24 each) never brings a bound below a score it must cover.
+ * Queries with more common terms than this (terms with document blocks) take the windows: the
+ * fixed-point bounds' precision, 2^16 units over all terms, would be spread too thin.
  */
-const BOUND_SLACK = 1 + 2 ** -9;
+const BLOCKS_MAX_COMMON = 64;
+/** The histogram of block bounds counts one group of eight blocks in this many. */
+const HISTOGRAM_SAMPLE = 4;
+/**
+ * Inflates 1 / unit so that float32 rounding of bound · (1 / unit) never falls below the exact
+ * quotient (the bounds are float32; each product rounds by at most 2^−24).
+ */
+const FIXED_SLACK = 1 + 2 ** -20;
+/**
+ * Inflates every common term's bound scale so that float64 rounding (of the scale itself, of
+ * ⌈scale / unit⌉, and of the sums of what blocks can still gain) never brings a bound below a
+ * score it must cover.
+ */
+const BOUND_SLACK = 1 + 2 ** -20;
 
 /**
  * How queries are evaluated: 'auto' chooses per query (see KERNEL_ALWAYS_TERMS); 'pruned' always
@@ -226,8 +237,11 @@ export class QueryEngine {
         this.kernel ??= ScoringKernel.create(this.c, this.docCount, this.memory);
         if (this.kernel !== null) {
           // The document blocks, where the index has them, take every query the kernel does.
-          if (this.path !== 'exhaustive' && this.kernel.hasBlocks)
-            return this.blocked(this.kernel, m, k, skip);
+          const blocked =
+            this.path !== 'exhaustive' && this.kernel.hasBlocks
+              ? this.blocked(this.kernel, m, k, skip)
+              : null;
+          if (blocked !== null) return blocked;
           const theta0 = skip === undefined ? (quick ?? this.quickTheta(m, k)) : this.seedTheta(m, k, skip);
           return this.exhaustive(this.kernel, m, k, skip, theta0);
         }
@@ -581,56 +595,75 @@ export class QueryEngine {
    * Through the document blocks (see doc-blocks.ts), in the kernel. The query's rarer terms are
    * added whole into a sum per document (few postings, read in order), which also leaves each
    * block's best sum so far; a block's bound is that plus its common terms' (quantised, rounded
-   * up) maxima there. Blocks are then scored in bands of bound, highest first: the common terms'
-   * postings in the band are added (see `addCommonTerms`), its documents scoring at least θ are
-   * offered to the top k, and the next band reaches down only to the θ that leaves (a block whose
-   * bound is below θ cannot hold a document reaching it). The first band is the FIRST_BAND
-   * blocks of the highest bounds, whose documents give θ; each next is BAND_GROWTH times larger.
-   * Exact as the other paths: scores are the same integer sums, bounds never fall below them,
-   * and a block whose bound only ties θ is scored too.
+   * up) maxima there, in fixed point (16-bit integers, the unit chosen per query). Queries of
+   * more than BLOCKS_MAX_COMMON common terms are not taken (null). Blocks are then scored in
+   * bands of bound, highest first: the common terms' postings in the band are added (see
+   * `addCommonTerms`), its documents scoring at least θ are offered to the top k, and the next
+   * band reaches down only to the θ that leaves (a block whose bound is below θ cannot hold a
+   * document reaching it). The first band is the FIRST_BAND blocks of the highest bounds, whose
+   * documents give θ; each next is BAND_GROWTH times larger. Exact as the other paths: scores
+   * are the same integer sums, bounds never fall below them, and a block whose bound only ties
+   * θ is scored too.
    */
   private blocked(
     kernel: ScoringKernel,
     m: number,
     k: number,
     skip: ((doc: number) => boolean) | undefined,
-  ): ScoredDoc[] {
+  ): ScoredDoc[] | null {
     const d = this.c.docBlocks!;
     const { maxImpacts } = this.c;
-    const top = this.top;
-    top.reset(k);
-    let theta = Number.NEGATIVE_INFINITY;
     // Per common term its bound scale; the common terms in `common`, most valuable first.
     const scale = this.tBound; // free: the windows are not taken
     const common = this.order;
     let nCommon = 0;
     for (let i = 0; i < m; i++) if (d.denseSlot[this.tTerm[i]!] !== 0) common[nCommon++] = i;
+    if (nCommon > BLOCKS_MAX_COMMON) return null;
+    const top = this.top;
+    top.reset(k);
+    let theta = Number.NEGATIVE_INFINITY;
     kernel.clearBounds();
-    const nRare = this.rareBounds(kernel, m);
+    const nRare = this.rareTerms(kernel, m);
+    let total = kernel.rareBounds(nRare);
+    let widest = 0;
     for (let j = 0; j < nCommon; j++) {
       const i = common[j]!;
-      const t = this.tTerm[i]!;
-      scale[i] = ((this.tWeight[i]! * maxImpacts[t]!) / 255) * BOUND_SLACK;
-      kernel.boundDense(d.denseSlot[t]! - 1, scale[i]!);
+      scale[i] = ((this.tWeight[i]! * maxImpacts[this.tTerm[i]!]!) / 255) * BOUND_SLACK;
+      total += 255 * scale[i]!;
+      widest = Math.max(widest, scale[i]!);
+    }
+    // Bounds in fixed point: a block's bound is unit · v, v (u16) at least its best sum of rarer
+    // terms / unit, rounded up, plus each common term's ⌈scale / unit⌉ · (quantised maximum). The
+    // unit is the smallest that keeps every v below 2^16 (each rounding up adds at most 255) and
+    // every multiplier within a byte.
+    const unit = Math.max(total / (0xffff - 255 * (nCommon + 1) - 1), widest / 254);
+    if (!(unit > 0)) return []; // no term has a posting
+    kernel.toFixed((1 / unit) * FIXED_SLACK);
+    for (let j = 0; j < nCommon; j++) {
+      const i = common[j]!;
+      kernel.boundDense(d.denseSlot[this.tTerm[i]!]! - 1, Math.ceil(scale[i]! / unit));
     }
     common.subarray(0, nCommon).sort((a, b) => scale[b]! - scale[a]!);
+    // Blocks by bound, in bins of 2^shift units: where each band's lower end lies.
     const most = kernel.maxBound();
-    // Blocks by bound, in bins of most / HISTOGRAM_BINS: where each band's lower end lies.
-    const binWidth = most / HISTOGRAM_BINS;
+    const shift = Math.max(0, 32 - Math.clz32(most) - 8);
     const hist = this.hist;
-    kernel.histogram(most > 0 ? 1 / binWidth : 0, hist);
+    kernel.histogram(shift, 8 * HISTOGRAM_SAMPLE, hist);
     let bin = HISTOGRAM_BINS;
     let counted = 0;
     let want = FIRST_BAND;
-    const nextLo = (): number => {
-      while (bin > 0 && counted < want) counted += hist[--bin]!;
+    // A block bounded below floor(θ / unit) units is bounded below θ (by one unit of margin).
+    const thetaUnits = () => (theta > 0 ? Math.floor(theta / unit) : 0);
+    // The next band's lower end, below hi: at least one bin lower, and as many as make `want`.
+    const nextLo = (hi: number): number => {
+      while (bin > 0 && (counted * HISTOGRAM_SAMPLE < want || bin << shift > hi)) counted += hist[--bin]!;
       want *= BAND_GROWTH;
-      return Math.max(bin === 0 ? 0 : floor32(bin * binWidth), theta > 0 ? floor32(theta) : 0, LEAST_BOUND);
+      return Math.max(bin << shift, thetaUnits(), 1); // 0: no query term in the block
     };
     const chunk = KERNEL_WINDOW >>> DOC_BLOCK_SHIFT;
-    let hi = Number.POSITIVE_INFINITY;
-    let lo = nextLo();
-    while (most > 0 && hi > LEAST_BOUND) {
+    let hi = most;
+    let lo = nextLo(hi);
+    for (;;) {
       const ns = kernel.selectBlocks(lo, hi);
       if (ns > 0) {
         this.addCommonTerms(kernel, ns, nCommon, theta);
@@ -640,9 +673,9 @@ export class QueryEngine {
           theta = this.offer(kernel, n, 0, theta, Number.NEGATIVE_INFINITY, skip);
         }
       }
-      hi = lo;
-      if (theta >= lo) break; // every block left is bounded below θ
-      lo = nextLo();
+      if (lo <= 1 || lo <= thetaUnits()) break; // every block left is empty or bounded below θ
+      hi = lo - 1;
+      lo = nextLo(hi);
     }
     kernel.zeroRare(nRare); // their sums outside the blocks scored
     const out = top.sorted();
@@ -651,11 +684,10 @@ export class QueryEngine {
   }
 
   /**
-   * Raises the block bounds by the query's rarer terms (those without document blocks) and adds
-   * them into the sums by document. Leaves each rarer term's column in the kernel's start, end
-   * and weight, for `zeroRare`; returns how many there are.
+   * Leaves the query's rarer terms (those without document blocks) in the kernel's start, end
+   * and weight, for `rareBounds` and `zeroRare`; returns how many there are.
    */
-  private rareBounds(kernel: ScoringKernel, m: number): number {
+  private rareTerms(kernel: ScoringKernel, m: number): number {
     const d = this.c.docBlocks!;
     const { end, start, weight } = kernel;
     let nRare = 0;
@@ -665,7 +697,6 @@ export class QueryEngine {
       end[nRare] = this.tEnd[i]!;
       weight[nRare++] = this.tWeight[i]!;
     }
-    kernel.rareBounds(nRare);
     return nRare;
   }
 
@@ -943,16 +974,6 @@ export class QueryEngine {
     }
     return m;
   }
-}
-
-const f32 = new Float32Array(1);
-const f32Bits = new Int32Array(f32.buffer);
-
-/** The largest float32 at most x (x ≥ 0): a band's lower end that never rises above θ. */
-function floor32(x: number): number {
-  f32[0] = x;
-  if (f32[0]! > x) f32Bits[0]!--;
-  return f32[0]!;
 }
 
 /** Keeps, in place and in order, the entries whose score plus `rest` can still reach θ. */
