@@ -46,6 +46,15 @@ describe('Bm25Index.search', () => {
     expect(index.search('harbor', 0)).toEqual([]);
   });
 
+  it('searches analysed terms as it searches the text they come from', () => {
+    const text = "The harbor's quiet towns";
+    const terms = index.analyze(text);
+    expect(terms).toContain('harbor');
+    expect(index.searchTerms(terms, 4)).toEqual(index.search(text, 4));
+    expect(index.searchTerms(['harbor', 'not-a-term'], 2).map((h) => h.id)).toEqual(['z', 'y']);
+    expect(() => index.searchTerms(terms, -1)).toThrow(/k must be a non-negative integer/);
+  });
+
   it('rejects a k that is not a non-negative integer', () => {
     expect(() => index.search('harbor', -1)).toThrow(/k must be a non-negative integer/);
     expect(() => index.search('harbor', 2.5)).toThrow(/k must be a non-negative integer/);

@@ -207,11 +207,18 @@ export class Bm25Index {
 
   /** Top-k passages for `query`, best first, ties to the lower document number. */
   search(query: string, k: number, exclude?: ReadonlySet<string>): Bm25Hit[] {
-    if (!Number.isInteger(k) || k < 0) {
-      throw new RangeError(`Bm25Index.search: k must be a non-negative integer, got ${k}`);
-    }
-    const termIds = this.termIds(query);
+    return this.searchTerms(this.analyzer(query), k, exclude);
+  }
 
+  /**
+   * As `search`, for a query already analysed (this index's `analyze` output: callers that hold
+   * the terms, and the benchmark, which gives bm25s and this index the same tokens).
+   */
+  searchTerms(terms: readonly string[], k: number, exclude?: ReadonlySet<string>): Bm25Hit[] {
+    if (!Number.isInteger(k) || k < 0) {
+      throw new RangeError(`Bm25Index: k must be a non-negative integer, got ${k}`);
+    }
+    const termIds = this.idsOf(terms);
     const skip =
       exclude !== undefined && exclude.size > 0 ? (d: number) => exclude.has(this.store.id(d)) : undefined;
     return this.engine
@@ -232,8 +239,12 @@ export class Bm25Index {
 
   /** Known query terms as term ids, repeats kept. */
   private termIds(query: string): number[] {
+    return this.idsOf(this.analyzer(query));
+  }
+
+  private idsOf(terms: readonly string[]): number[] {
     const ids: number[] = [];
-    for (const term of this.analyzer(query)) {
+    for (const term of terms) {
       const t = this.vocab.get(term);
       if (t !== undefined) ids.push(t);
     }
