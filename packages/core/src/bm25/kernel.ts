@@ -62,7 +62,7 @@ interface KernelExports {
   /** selP, ns, startP, w, docsP, impactsP, accP, spanP */
   addDense(...args: number[]): void;
   gatherRest(selP: number, ns: number, maxP: number, scale: number, restP: number): void;
-  /** fromP, toP, ns, restP, accP, theta, bestP, scan */
+  /** fromP, toP, ns, restP, ubP, theta, bestP, fromBounds */
   pruneBlocks(...args: number[]): number;
   /** selP, i0, i1, shift, accP, theta, outIdxP, outScoreP */
   collectBlocks(...args: number[]): number;
@@ -352,8 +352,9 @@ export class ScoringKernel {
 
   /**
    * Keeps the first ns blocks of the band's list (or of the alive list) where some document's sum
-   * plus what the block can still gain reaches theta, as the alive list; returns how many. The
-   * alive blocks' best sums are kept as `addDense` raises them, so only the band's are scanned.
+   * plus what the block can still gain reaches theta, as the alive list; returns how many. A
+   * band's blocks hold the rarer terms' sums alone, bounded by the block bounds `rareBounds` left;
+   * the alive blocks' best sums are kept as `addDense` raises them.
    */
   pruneBlocks(ns: number, theta: number, alive: boolean): number {
     return this.k.pruneBlocks(
@@ -361,7 +362,7 @@ export class ScoringKernel {
       this.aliveP,
       ns,
       this.restP,
-      this.blockAccP,
+      this.ubP,
       theta,
       this.bestP,
       alive ? 0 : 1,

@@ -370,28 +370,20 @@
 
   ;; Keeps, in order, the blocks fromSel[i] (i < ns) where their best sum plus rest[i] reaches
   ;; theta, writing them to toSel, their rest to rest[kept] and best sum to best[kept] (in place:
-  ;; toSel may be fromSel). The best sum is best[i], or where scan is set the largest of the
-  ;; block's 16 sums in acc. Returns how many it kept.
+  ;; toSel may be fromSel). The best sum is best[i], or where fromBounds is set the block's bound
+  ;; from the rarer terms (ub, f32: their best sum there, rounded up; no common term is added yet).
+  ;; Returns how many it kept.
   (func (export "pruneBlocks")
-    (param $fromP i32) (param $toP i32) (param $ns i32) (param $restP i32) (param $accP i32)
-    (param $theta f64) (param $bestP i32) (param $scan i32) (result i32)
-    (local $i i32) (local $b i32) (local $a i32) (local $m v128) (local $best f64) (local $r f64)
-    (local $kept i32)
+    (param $fromP i32) (param $toP i32) (param $ns i32) (param $restP i32) (param $ubP i32)
+    (param $theta f64) (param $bestP i32) (param $fromBounds i32) (result i32)
+    (local $i i32) (local $b i32) (local $best f64) (local $r f64) (local $kept i32)
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $i) (local.get $ns)))
         (local.set $b (i32.load (i32.add (local.get $fromP) (i32.shl (local.get $i) (i32.const 2)))))
-        (if (local.get $scan)
+        (if (local.get $fromBounds)
           (then
-            (local.set $a (i32.add (local.get $accP) (i32.shl (local.get $b) (i32.const 7))))
-            (local.set $m (f64x2.pmax
-              (f64x2.pmax
-                (f64x2.pmax (v128.load (local.get $a)) (v128.load offset=16 (local.get $a)))
-                (f64x2.pmax (v128.load offset=32 (local.get $a)) (v128.load offset=48 (local.get $a))))
-              (f64x2.pmax
-                (f64x2.pmax (v128.load offset=64 (local.get $a)) (v128.load offset=80 (local.get $a)))
-                (f64x2.pmax (v128.load offset=96 (local.get $a)) (v128.load offset=112 (local.get $a))))))
-            (local.set $best (f64.max (f64x2.extract_lane 0 (local.get $m)) (f64x2.extract_lane 1 (local.get $m)))))
+            (local.set $best (f64.promote_f32 (f32.load (i32.add (local.get $ubP) (i32.shl (local.get $b) (i32.const 2)))))))
           (else
             (local.set $best (f64.load (i32.add (local.get $bestP) (i32.shl (local.get $i) (i32.const 3)))))))
         (local.set $r (f64.load (i32.add (local.get $restP) (i32.shl (local.get $i) (i32.const 3)))))
