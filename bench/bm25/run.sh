@@ -24,6 +24,9 @@ fi
 export NUMBA_NUM_THREADS=1 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 py="$venv/bin/python bench/bm25/bm25s_bench.py"
 
+# The real-text corpus is made once (downloaded and unpacked), before any measured process.
+case " $configs " in *" real:"*) npx tsx bench/bm25/real-corpus.ts ;; esac
+
 dirs=()
 for config in $configs; do
   kind=${config%%:*}

@@ -55,7 +55,7 @@ interface KernelExports {
   rareBounds(...args: number[]): number;
   toFixed(ubP: number, n: number, inv: number, vP: number): void;
   zeroRare(n: number, startP: number, endP: number, docsP: number, accP: number): void;
-  boundDense(vP: number, maxP: number, n: number, s: number): void;
+  boundDense(vP: number, maxP: number, max2P: number, n: number, s: number, s2: number): void;
   maxBound(vP: number, n: number): number;
   histogram(vP: number, n: number, shift: number, histP: number, step: number): void;
   selectBlocks(vP: number, n: number, lo: number, hi: number, selP: number): number;
@@ -290,10 +290,14 @@ export class ScoringKernel {
     this.k.toFixed(this.ubP, this.stride, inv, this.fixedP);
   }
 
-  /** Adds s (an integer 1 … 255) · (quantised maximum) of dense slot `slot` to every block's fixed-point bound. */
-  boundDense(slot: number, s: number): void {
+  /**
+   * Adds s (an integer 1 … 255) · (quantised maximum) of dense slot `slot`, and s2 · that of
+   * slot2 where s2 is not 0, to every block's fixed-point bound.
+   */
+  boundDense(slot: number, s: number, slot2: number, s2: number): void {
     const b = this.blocks!;
-    this.k.boundDense(this.fixedP, b.denseMax + slot * this.stride, this.stride, s);
+    const row = (x: number) => b.denseMax + x * this.stride;
+    this.k.boundDense(this.fixedP, row(slot), row(s2 === 0 ? slot : slot2), this.stride, s, s2);
   }
 
   /** The largest fixed-point bound. */

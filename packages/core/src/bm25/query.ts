@@ -639,9 +639,11 @@ export class QueryEngine {
     const unit = Math.max(total / (0xffff - 255 * (nCommon + 1) - 1), widest / 254);
     if (!(unit > 0)) return []; // no term has a posting
     kernel.toFixed((1 / unit) * FIXED_SLACK);
-    for (let j = 0; j < nCommon; j++) {
-      const i = common[j]!;
-      kernel.boundDense(d.denseSlot[this.tTerm[i]!]! - 1, Math.ceil(scale[i]! / unit));
+    const slotAt = (j: number) => d.denseSlot[this.tTerm[common[j]!]!]! - 1;
+    const sAt = (j: number) => Math.ceil(scale[common[j]!]! / unit);
+    for (let j = 0; j < nCommon; j += 2) {
+      if (j + 1 < nCommon) kernel.boundDense(slotAt(j), sAt(j), slotAt(j + 1), sAt(j + 1));
+      else kernel.boundDense(slotAt(j), sAt(j), 0, 0);
     }
     common.subarray(0, nCommon).sort((a, b) => scale[b]! - scale[a]!);
     // Blocks by bound, in bins of 2^shift units: where each band's lower end lies.
