@@ -64,7 +64,7 @@ interface KernelExports {
   gatherRest(selP: number, ns: number, maxP: number, scale: number, restP: number): void;
   /** fromP, toP, ns, restP, ubP, theta, bestP, fromBounds */
   pruneBlocks(...args: number[]): number;
-  /** selP, i0, i1, shift, accP, theta, outIdxP, outScoreP */
+  /** selP, i0, i1, accP, theta, outIdxP, outScoreP */
   collectBlocks(...args: number[]): number;
 }
 
@@ -321,8 +321,11 @@ export class ScoringKernel {
     return this.k.selectBlocks(this.fixedP, this.stride, lo, hi, this.selP);
   }
 
-  /** Adds dense slot s's postings (weight w) in the first ns blocks of the band's list, or of the alive list. */
-  addDense(slot: number, ns: number, w: number, alive: boolean): void {
+  /**
+   * Adds dense slot s's postings (weight w) in the first ns blocks of the band's list, or of the
+   * alive list; with `best`, raises each block's best sum (as `pruneBlocks` reads them).
+   */
+  addDense(slot: number, ns: number, w: number, alive: boolean, best = alive): void {
     const b = this.blocks!;
     this.k.addDense(
       alive ? this.aliveP : this.selP,
@@ -333,7 +336,7 @@ export class ScoringKernel {
       this.impactsP,
       this.blockAccP,
       this.spanP,
-      alive ? this.bestP : 0,
+      best ? this.bestP : 0,
     );
   }
 
@@ -355,21 +358,22 @@ export class ScoringKernel {
   }
 
   /**
-   * Keeps the first ns blocks of the band's list (or of the alive list) where some document's sum
-   * plus what the block can still gain reaches theta, as the alive list; returns how many. A
-   * band's blocks hold the rarer terms' sums alone, bounded by the block bounds `rareBounds` left;
-   * the alive blocks' best sums are kept as `addDense` raises them.
+   * Keeps the first ns blocks of a list where some document's sum plus what the block can still
+   * gain reaches theta; returns how many. 'band': the band's list, kept in place, its blocks
+   * holding the rarer terms' sums alone (bounded by the block bounds `rareBounds` left);
+   * 'band-alive': from the band's list into the alive list; 'alive': the alive list in place.
+   * Past the band's own, the best sums are kept as `addDense` raises them.
    */
-  pruneBlocks(ns: number, theta: number, alive: boolean): number {
+  pruneBlocks(ns: number, theta: number, lists: 'band' | 'band-alive' | 'alive'): number {
     return this.k.pruneBlocks(
-      alive ? this.aliveP : this.selP,
-      this.aliveP,
+      lists === 'alive' ? this.aliveP : this.selP,
+      lists === 'band' ? this.selP : this.aliveP,
       ns,
       this.restP,
       this.ubP,
       theta,
       this.bestP,
-      alive ? 0 : 1,
+      lists === 'band' ? 1 : 0,
     );
   }
 
@@ -379,15 +383,6 @@ export class ScoringKernel {
    * their sums. Returns how many.
    */
   collectBlocks(i0: number, i1: number, theta: number): number {
-    return this.k.collectBlocks(
-      this.selP,
-      i0,
-      i1,
-      DOC_BLOCK_SHIFT,
-      this.blockAccP,
-      theta,
-      OUT_IDX,
-      OUT_SCORE,
-    );
+    return this.k.collectBlocks(this.selP, i0, i1, this.blockAccP, theta, OUT_IDX, OUT_SCORE);
   }
 }

@@ -415,31 +415,54 @@
         (br $blocks)))
     (local.get $kept))
 
-  ;; For the blocks sel[i0 … i1 − 1] of 2^shift documents: writes each document whose acc is at
+  ;; For the blocks sel[i0 … i1 − 1] (16 documents each): writes each document whose acc is at
   ;; least theta to outIdx (u32) and its sum to outScore (f64), ascending within each block,
-  ;; and zeroes acc there. Returns how many it wrote.
+  ;; and zeroes acc there. Returns how many it wrote. A block is compared whole with SIMD first:
+  ;; most hold no such document.
   (func (export "collectBlocks")
-    (param $selP i32) (param $i0 i32) (param $i1 i32) (param $shift i32) (param $accP i32)
-    (param $theta f64) (param $outIdxP i32) (param $outScoreP i32) (result i32)
+    (param $selP i32) (param $i0 i32) (param $i1 i32) (param $accP i32) (param $theta f64)
+    (param $outIdxP i32) (param $outScoreP i32) (result i32)
     (local $i i32) (local $d i32) (local $d1 i32) (local $v f64) (local $c i32) (local $a i32)
+    (local $t v128)
+    (local.set $t (f64x2.splat (local.get $theta)))
     (local.set $i (local.get $i0))
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $i) (local.get $i1)))
         (local.set $d (i32.shl (i32.load (i32.add (local.get $selP) (i32.shl (local.get $i) (i32.const 2))))
-          (local.get $shift)))
-        (local.set $d1 (i32.add (local.get $d) (i32.shl (i32.const 1) (local.get $shift))))
-        (loop $docs
-          (local.set $a (i32.add (local.get $accP) (i32.shl (local.get $d) (i32.const 3))))
-          (local.set $v (f64.load (local.get $a)))
-          (if (f64.ge (local.get $v) (local.get $theta))
-            (then
-              (i32.store (i32.add (local.get $outIdxP) (i32.shl (local.get $c) (i32.const 2))) (local.get $d))
-              (f64.store (i32.add (local.get $outScoreP) (i32.shl (local.get $c) (i32.const 3))) (local.get $v))
-              (local.set $c (i32.add (local.get $c) (i32.const 1)))))
-          (f64.store (local.get $a) (f64.const 0))
-          (local.set $d (i32.add (local.get $d) (i32.const 1)))
-          (br_if $docs (i32.lt_u (local.get $d) (local.get $d1))))
+          (i32.const 4)))
+        (local.set $a (i32.add (local.get $accP) (i32.shl (local.get $d) (i32.const 3))))
+        (if (v128.any_true
+              (v128.or
+                (v128.or
+                  (v128.or (f64x2.ge (v128.load (local.get $a)) (local.get $t))
+                    (f64x2.ge (v128.load offset=16 (local.get $a)) (local.get $t)))
+                  (v128.or (f64x2.ge (v128.load offset=32 (local.get $a)) (local.get $t))
+                    (f64x2.ge (v128.load offset=48 (local.get $a)) (local.get $t))))
+                (v128.or
+                  (v128.or (f64x2.ge (v128.load offset=64 (local.get $a)) (local.get $t))
+                    (f64x2.ge (v128.load offset=80 (local.get $a)) (local.get $t)))
+                  (v128.or (f64x2.ge (v128.load offset=96 (local.get $a)) (local.get $t))
+                    (f64x2.ge (v128.load offset=112 (local.get $a)) (local.get $t))))))
+          (then
+            (local.set $d1 (i32.add (local.get $d) (i32.const 16)))
+            (loop $docs
+              (local.set $v (f64.load (i32.add (local.get $accP) (i32.shl (local.get $d) (i32.const 3)))))
+              (if (f64.ge (local.get $v) (local.get $theta))
+                (then
+                  (i32.store (i32.add (local.get $outIdxP) (i32.shl (local.get $c) (i32.const 2))) (local.get $d))
+                  (f64.store (i32.add (local.get $outScoreP) (i32.shl (local.get $c) (i32.const 3))) (local.get $v))
+                  (local.set $c (i32.add (local.get $c) (i32.const 1)))))
+              (local.set $d (i32.add (local.get $d) (i32.const 1)))
+              (br_if $docs (i32.lt_u (local.get $d) (local.get $d1))))))
+        (v128.store (local.get $a) (v128.const i64x2 0 0))
+        (v128.store offset=16 (local.get $a) (v128.const i64x2 0 0))
+        (v128.store offset=32 (local.get $a) (v128.const i64x2 0 0))
+        (v128.store offset=48 (local.get $a) (v128.const i64x2 0 0))
+        (v128.store offset=64 (local.get $a) (v128.const i64x2 0 0))
+        (v128.store offset=80 (local.get $a) (v128.const i64x2 0 0))
+        (v128.store offset=96 (local.get $a) (v128.const i64x2 0 0))
+        (v128.store offset=112 (local.get $a) (v128.const i64x2 0 0))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $blocks)))
     (local.get $c))

@@ -668,10 +668,10 @@ export class QueryEngine {
     for (;;) {
       const ns = kernel.selectBlocks(lo, hi);
       if (ns > 0) {
-        this.addCommonTerms(kernel, ns, nCommon, theta);
-        for (let i0 = 0; i0 < ns; i0 += chunk) {
+        const touched = this.addCommonTerms(kernel, ns, nCommon, theta);
+        for (let i0 = 0; i0 < touched; i0 += chunk) {
           // Every matching document scores at least one impact unit, so 1 keeps the empty ones out.
-          const n = kernel.collectBlocks(i0, Math.min(ns, i0 + chunk), Math.max(theta, 1));
+          const n = kernel.collectBlocks(i0, Math.min(touched, i0 + chunk), Math.max(theta, 1));
           theta = this.offer(kernel, n, 0, theta, Number.NEGATIVE_INFINITY, skip);
         }
       }
@@ -703,32 +703,36 @@ export class QueryEngine {
   }
 
   /**
-   * The band's common terms, most valuable first. Once θ is known, a block is dropped before
+   * The band's common terms, most valuable first; returns how many of its blocks were given any
+   * (the first that many of its list, for `collectBlocks`). Once θ is known, a block is dropped before
    * each term where no document's sum so far plus what the remaining terms can add there reaches
    * θ: after the rarer terms most are, so the commonest terms are read in few blocks (their
    * postings lie scattered, each block's a cache miss). The sums left stay below θ, so collect
    * passes them.
    */
-  private addCommonTerms(kernel: ScoringKernel, ns: number, nCommon: number, theta: number): void {
+  private addCommonTerms(kernel: ScoringKernel, ns: number, nCommon: number, theta: number): number {
     const d = this.c.docBlocks!;
     const scale = this.tBound;
     const common = this.order;
     const slotOf = (j: number) => d.denseSlot[this.tTerm[common[j]!]!]! - 1;
     if (!(theta > 0)) {
       for (let j = 0; j < nCommon; j++) kernel.addDense(slotOf(j), ns, this.tWeight[common[j]!]!, false);
-      return;
+      return ns;
     }
     kernel.clearRest(ns);
     for (let j = 0; j < nCommon; j++) kernel.gatherRest(slotOf(j), ns, scale[common[j]!]!, false);
-    let alive = ns;
-    for (let j = 0; j < nCommon; j++) {
-      // Sums are integers and rest a float64 sum of bounds: one unit of margin covers its rounding.
-      alive = kernel.pruneBlocks(alive, theta - 1, j > 0);
-      if (alive === 0) return;
+    // Sums are integers and rest a float64 sum of bounds: one unit of margin covers its rounding.
+    // The band's own list keeps the blocks that get any common term (for collect); the others
+    // hold the rarer terms' sums alone, below θ, which zeroRare clears.
+    const touched = kernel.pruneBlocks(ns, theta - 1, 'band');
+    let alive = touched;
+    for (let j = 0; j < nCommon && alive > 0; j++) {
+      if (j > 0) alive = kernel.pruneBlocks(alive, theta - 1, j === 1 ? 'band-alive' : 'alive');
       const i = common[j]!;
-      kernel.addDense(slotOf(j), alive, this.tWeight[i]!, true);
-      kernel.gatherRest(slotOf(j), alive, -scale[i]!, true);
+      kernel.addDense(slotOf(j), alive, this.tWeight[i]!, j > 0, true);
+      kernel.gatherRest(slotOf(j), alive, -scale[i]!, j > 0);
     }
+    return touched;
   }
 
   /**
