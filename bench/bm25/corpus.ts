@@ -53,13 +53,7 @@ export function benchCorpus(kind: CorpusKind, seed: number, passages: number): B
       questions,
     };
   }
-  const all = realCorpus();
-  return {
-    kind,
-    source: REAL_TEXT_SOURCE,
-    corpus: all.slice(0, Math.min(passages, all.length)),
-    questions: [],
-  };
+  return { kind, source: REAL_TEXT_SOURCE, corpus: realCorpus(undefined, passages), questions: [] };
 }
 
 /** The query sets for a corpus; `analyze` is the index's analyser (to count terms). */

@@ -16,8 +16,20 @@
  *   npx tsx bench/bm25/real-corpus.ts [DIR]   writes DIR/passages.jsonl (default .cache/real-text)
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { gunzipSync } from 'node:zlib';
 import type { Passage } from '../../packages/core/src/types/data';
 
@@ -28,14 +40,30 @@ const PACKAGES = ['dict-gcide', 'linux-doc-6.1', 'python3.11-doc', 'llvm-15-doc'
 /** A passage is cut once it holds this many words (at a paragraph end, or mid-paragraph past 2×). */
 const TARGET_WORDS = 100;
 
-/** The passages, made once and cached in DIR/passages.jsonl. */
-export function realCorpus(dir = '.cache/real-text'): Passage[] {
+/**
+ * The first `limit` passages (all by default), made once and cached in DIR/passages.jsonl. Read a
+ * piece at a time and only as far as needed: a bench of 100k passages holds no more than its own.
+ */
+export function realCorpus(dir = '.cache/real-text', limit = Number.POSITIVE_INFINITY): Passage[] {
   const file = join(dir, 'passages.jsonl');
   if (!existsSync(file)) makeCorpus(dir, file);
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.length > 0)
-    .map((l) => JSON.parse(l) as Passage);
+  const out: Passage[] = [];
+  const fd = openSync(file, 'r');
+  try {
+    const piece = Buffer.alloc(1 << 20);
+    const decoder = new StringDecoder('utf8');
+    let rest = '';
+    for (let n = readSync(fd, piece); n > 0 && out.length < limit; n = readSync(fd, piece)) {
+      const lines = (rest + decoder.write(piece.subarray(0, n))).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines)
+        if (line.length > 0 && out.length < limit) out.push(JSON.parse(line) as Passage);
+    }
+    if (rest.length > 0 && out.length < limit) out.push(JSON.parse(rest) as Passage);
+  } finally {
+    closeSync(fd);
+  }
+  return out;
 }
 
 function makeCorpus(dir: string, file: string): void {
