@@ -126,7 +126,8 @@
         (br $blocks)))
     (local.get $c))
 
-  ;; Block bounds (see doc-blocks.ts and QueryEngine.blocked): ub is an f32 per block of 16 documents.
+  ;; Block bounds (see doc-blocks.ts and QueryEngine.blocked): ub is an f32 per block of 16 documents
+  ;; (the rarer terms' best sums), v the whole bound in fixed point, a u16 per block.
 
 ;; Bounds from the rarer query terms j < n: adds their postings start[j] … end[j] − 1 into
   ;; acc[doc] (f64, by document) and raises each document's block bound (f32, blocks of 16

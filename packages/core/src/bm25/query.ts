@@ -704,11 +704,11 @@ export class QueryEngine {
 
   /**
    * The band's common terms, most valuable first; returns how many of its blocks were given any
-   * (the first that many of its list, for `collectBlocks`). Once θ is known, a block is dropped before
-   * each term where no document's sum so far plus what the remaining terms can add there reaches
-   * θ: after the rarer terms most are, so the commonest terms are read in few blocks (their
-   * postings lie scattered, each block's a cache miss). The sums left stay below θ, so collect
-   * passes them.
+   * (the first that many of its list, for `collectBlocks`). Once θ is known, a block is dropped
+   * before each term where no document's sum so far plus what the remaining terms can add there
+   * reaches θ: after the rarer terms most are, so the commonest terms are read in few blocks
+   * (their postings lie scattered, each block's a cache miss). The sums left stay below θ, so
+   * collect passes them.
    */
   private addCommonTerms(kernel: ScoringKernel, ns: number, nCommon: number, theta: number): number {
     const d = this.c.docBlocks!;
