@@ -59,7 +59,7 @@ interface KernelExports {
   maxBound(vP: number, n: number): number;
   histogram(vP: number, n: number, shift: number, histP: number, step: number): void;
   selectBlocks(vP: number, n: number, lo: number, hi: number, selP: number): number;
-  /** selP, ns, startP, w, docsP, impactsP, accP, spanP */
+  /** selP, ns, startP, w, docsP, impactsP, accP, spanP, bestP */
   addDense(...args: number[]): void;
   gatherRest(selP: number, ns: number, maxP: number, scale: number, restP: number): void;
   /** fromP, toP, ns, restP, ubP, theta, bestP, fromBounds */
@@ -291,13 +291,13 @@ export class ScoringKernel {
   }
 
   /**
-   * Adds s (an integer 1 … 255) · (quantised maximum) of dense slot `slot`, and s2 · that of
-   * slot2 where s2 is not 0, to every block's fixed-point bound.
+   * Adds s (an integer 1 … 255) · (quantised maximum) of dense slot `slot`, and s2 (0 … 255) ·
+   * that of slot2, to every block's fixed-point bound (one term: s2 = 0, slot2 any slot).
    */
   boundDense(slot: number, s: number, slot2: number, s2: number): void {
     const b = this.blocks!;
     const row = (x: number) => b.denseMax + x * this.stride;
-    this.k.boundDense(this.fixedP, row(slot), row(s2 === 0 ? slot : slot2), this.stride, s, s2);
+    this.k.boundDense(this.fixedP, row(slot), row(slot2), this.stride, s, s2);
   }
 
   /** The largest fixed-point bound. */

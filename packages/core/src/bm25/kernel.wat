@@ -209,36 +209,24 @@
 
 ;; Dense terms: v[b] += s · max[b] + s2 · max2[b] (u16, saturating; s, s2 and the maxima u8)
   ;; for b < n (a multiple of 8), eight blocks at a time: integer multiply-adds, where float
-  ;; bounds took five steps a term; two terms a pass halve the bounds' loads and stores (s2 = 0
-  ;; for a single term, whose max2 is then not read).
+  ;; bounds took five steps a term; two terms a pass halve the bounds' loads and stores (a single
+  ;; term passes s2 = 0).
   (func (export "boundDense") (param $vP i32) (param $maxP i32) (param $max2P i32) (param $n i32)
     (param $s i32) (param $s2 i32)
     (local $b i32) (local $sv v128) (local $sv2 v128) (local $a i32)
     (local.set $sv (i8x16.splat (local.get $s)))
     (local.set $sv2 (i8x16.splat (local.get $s2)))
-    (if (i32.eqz (local.get $s2))
-      (then
-        (block $done
-          (loop $blocks
-            (br_if $done (i32.ge_u (local.get $b) (local.get $n)))
-            (local.set $a (i32.add (local.get $vP) (i32.shl (local.get $b) (i32.const 1))))
-            (v128.store (local.get $a)
-              (i16x8.add_sat_u (v128.load (local.get $a))
-                (i16x8.extmul_low_i8x16_u (v128.load64_zero (i32.add (local.get $maxP) (local.get $b))) (local.get $sv))))
-            (local.set $b (i32.add (local.get $b) (i32.const 8)))
-            (br $blocks))))
-      (else
-        (block $done2
-          (loop $blocks2
-            (br_if $done2 (i32.ge_u (local.get $b) (local.get $n)))
-            (local.set $a (i32.add (local.get $vP) (i32.shl (local.get $b) (i32.const 1))))
-            (v128.store (local.get $a)
-              (i16x8.add_sat_u
-                (i16x8.add_sat_u (v128.load (local.get $a))
-                  (i16x8.extmul_low_i8x16_u (v128.load64_zero (i32.add (local.get $maxP) (local.get $b))) (local.get $sv)))
-                (i16x8.extmul_low_i8x16_u (v128.load64_zero (i32.add (local.get $max2P) (local.get $b))) (local.get $sv2))))
-            (local.set $b (i32.add (local.get $b) (i32.const 8)))
-            (br $blocks2))))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $b) (local.get $n)))
+        (local.set $a (i32.add (local.get $vP) (i32.shl (local.get $b) (i32.const 1))))
+        (v128.store (local.get $a)
+          (i16x8.add_sat_u
+            (i16x8.add_sat_u (v128.load (local.get $a))
+              (i16x8.extmul_low_i8x16_u (v128.load64_zero (i32.add (local.get $maxP) (local.get $b))) (local.get $sv)))
+            (i16x8.extmul_low_i8x16_u (v128.load64_zero (i32.add (local.get $max2P) (local.get $b))) (local.get $sv2))))
+        (local.set $b (i32.add (local.get $b) (i32.const 8)))
+        (br $blocks))))
 
   ;; The largest of v[0 … n − 1] (u16; n a multiple of 8).
   (func (export "maxBound") (param $vP i32) (param $n i32) (result i32)
@@ -329,7 +317,7 @@
         (i64.store (i32.add (local.get $spanP) (i32.shl (local.get $i) (i32.const 3))) (i64.load (local.get $s)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $gather)))
-    ;; Then one load from each span's postings, for the same reason (see touchColumns).
+    ;; Then one load from each span's postings, for the same reason.
     (local.set $i (i32.const 0))
     (block $touched
       (loop $touch
