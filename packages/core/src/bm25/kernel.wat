@@ -133,12 +133,13 @@
   ;; acc[doc] (f64, by document) and raises each document's block bound (f32, blocks of 16
   ;; documents) to its sum so far, rounded up. Sums only grow, so the last raise of each document
   ;; is by its final sum: one pass, term at a time (sequential reads; the sums' writes ascend
-  ;; within a term). Returns the largest bound. `zeroRare` clears the sums after the query.
+  ;; within a term), in runs of `ahead` postings where it is not 0 (see below). Returns the
+  ;; largest bound. `zeroRare` clears the sums after the query.
   (func (export "rareBounds")
     (param $n i32) (param $startP i32) (param $endP i32) (param $weightP i32) (param $docsP i32)
-    (param $impactsP i32) (param $accP i32) (param $ubP i32) (result f32)
+    (param $impactsP i32) (param $accP i32) (param $ubP i32) (param $ahead i32) (result f32)
     (local $j i32) (local $p i32) (local $e i32) (local $w f64) (local $x i32) (local $a i32)
-    (local $s f64) (local $u i32) (local $f v128) (local $most v128)
+    (local $s f64) (local $u i32) (local $f v128) (local $most v128) (local $c i32) (local $q i32) (local $t i32)
     (block $terms_done
       (loop $terms
         (br_if $terms_done (i32.ge_u (local.get $j) (local.get $n)))
@@ -146,46 +147,47 @@
         (local.set $e (i32.load (i32.add (local.get $endP) (i32.shl (local.get $j) (i32.const 2)))))
         (local.set $w (f64.load (i32.add (local.get $weightP) (i32.shl (local.get $j) (i32.const 3)))))
         (block $postings_done
-          (loop $postings
+          (loop $chunks
             (br_if $postings_done (i32.ge_u (local.get $p) (local.get $e)))
-            (local.set $x (i32.load (i32.add (local.get $docsP) (i32.shl (local.get $p) (i32.const 2)))))
-            (local.set $a (i32.add (local.get $accP) (i32.shl (local.get $x) (i32.const 3))))
-            (local.set $s
-              (f64.add (f64.load (local.get $a))
-                (f64.mul (local.get $w)
-                  (f64.convert_i32_u
-                    (i32.load (i32.add (local.get $impactsP) (i32.shl (local.get $p) (i32.const 2))))))))
-            (f64.store (local.get $a) (local.get $s))
-            ;; float32 rounds to nearest, and 2^-11 over the sum keeps the bound (and the float32
-            ;; sums of bounds made from it) above the scores; pmax is one branch-free instruction
-            ;; (a select on floats may branch, and mispredict)
-            (local.set $u
-              (i32.add (local.get $ubP) (i32.shl (i32.shr_u (local.get $x) (i32.const 4)) (i32.const 2))))
-            (local.set $f (f32x4.splat (f32.demote_f64 (f64.mul (f64.const 1.00048828125) (local.get $s)))))
-            (f32.store (local.get $u)
-              (f32x4.extract_lane 0 (f32x4.pmax (f32x4.splat (f32.load (local.get $u))) (local.get $f))))
-            (local.set $most (f32x4.pmax (local.get $most) (local.get $f)))
-            (local.set $p (i32.add (local.get $p) (i32.const 1)))
-            (br $postings)))
+            ;; With `ahead`, first one load of each of the next `ahead` postings' sums: where the
+            ;; sums outgrow the caches each is a miss, and these independent loads overlap their
+            ;; misses, where the adds below would wait on each in turn.
+            (local.set $c (local.get $e))
+            (if (local.get $ahead)
+              (then
+                (if (i32.lt_u (local.get $ahead) (i32.sub (local.get $e) (local.get $p)))
+                  (then (local.set $c (i32.add (local.get $p) (local.get $ahead)))))
+                (local.set $q (local.get $p))
+                (loop $touch
+                  (local.set $t (i32.xor (local.get $t)
+                    (i32.load (i32.add (local.get $accP)
+                      (i32.shl (i32.load (i32.add (local.get $docsP) (i32.shl (local.get $q) (i32.const 2)))) (i32.const 3))))))
+                  (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                  (br_if $touch (i32.lt_u (local.get $q) (local.get $c))))))
+            (loop $postings
+              (local.set $x (i32.load (i32.add (local.get $docsP) (i32.shl (local.get $p) (i32.const 2)))))
+              (local.set $a (i32.add (local.get $accP) (i32.shl (local.get $x) (i32.const 3))))
+              (local.set $s
+                (f64.add (f64.load (local.get $a))
+                  (f64.mul (local.get $w)
+                    (f64.convert_i32_u
+                      (i32.load (i32.add (local.get $impactsP) (i32.shl (local.get $p) (i32.const 2))))))))
+              (f64.store (local.get $a) (local.get $s))
+              ;; float32 rounds to nearest, and 2^-11 over the sum keeps the bound (and the float32
+              ;; sums of bounds made from it) above the scores; pmax is one branch-free instruction
+              ;; (a select on floats may branch, and mispredict)
+              (local.set $u
+                (i32.add (local.get $ubP) (i32.shl (i32.shr_u (local.get $x) (i32.const 4)) (i32.const 2))))
+              (local.set $f (f32x4.splat (f32.demote_f64 (f64.mul (f64.const 1.00048828125) (local.get $s)))))
+              (f32.store (local.get $u)
+                (f32x4.extract_lane 0 (f32x4.pmax (f32x4.splat (f32.load (local.get $u))) (local.get $f))))
+              (local.set $most (f32x4.pmax (local.get $most) (local.get $f)))
+              (local.set $p (i32.add (local.get $p) (i32.const 1)))
+              (br_if $postings (i32.lt_u (local.get $p) (local.get $c))))
+            (br $chunks)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $terms)))
     (f32x4.extract_lane 0 (local.get $most)))
-
-  ;; The bounds in fixed point, for the dense terms' integer passes: v[b] = ⌈ub[b] · inv⌉ (u16,
-  ;; saturating; 0 stays 0) for b < n (a multiple of 8).
-  (func (export "toFixed") (param $ubP i32) (param $n i32) (param $inv f32) (param $vP i32)
-    (local $b i32) (local $a i32) (local $s v128)
-    (local.set $s (f32x4.splat (local.get $inv)))
-    (block $done
-      (loop $blocks
-        (br_if $done (i32.ge_u (local.get $b) (local.get $n)))
-        (local.set $a (i32.add (local.get $ubP) (i32.shl (local.get $b) (i32.const 2))))
-        (v128.store (i32.add (local.get $vP) (i32.shl (local.get $b) (i32.const 1)))
-          (i16x8.narrow_i32x4_u
-            (i32x4.trunc_sat_f32x4_u (f32x4.ceil (f32x4.mul (v128.load (local.get $a)) (local.get $s))))
-            (i32x4.trunc_sat_f32x4_u (f32x4.ceil (f32x4.mul (v128.load offset=16 (local.get $a)) (local.get $s))))))
-        (local.set $b (i32.add (local.get $b) (i32.const 8)))
-        (br $blocks))))
 
   ;; Zeroes acc[doc] (f64) for the postings start[j] … end[j] − 1 of the terms j < n.
   (func (export "zeroRare") (param $n i32) (param $startP i32) (param $endP i32) (param $docsP i32) (param $accP i32)
@@ -210,32 +212,35 @@
 ;; Dense terms: v[b] += s · max[b] + s2 · max2[b] (u16, saturating; s, s2 and the maxima u8)
   ;; for b < n (a multiple of 8), eight blocks at a time: integer multiply-adds, where float
   ;; bounds took five steps a term; two terms a pass halve the bounds' loads and stores (a single
-  ;; term passes s2 = 0).
+  ;; term passes s2 = 0). Where ubP is not 0 (the first pass) v starts from the rarer terms'
+  ;; bounds in fixed point, ⌈ub[b] · inv⌉ (ub f32; 0 stays 0), not from what v holds. Returns the
+  ;; largest v.
   (func (export "boundDense") (param $vP i32) (param $maxP i32) (param $max2P i32) (param $n i32)
-    (param $s i32) (param $s2 i32)
-    (local $b i32) (local $sv v128) (local $sv2 v128) (local $a i32)
+    (param $s i32) (param $s2 i32) (param $ubP i32) (param $inv f32) (result i32)
+    (local $b i32) (local $sv v128) (local $sv2 v128) (local $a i32) (local $u i32) (local $x v128)
+    (local $iv v128) (local $m v128)
     (local.set $sv (i8x16.splat (local.get $s)))
     (local.set $sv2 (i8x16.splat (local.get $s2)))
+    (local.set $iv (f32x4.splat (local.get $inv)))
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $b) (local.get $n)))
         (local.set $a (i32.add (local.get $vP) (i32.shl (local.get $b) (i32.const 1))))
-        (v128.store (local.get $a)
+        (if (local.get $ubP)
+          (then
+            (local.set $u (i32.add (local.get $ubP) (i32.shl (local.get $b) (i32.const 2))))
+            (local.set $x
+              (i16x8.narrow_i32x4_u
+                (i32x4.trunc_sat_f32x4_u (f32x4.ceil (f32x4.mul (v128.load (local.get $u)) (local.get $iv))))
+                (i32x4.trunc_sat_f32x4_u (f32x4.ceil (f32x4.mul (v128.load offset=16 (local.get $u)) (local.get $iv)))))))
+          (else (local.set $x (v128.load (local.get $a)))))
+        (local.set $x
           (i16x8.add_sat_u
-            (i16x8.add_sat_u (v128.load (local.get $a))
+            (i16x8.add_sat_u (local.get $x)
               (i16x8.extmul_low_i8x16_u (v128.load64_zero (i32.add (local.get $maxP) (local.get $b))) (local.get $sv)))
             (i16x8.extmul_low_i8x16_u (v128.load64_zero (i32.add (local.get $max2P) (local.get $b))) (local.get $sv2))))
-        (local.set $b (i32.add (local.get $b) (i32.const 8)))
-        (br $blocks))))
-
-  ;; The largest of v[0 … n − 1] (u16; n a multiple of 8).
-  (func (export "maxBound") (param $vP i32) (param $n i32) (result i32)
-    (local $b i32) (local $m v128)
-    (block $done
-      (loop $blocks
-        (br_if $done (i32.ge_u (local.get $b) (local.get $n)))
-        (local.set $m (i16x8.max_u (local.get $m)
-          (v128.load (i32.add (local.get $vP) (i32.shl (local.get $b) (i32.const 1))))))
+        (v128.store (local.get $a) (local.get $x))
+        (local.set $m (i16x8.max_u (local.get $m) (local.get $x)))
         (local.set $b (i32.add (local.get $b) (i32.const 8)))
         (br $blocks)))
     ;; fold the eight lanes: halves, quarters, eighths

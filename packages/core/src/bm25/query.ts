@@ -638,34 +638,37 @@ export class QueryEngine {
     // every multiplier within a byte.
     const unit = Math.max(total / (0xffff - 255 * (nCommon + 1) - 1), widest / 254);
     if (!(unit > 0)) return []; // no term has a posting
-    kernel.toFixed((1 / unit) * FIXED_SLACK);
-    const slotAt = (j: number) => d.denseSlot[this.tTerm[common[j]!]!]! - 1;
-    const sAt = (j: number) => Math.ceil(scale[common[j]!]! / unit);
-    for (let j = 0; j < nCommon; j += 2) {
-      if (j + 1 < nCommon) kernel.boundDense(slotAt(j), sAt(j), slotAt(j + 1), sAt(j + 1));
-      else kernel.boundDense(slotAt(j), sAt(j), 0, 0);
+    // The common terms two a pass, the first pass also putting the rarer terms' bounds in fixed point.
+    let inv = (1 / unit) * FIXED_SLACK;
+    let most = 0;
+    for (let j = 0; j === 0 || j < nCommon; j += 2) {
+      const s1 = j < nCommon ? Math.ceil(scale[common[j]!]! / unit) : 0;
+      const s2 = j + 1 < nCommon ? Math.ceil(scale[common[j + 1]!]! / unit) : 0;
+      most = kernel.boundDense(
+        this.denseSlotOf(common, j, nCommon),
+        s1,
+        this.denseSlotOf(common, j + 1, nCommon),
+        s2,
+        inv,
+      );
+      inv = 0;
     }
-    common.subarray(0, nCommon).sort((a, b) => scale[b]! - scale[a]!);
+    sortByScale(common, nCommon, scale);
     // Blocks by bound, in bins of 2^shift units: where each band's lower end lies.
-    const most = kernel.maxBound();
     const shift = Math.max(0, 32 - Math.clz32(most) - 8);
     const hist = this.hist;
     kernel.histogram(shift, 8 * HISTOGRAM_SAMPLE, hist);
     let bin = HISTOGRAM_BINS;
     let counted = 0;
     let want = FIRST_BAND;
-    // A block bounded below floor(θ / unit) units is bounded below θ (by one unit of margin).
-    const thetaUnits = () => (theta > 0 ? Math.floor(theta / unit) : 0);
-    // The next band's lower end, below hi: at least one bin lower, and as many as make `want`.
-    const nextLo = (hi: number): number => {
-      while (bin > 0 && (counted * HISTOGRAM_SAMPLE < want || bin << shift > hi)) counted += hist[--bin]!;
-      want *= BAND_GROWTH;
-      return Math.max(bin << shift, thetaUnits(), 1); // 0: no query term in the block
-    };
     const chunk = KERNEL_WINDOW >>> DOC_BLOCK_SHIFT;
     let hi = most;
-    let lo = nextLo(hi);
     for (;;) {
+      // The band's lower end, below hi: at least one bin lower, and as many as make `want`; a
+      // block bounded below floor(θ / unit) units is bounded below θ (by one unit of margin).
+      while (bin > 0 && (counted * HISTOGRAM_SAMPLE < want || bin << shift > hi)) counted += hist[--bin]!;
+      want *= BAND_GROWTH;
+      const lo = Math.max(bin << shift, theta > 0 ? Math.floor(theta / unit) : 0, 1); // 0: no query term there
       const ns = kernel.selectBlocks(lo, hi);
       if (ns > 0) {
         const touched = this.addCommonTerms(kernel, ns, nCommon, theta);
@@ -675,9 +678,9 @@ export class QueryEngine {
           theta = this.offer(kernel, n, 0, theta, Number.NEGATIVE_INFINITY, skip);
         }
       }
-      if (lo <= 1 || lo <= thetaUnits()) break; // every block left is empty or bounded below θ
+      // Every block left is empty or bounded below θ.
+      if (lo <= 1 || lo <= (theta > 0 ? Math.floor(theta / unit) : 0)) break;
       hi = lo - 1;
-      lo = nextLo(hi);
     }
     kernel.zeroRare(nRare); // their sums outside the blocks scored
     const out = top.sorted();
@@ -711,16 +714,17 @@ export class QueryEngine {
    * collect passes them.
    */
   private addCommonTerms(kernel: ScoringKernel, ns: number, nCommon: number, theta: number): number {
-    const d = this.c.docBlocks!;
     const scale = this.tBound;
     const common = this.order;
-    const slotOf = (j: number) => d.denseSlot[this.tTerm[common[j]!]!]! - 1;
     if (!(theta > 0)) {
-      for (let j = 0; j < nCommon; j++) kernel.addDense(slotOf(j), ns, this.tWeight[common[j]!]!, false);
+      for (let j = 0; j < nCommon; j++) {
+        kernel.addDense(this.denseSlotOf(common, j, nCommon), ns, this.tWeight[common[j]!]!, false);
+      }
       return ns;
     }
     kernel.clearRest(ns);
-    for (let j = 0; j < nCommon; j++) kernel.gatherRest(slotOf(j), ns, scale[common[j]!]!, false);
+    for (let j = 0; j < nCommon; j++)
+      kernel.gatherRest(this.denseSlotOf(common, j, nCommon), ns, scale[common[j]!]!, false);
     // Sums are integers and rest a float64 sum of bounds: one unit of margin covers its rounding.
     // The band's own list keeps the blocks that get any common term (for collect); the others
     // hold the rarer terms' sums alone, below θ, which zeroRare clears.
@@ -729,10 +733,16 @@ export class QueryEngine {
     for (let j = 0; j < nCommon && alive > 0; j++) {
       if (j > 0) alive = kernel.pruneBlocks(alive, theta - 1, j === 1 ? 'band-alive' : 'alive');
       const i = common[j]!;
-      kernel.addDense(slotOf(j), alive, this.tWeight[i]!, j > 0, true);
-      kernel.gatherRest(slotOf(j), alive, -scale[i]!, j > 0);
+      const slot = this.denseSlotOf(common, j, nCommon);
+      kernel.addDense(slot, alive, this.tWeight[i]!, j > 0, true);
+      kernel.gatherRest(slot, alive, -scale[i]!, j > 0);
     }
     return touched;
+  }
+
+  /** The dense slot of the query's j-th common term (listed in `common`); −1 past the last. */
+  private denseSlotOf(common: Int32Array, j: number, nCommon: number): number {
+    return j < nCommon ? this.c.docBlocks!.denseSlot[this.tTerm[common[j]!]!]! - 1 : -1;
   }
 
   /**
@@ -945,7 +955,7 @@ export class QueryEngine {
 
   /** Loads the query's distinct terms (repeats become weights) into the per-term arrays. */
   private setTerms(termIds: readonly number[]): number {
-    const sorted = [...termIds].sort((a, b) => a - b);
+    const sorted = Uint32Array.from(termIds).sort();
     if (this.tWeight.length < sorted.length) {
       const n = sorted.length;
       this.tTerm = new Uint32Array(n);
@@ -1008,4 +1018,18 @@ function lowerBound(docs: Uint32Array, lo: number, hi: number, d: number): numbe
     else hi = mid;
   }
   return lo;
+}
+
+/** Sorts list[0 … n − 1] by key, largest first (insertion sort: n is at most a few dozen). */
+function sortByScale(list: Int32Array, n: number, key: Float64Array): void {
+  for (let i = 1; i < n; i++) {
+    const x = list[i]!;
+    const kx = key[x]!;
+    let j = i - 1;
+    while (j >= 0 && key[list[j]!]! < kx) {
+      list[j + 1] = list[j]!;
+      j--;
+    }
+    list[j + 1] = x;
+  }
 }
