@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bm25Index } from '../src/bm25/index';
+import { ScoringKernel } from '../src/bm25/kernel';
 import type { Passage } from '../src/types/data';
 import { Rng } from '../src/util/rng';
 
@@ -32,6 +33,41 @@ function exhaustive(all: Float64Array, k: number, keep: (d: number) => boolean =
     .slice(0, k);
 }
 
+const LENGTHS = [1, 2, 3, 4, 5, 6, 8, 12, 16, 24, 32, 48, 64, 80, 100];
+
+/**
+ * Checks `perLength` queries of each of LENGTHS terms against exhaustive scoring, top 1, 4, 10
+ * and 50, documents and scores; returns how many rankings it compared.
+ */
+function checkQueries(
+  index: Bm25Index,
+  passages: Passage[],
+  word: () => string,
+  rng: Rng,
+  perLength: number,
+): number {
+  let checked = 0;
+  for (const n of LENGTHS) {
+    for (let q = 0; q < perLength; q++) {
+      // Running text of a passage (its words score high together) or random words.
+      const src = passages[rng.int(passages.length)]!.text.split(' ');
+      const words =
+        q % 2 === 0
+          ? Array.from({ length: n }, (_, i) => src[i % src.length]!)
+          : Array.from({ length: n }, word);
+      const query = words.join(' ');
+      const all = index.scoreAll(query);
+      for (const k of [1, 4, 10, 50]) {
+        const hits = index.search(query, k);
+        expect(hits.map((h) => h.doc)).toEqual(exhaustive(all, k));
+        for (const h of hits) expect(h.score).toBe(all[h.doc]);
+        checked++;
+      }
+    }
+  }
+  return checked;
+}
+
 // Each query path against exhaustive scoring: the one 'auto' picks per query, the TypeScript
 // engine's pruning alone, and the WebAssembly kernel's windows or its document blocks for every
 // query (even single terms).
@@ -39,29 +75,9 @@ describe.each(['auto', 'pruned', 'exhaustive', 'blocks'] as const)('block-max pr
   const { passages, word, rng } = zipfWorld(3, 14_000);
   const index = Bm25Index.build(passages);
   index.queryPath = path;
-  const lengths = [1, 2, 3, 4, 5, 6, 8, 12, 16, 24, 32, 48, 64, 80, 100];
 
   it('returns exactly the exhaustive top-k for queries of 1 to 100 terms', () => {
-    let checked = 0;
-    for (const n of lengths) {
-      for (let q = 0; q < 12; q++) {
-        // Running text of a passage (its words score high together) or random words.
-        const src = passages[rng.int(passages.length)]!.text.split(' ');
-        const words =
-          q % 2 === 0
-            ? Array.from({ length: n }, (_, i) => src[i % src.length]!)
-            : Array.from({ length: n }, word);
-        const query = words.join(' ');
-        const all = index.scoreAll(query);
-        for (const k of [1, 4, 10, 50]) {
-          const hits = index.search(query, k);
-          expect(hits.map((h) => h.doc)).toEqual(exhaustive(all, k));
-          for (const h of hits) expect(h.score).toBe(all[h.doc]);
-          checked++;
-        }
-      }
-    }
-    expect(checked).toBe(lengths.length * 12 * 4);
+    expect(checkQueries(index, passages, word, rng, 12)).toBe(LENGTHS.length * 12 * 4);
   }, 60_000);
 
   it('keeps the exhaustive order among exact ties in different windows', () => {
@@ -78,7 +94,7 @@ describe.each(['auto', 'pruned', 'exhaustive', 'blocks'] as const)('block-max pr
   }, 60_000);
 
   it('with an exclusion set, equals filtering the exhaustive ranking', () => {
-    for (const n of lengths) {
+    for (const n of LENGTHS) {
       const query = Array.from({ length: n }, word).join(' ');
       const all = index.scoreAll(query);
       const top = exhaustive(all, 20);
@@ -107,6 +123,27 @@ describe.each(['auto', 'pruned', 'exhaustive', 'blocks'] as const)('block-max pr
     index.search(Array.from({ length: 40 }, word).join(' '), 4);
     expect(index.usesKernel).toBe(path !== 'pruned');
   });
+});
+
+// The block path as on large corpora, where the rarer terms' sums are loaded a run of postings
+// ahead: here runs of 3, so that runs end inside every column and at its end.
+describe('block-max pruning, blocks path, sums loaded ahead', () => {
+  const { passages, word, rng } = zipfWorld(5, 14_000);
+  const index = Bm25Index.build(passages);
+  index.queryPath = 'blocks';
+  const saved = { ahead: ScoringKernel.touchAhead, minDocs: ScoringKernel.touchAheadMinDocs };
+  beforeAll(() => {
+    ScoringKernel.touchAhead = 3;
+    ScoringKernel.touchAheadMinDocs = 0;
+  });
+  afterAll(() => {
+    ScoringKernel.touchAhead = saved.ahead;
+    ScoringKernel.touchAheadMinDocs = saved.minDocs;
+  });
+
+  it('returns exactly the exhaustive top-k for queries of 1 to 100 terms', () => {
+    expect(checkQueries(index, passages, word, rng, 6)).toBe(LENGTHS.length * 6 * 4);
+  }, 60_000);
 });
 
 // A few distinct passages repeated in a random order: most blocks share one of a few bounds, so a

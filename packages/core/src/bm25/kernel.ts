@@ -9,16 +9,6 @@ export const HISTOGRAM_BINS = 256;
 /** Distinct query terms the kernel takes at most (its per-term arrays are this long). */
 export const KERNEL_MAX_TERMS = 4096;
 
-/**
- * `rareBounds` loads the sums of the next TOUCH_AHEAD postings before adding to them, on corpora
- * of TOUCH_AHEAD_MIN_DOCS documents or more: there the sums (8 bytes a document) outgrow the
- * caches, a rarer term's postings are each a miss, and the loads overlap their misses. Probes on
- * the bench's five-sentence queries: synthetic 1M, rareBounds 456 → 205 µs a query (the whole
- * query 1,336 → 1,132 µs); real text at 202k passages, whose sums stay in cache, 2–9% slower.
- */
-const TOUCH_AHEAD = 512;
-const TOUCH_AHEAD_MIN_DOCS = 1 << 19;
-
 const PAGE = 65536;
 // Fixed scratch at the start of the kernel's memory.
 const POS = 0;
@@ -146,6 +136,17 @@ interface BlockPointers {
  * fixed size and never grows, because growing would detach every typed array viewing it.
  */
 export class ScoringKernel {
+  /**
+   * `rareBounds` loads the sums of the next `touchAhead` postings before adding to them, on
+   * corpora of `touchAheadMinDocs` documents or more: there the sums (8 bytes a document) outgrow
+   * the caches, a rarer term's postings are each a miss, and the loads overlap their misses.
+   * Probes on the bench's five-sentence queries: synthetic 1M, rareBounds 456 → 205 µs a query
+   * (the whole query 1,336 → 1,132 µs); real text at 202k passages, whose sums stay in cache,
+   * 2–9% slower. Settable so that tests cover the path on small corpora.
+   */
+  static touchAhead = 512;
+  static touchAheadMinDocs = 1 << 19;
+
   /** Per query term: next posting, end of column (u32), weight (f64); set before `accumulate`. */
   readonly pos: Uint32Array;
   readonly end: Uint32Array;
@@ -294,7 +295,7 @@ export class ScoringKernel {
    * document, and raises each block's bound to its best sum; returns the largest bound.
    */
   rareBounds(n: number): number {
-    const ahead = this.docCount >= TOUCH_AHEAD_MIN_DOCS ? TOUCH_AHEAD : 0;
+    const ahead = this.docCount >= ScoringKernel.touchAheadMinDocs ? ScoringKernel.touchAhead : 0;
     return this.k.rareBounds(
       n,
       START,
