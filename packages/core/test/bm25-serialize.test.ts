@@ -143,6 +143,16 @@ describe('Bm25Index toBytes / fromBytes', () => {
     );
   });
 
+  it('rejects a vocabulary that holds another number of terms than the header says', () => {
+    const file = Bm25Index.build(corpus(300, 5), { storeText: false }).toBytes();
+    const damaged = file.slice();
+    const at = damaged.indexOf(10, headerOf(file).sections.vocab!.offset); // a newline between terms
+    damaged[at] = 'x'.charCodeAt(0);
+    expect(() => Bm25Index.fromBytes(damaged)).toThrow(
+      /the vocabulary does not match the header: Vocabulary: \d+ terms, \d+ expected/,
+    );
+  });
+
   it('loads a file whose document blocks are of another size without them', () => {
     const passages = corpus(3000, 5);
     const file = Bm25Index.build(passages, { storeText: false }).toBytes();

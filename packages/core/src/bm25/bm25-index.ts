@@ -14,6 +14,7 @@ import { passageAt } from './passage-store';
 import { QueryEngine, type QueryPath } from './query';
 import { type Bm25Params, LUCENE_PARAMS } from './scoring';
 import { decodeIndex, encodeIndex, encodeIndexChunks, indexDocCount } from './serialize';
+import type { Vocabulary } from './vocabulary';
 
 export interface Bm25BuildOptions {
   /** Term-frequency saturation; Lucene's 1.2 by default. */
@@ -73,7 +74,7 @@ export class Bm25Index {
   /** Average analysed length (tokens) of title + text. */
   readonly avgDocLength: number;
   private readonly analyzer: Analyzer;
-  private readonly vocab: Map<string, number>;
+  private readonly vocab: Vocabulary;
   private readonly data: Bm25Data;
   private readonly store: Bm25Data['store'];
   private idToDoc: Map<string, number> | undefined;
@@ -243,12 +244,7 @@ export class Bm25Index {
   }
 
   private idsOf(terms: readonly string[]): number[] {
-    const ids: number[] = [];
-    for (const term of terms) {
-      const t = this.vocab.get(term);
-      if (t !== undefined) ids.push(t);
-    }
-    return ids;
+    return this.vocab.idsOf(terms);
   }
 
   private checkDoc(doc: number): void {

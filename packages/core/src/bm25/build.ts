@@ -13,6 +13,7 @@ import {
   termScore,
   toImpact,
 } from './scoring';
+import { Vocabulary } from './vocabulary';
 
 /**
  * Which passage fields are scored: "title+text" (title, then text, as one field) or "text" (the
@@ -155,7 +156,7 @@ export function buildIndexData(
     docLengths,
     docCount,
     avgDocLength,
-    vocab,
+    vocab: Vocabulary.fromTerms([...vocab.keys()]),
     indptr,
     docs,
     impacts,

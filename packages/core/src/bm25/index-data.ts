@@ -3,6 +3,7 @@ import type { DocLengths, IndexFields } from './build';
 import type { DocBlocks } from './doc-blocks';
 import type { PassageStore } from './passage-store';
 import type { Bm25Params } from './scoring';
+import type { Vocabulary } from './vocabulary';
 
 /**
  * Everything a BM25 index is, as plain data: what `build` produces, `toBytes` writes and
@@ -23,8 +24,8 @@ export interface Bm25Data {
   docLengths: DocLengths;
   docCount: number;
   avgDocLength: number;
-  /** term → term id; iteration order is id order. */
-  vocab: Map<string, number>;
+  /** The terms and their ids. */
+  vocab: Vocabulary;
   indptr: Uint32Array;
   docs: Uint32Array;
   impacts: Uint32Array;

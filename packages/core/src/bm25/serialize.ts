@@ -6,6 +6,7 @@ import type { Bm25Data } from './index-data';
 import { encodeColumn, type Utf8Column, Utf8PassageStore } from './passage-store';
 import { BLOCK } from './query';
 import { impactBits, toImpact } from './scoring';
+import { Vocabulary } from './vocabulary';
 
 /**
  * File layout (all little-endian):
@@ -74,8 +75,6 @@ export function encodeIndex(data: Bm25Data): Uint8Array {
 
 /** The file as consecutive pieces: magic and header, then each section (a view) and padding. */
 export function* encodeIndexChunks(data: Bm25Data): Generator<Uint8Array> {
-  const terms = [...data.vocab.keys()];
-  if (terms.some((t) => t.includes('\n'))) throw new Error('BM25 toBytes: a term contains a newline');
   const store = data.store;
   const columns =
     store instanceof Utf8PassageStore
@@ -87,7 +86,7 @@ export function* encodeIndexChunks(data: Bm25Data): Generator<Uint8Array> {
         };
 
   const arrays: Record<string, Uint8Array | Uint32Array | Float32Array> = {
-    vocab: encoder.encode(terms.join('\n')),
+    vocab: data.vocab.bytes,
     indptr: data.indptr,
     docs: data.docs,
     impacts: data.impacts,
@@ -253,12 +252,12 @@ export function decodeIndex(bytes: Uint8Array): Bm25Data {
     if (problem)
       throw new Error(`Bm25Index.fromBytes: document blocks: ${problem} (damaged file? rebuild the index)`);
   } // another block size (a later version): the file loads without them
-  const terms = h.vocabSize === 0 ? [] : decoder.decode(section('vocab', 'u8')).split('\n');
-  if (terms.length !== h.vocabSize) {
-    throw new Error(`Bm25Index.fromBytes: vocabulary has ${terms.length} terms, header says ${h.vocabSize}`);
+  let vocab: Vocabulary;
+  try {
+    vocab = Vocabulary.fromUtf8(section('vocab', 'u8'), h.vocabSize);
+  } catch (e) {
+    throw new Error(`Bm25Index.fromBytes: the vocabulary does not match the header: ${(e as Error).message}`);
   }
-  const vocab = new Map<string, number>();
-  for (let t = 0; t < terms.length; t++) vocab.set(terms[t]!, t);
 
   const column = (name: string): Utf8Column => ({
     bytes: section(`${name}.bytes`, 'u8'),
