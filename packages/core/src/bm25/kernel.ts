@@ -140,9 +140,10 @@ export class ScoringKernel {
    * `rareBounds` loads the sums of the next `touchAhead` postings before adding to them, on
    * corpora of `touchAheadMinDocs` documents or more: there the sums (8 bytes a document) outgrow
    * the caches, a rarer term's postings are each a miss, and the loads overlap their misses.
-   * Probes on the bench's five-sentence queries: synthetic 1M, rareBounds 456 → 205 µs a query
-   * (the whole query 1,336 → 1,132 µs); real text at 202k passages, whose sums stay in cache,
-   * 2–9% slower. Settable so that tests cover the path on small corpora.
+   * Probes on the bench's five-sentence queries (bench/bm25/block-probes.ts, kept in
+   * docs/results/bm25-2026-12-07-load-ahead/): synthetic 1M, rareBounds 365 → 208 µs a query
+   * (the whole query 1,319 → 1,160); real text at 100k and 202k passages, whose sums stay in
+   * cache, 2–11% slower with it. Settable so that tests cover the path on small corpora.
    */
   static touchAhead = 512;
   static touchAheadMinDocs = 1 << 19;

@@ -6,8 +6,10 @@
  * Map<string, number> several times over (bucket, entry, then the key string compared by
  * content). Here a slot holds the hash and where its term's bytes lie, and a query's slots are
  * all found before any term's bytes are compared, so the misses of different terms overlap.
- * Probes (real text, 235,721 terms, the bench's five-sentence queries of ~38 terms): 20 → 13 µs
- * a query. Loading makes no string per term and no Map.
+ * Inside searches (bench/bm25/block-probes.ts, the bench's five-sentence queries, ~38 terms):
+ * real text, 235,721 terms, 19.0 µs a query through a Map, 10.0 through this. Loading makes no
+ * string per term and no Map (real 202k: load 300–332 → 250–272 ms, JS heap 28 → 9 MiB; both in
+ * docs/results/bm25-2026-12-07-load-ahead/).
  */
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
