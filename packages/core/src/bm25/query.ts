@@ -65,18 +65,6 @@ const DROP_RATIO = 4;
 const KERNEL_ALWAYS_TERMS = MERGE_MAX_TERMS + 1;
 const PRUNED_SHARE = 10;
 /**
- * Queries of this many distinct terms or more take the document blocks (`blocked`) where the
- * index has them, before any other path; shorter ones choose between the merge and the kernel as
- * above, and the kernel scores by the blocks where it has them, by its windows where not. Probes
- * (bench/bm25/paths.ts at fbc3328, docs/results/bm25-2026-12-07-doc-blocks/, 300 queries a set,
- * ms a query, merge / windows / blocks): 8 terms — real text 202k 0.24 / 0.13 / 0.086, real 100k
- * 0.099 / 0.075 / 0.045, synthetic 100k 0.084 / 0.091 / 0.044, synthetic 1M 0.64 / 0.79 / 0.32;
- * one sentence, real 202k 0.24 / 0.10 / 0.084; 100 terms, windows / blocks — real 202k 0.67 /
- * 0.50, synthetic 1M 5.6 / 2.0. The merge keeps 3 to 7 terms on the synthetic world (4 terms,
- * 1M: 0.20 / 0.48 / 0.22), and a single term there goes either way.
- */
-const BLOCKS_MIN_TERMS = 8;
-/**
  * Kernel queries with fewer postings than docCount / SPARSE_SHARE note each document as its sum
  * reaches θ instead of scanning every window's buffer afterwards (that pass costs about 2 µs a
  * window whatever the query; the check costs a little on every posting). Probes on real text
@@ -226,7 +214,19 @@ export class QueryEngine {
       // Without exclusions the cheap bound is a true θ0 for the kernel's windows too (seedTheta
       // costs more than it saves there); the blocks find θ by themselves (and quickTheta, which
       // reads every block maximum of the query's columns, would cost a tenth of a long query).
-      const blocksFirst = this.path === 'auto' && m >= BLOCKS_MIN_TERMS && this.c.docBlocks !== undefined;
+      // Every query takes the document blocks (`blocked`) where the index has them, before any
+      // other path; where it has none, queries choose between the merge and the kernel's windows as
+      // above. Until the blocks' bounds were summed in fixed point, queries under 8 distinct terms
+      // kept the merge or the windows (bench/bm25/paths.ts at fbc3328,
+      // docs/results/bm25-2026-12-07-doc-blocks/: 4 terms, synthetic 1M, merge / windows / blocks
+      // 0.20 / 0.48 / 0.22 ms). Since then (auto under that rule against the blocks for every
+      // query, from the tokens, best of 3–5 rounds, docs/results/bm25-2026-12-07-load-ahead/auto-
+      // vs-blocks.log): the blocks are faster from 1 to 8 terms — synthetic 1M 1 term 1.01×, 2
+      // terms 1.52×, 4 terms 1.38×, one sentence 2.10×; real 202k 1.05×, 1.14×, 1.22×, 1.10× — the
+      // same from 16 terms up (where both take them), and a little slower only on synthetic 100k's
+      // 1–2 terms and questions (0.93–0.97×, against 1.34–1.77× for its 4 terms, 8 terms and one
+      // sentence).
+      const blocksFirst = this.path === 'auto' && this.c.docBlocks !== undefined;
       let quick: number | undefined;
       let take = blocksFirst || this.path !== 'auto' || m >= KERNEL_ALWAYS_TERMS;
       if (!take) {
