@@ -93,12 +93,12 @@ for (const k of ['whole query', ...FUNCTIONS]) {
 }
 
 // The vocabulary inside whole searches, against a Map of the same terms.
-const engine = index as unknown as {
+const internals = index as unknown as {
   idsOf(terms: readonly string[]): number[];
   vocab: { terms(): string[] };
 };
-const own = engine.idsOf.bind(index);
-const map = new Map(engine.vocab.terms().map((t, id) => [t, id]));
+const own = internals.idsOf.bind(index);
+const map = new Map(internals.vocab.terms().map((t, id) => [t, id]));
 const viaMap = (terms: readonly string[]) => {
   const ids: number[] = [];
   for (const t of terms) {
@@ -119,7 +119,7 @@ const timed = (f: (terms: readonly string[]) => number[]) => (terms: readonly st
 const lookupBest = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
 for (let r = 0; r < rounds + 1; r++) {
   [own, viaMap].forEach((f, i) => {
-    engine.idsOf = timed(f);
+    internals.idsOf = timed(f);
     lookups = 0;
     for (const q of queries) index.searchTerms(q, 4);
     if (r > 0) lookupBest[i] = Math.min(lookupBest[i]!, (lookups * 1000) / queries.length);

@@ -38,6 +38,10 @@ describe('Vocabulary', () => {
   it('names the problem when the bytes hold another number of terms', () => {
     expect(() => Vocabulary.fromUtf8(vocab.bytes, terms.length + 1)).toThrow(/30010 terms, 30011 expected/);
     expect(() => Vocabulary.fromUtf8(vocab.bytes, 3)).toThrow(/more than the 3 terms expected/);
+    // A count no bytes could hold is refused before a table that size is made.
+    expect(() => Vocabulary.fromUtf8(new TextEncoder().encode('a\nb'), 2 ** 30)).toThrow(
+      /1073741824 terms expected, but 3 bytes hold at most 4/,
+    );
     expect(() => Vocabulary.fromUtf8(new TextEncoder().encode('a'), 0)).toThrow(/no terms expected/);
     expect(() => Vocabulary.fromTerms(['a', 'b\nc'])).toThrow(/term 1 contains a newline/);
   });

@@ -99,7 +99,8 @@ const FIXED_SLACK = 1 + 2 ** -20;
 const BOUND_SLACK = 1 + 2 ** -20;
 
 /**
- * How queries are evaluated: 'auto' chooses per query (see KERNEL_ALWAYS_TERMS); 'pruned' always
+ * How queries are evaluated: 'auto' takes the document blocks where the index has them and
+ * otherwise chooses per query (see KERNEL_ALWAYS_TERMS); 'pruned' always
  * takes the TypeScript engine's pruning paths, 'exhaustive' the kernel's windows and 'blocks' its
  * document blocks, where they can be had (tests and benches compare them).
  */
@@ -215,17 +216,15 @@ export class QueryEngine {
       // costs more than it saves there); the blocks find θ by themselves (and quickTheta, which
       // reads every block maximum of the query's columns, would cost a tenth of a long query).
       // Every query takes the document blocks (`blocked`) where the index has them, before any
-      // other path; where it has none, queries choose between the merge and the kernel's windows as
-      // above. Until the blocks' bounds were summed in fixed point, queries under 8 distinct terms
-      // kept the merge or the windows (bench/bm25/paths.ts at fbc3328,
-      // docs/results/bm25-2026-12-07-doc-blocks/: 4 terms, synthetic 1M, merge / windows / blocks
-      // 0.20 / 0.48 / 0.22 ms). Since then (auto under that rule against the blocks for every
-      // query, from the tokens, best of 3–5 rounds, docs/results/bm25-2026-12-07-load-ahead/auto-
-      // vs-blocks.log): the blocks are faster from 1 to 8 terms — synthetic 1M 1 term 1.01×, 2
-      // terms 1.52×, 4 terms 1.38×, one sentence 2.10×; real 202k 1.05×, 1.14×, 1.22×, 1.10× — the
-      // same from 16 terms up (where both take them), and a little slower only on synthetic 100k's
-      // 1–2 terms and questions (0.93–0.97×, against 1.34–1.77× for its 4 terms, 8 terms and one
-      // sentence).
+      // other path; where it has none, it chooses between the merge and the kernel's windows (see
+      // KERNEL_ALWAYS_TERMS). Until the blocks' bounds were summed in fixed point, queries under 8
+      // distinct terms kept the merge or the windows (bench/bm25/paths.ts at fbc3328, 4 terms,
+      // synthetic 1M, merge / windows / blocks 0.20 / 0.48 / 0.22 ms). Since then the blocks are
+      // faster from 1 to 8 terms (docs/results/bm25-2026-12-07-load-ahead/auto-vs-blocks.log, from
+      // the tokens, best of 3–5 rounds): synthetic 1M 1 term 1.01×, 2 terms 1.52×, 4 terms 1.38×,
+      // one sentence 2.10×; real 202k 1.05×, 1.14×, 1.22×, 1.10×; the same from 16 terms up (where
+      // both took them); a little slower only for synthetic 100k's 1–2 terms and questions
+      // (0.93–0.97×, against 1.34–1.77× for its 4 terms, 8 terms and one sentence).
       const blocksFirst = this.path === 'auto' && this.c.docBlocks !== undefined;
       let quick: number | undefined;
       let take = blocksFirst || this.path !== 'auto' || m >= KERNEL_ALWAYS_TERMS;

@@ -11,6 +11,8 @@
  * string per term and no Map (real 202k: load 300–332 → 250–272 ms, JS heap 28 → 9 MiB; both in
  * docs/results/bm25-2026-12-07-load-ahead/).
  */
+import { fmix32 } from '../util/fmix32';
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const NEWLINE = 10;
@@ -45,6 +47,12 @@ export class Vocabulary {
     if (size === 0) {
       if (utf8.length !== 0) throw new Error('Vocabulary: no terms expected, but there are bytes');
       return new Vocabulary(utf8, new Uint32Array(SLOT), 0, 0);
+    }
+    // Checked before the table is sized by `size`: n terms need at least n − 1 newlines.
+    if (size > utf8.length + 1) {
+      throw new Error(
+        `Vocabulary: ${size} terms expected, but ${utf8.length} bytes hold at most ${utf8.length + 1}`,
+      );
     }
     let capacity = 8;
     while (capacity < 2 * size) capacity *= 2;
@@ -160,7 +168,7 @@ const FNV_PRIME = 0x01000193;
 function hashBytes(b: Uint8Array, start: number, end: number): number {
   let h = FNV_OFFSET;
   for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, FNV_PRIME);
-  return finish(h);
+  return fmix32(h);
 }
 
 /** The hash of an ASCII string's bytes (as hashBytes); −1 where it is not ASCII. */
@@ -171,16 +179,7 @@ function asciiHash(term: string): number {
     if (c >= 0x80) return -1;
     h = Math.imul(h ^ c, FNV_PRIME);
   }
-  return finish(h);
-}
-
-function finish(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h);
 }
 
 function sameBytes(a: Uint8Array, s1: number, e1: number, b: Uint8Array, s2: number, e2: number): boolean {

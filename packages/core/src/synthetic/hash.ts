@@ -3,17 +3,7 @@
  * an entity falls in) are hashed from the entity's index instead of drawn from the PRNG stream,
  * so a passage can be rendered on its own, in any order, and always reads the same.
  */
-
-/** murmur3's 32-bit finaliser. */
-export function fmix32(h: number): number {
-  let x = h >>> 0;
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x85ebca6b);
-  x ^= x >>> 13;
-  x = Math.imul(x, 0xc2b2ae35);
-  x ^= x >>> 16;
-  return x >>> 0;
-}
+import { fmix32 } from '../util/fmix32';
 
 export function hash3(a: number, b: number, c: number): number {
   let h = fmix32(a ^ 0x9e3779b9);
